@@ -1,0 +1,87 @@
+package io.verdict.scheduler;
+
+import io.verdict.scheduler.events.Notifier;
+import io.verdict.scheduler.execution.Scanner;
+import io.verdict.scheduler.inmemory.InMemoryLockService;
+import io.verdict.scheduler.inmemory.InMemoryNotifier;
+import io.verdict.scheduler.inmemory.InMemorySegmentQueue;
+import io.verdict.scheduler.observability.SchedulerMetrics;
+import io.verdict.scheduler.queue.LockService;
+import io.verdict.scheduler.queue.SegmentQueue;
+import io.verdict.scheduler.retry.RetryPolicy;
+import io.verdict.scheduler.simulation.SimulatedScanner;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds a {@link Scheduler} from ports. Everything has an in-memory default, so
+ * {@code Scheduler.builder().build()} is a working scheduler with a simulated scanner.
+ */
+public final class SchedulerBuilder {
+    Clock clock = Clock.systemUTC();
+    long seed = System.nanoTime();
+    Storage storage;
+    SegmentQueue queue;
+    LockService locks;
+    Scanner scanner;
+    Notifier notifier;
+    SchedulerMetrics metrics = SchedulerMetrics.NONE;
+    RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    int segmentSize = 100;
+    Duration leaseTime = Duration.ofSeconds(30);
+    Duration maxIndexAge;
+    Duration shutdownGrace = Duration.ofSeconds(10);
+    String instanceId = "node-" + ProcessHandle.current().pid();
+
+    SchedulerBuilder() {}
+
+    public SchedulerBuilder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+
+    /** Seed of run-ID nonces (and of the default simulated scanner): same clock and seed, same IDs. */
+    public SchedulerBuilder seed(long seed) { this.seed = seed; return this; }
+
+    public SchedulerBuilder storage(Storage storage) { this.storage = storage; return this; }
+
+    public SchedulerBuilder queue(SegmentQueue queue) { this.queue = queue; return this; }
+
+    public SchedulerBuilder locks(LockService locks) { this.locks = locks; return this; }
+
+    public SchedulerBuilder scanner(Scanner scanner) { this.scanner = scanner; return this; }
+
+    public SchedulerBuilder notifier(Notifier notifier) { this.notifier = notifier; return this; }
+
+    public SchedulerBuilder metrics(SchedulerMetrics metrics) { this.metrics = Objects.requireNonNull(metrics); return this; }
+
+    public SchedulerBuilder retryPolicy(RetryPolicy policy) { this.retryPolicy = Objects.requireNonNull(policy); return this; }
+
+    public SchedulerBuilder segmentSize(int size) {
+        if (size < 1) throw new IllegalArgumentException("segmentSize must be >= 1");
+        this.segmentSize = size;
+        return this;
+    }
+
+    public SchedulerBuilder leaseTime(Duration lease) {
+        if (lease.isNegative() || lease.isZero()) throw new IllegalArgumentException("leaseTime must be > 0");
+        this.leaseTime = lease;
+        return this;
+    }
+
+    /** Refuse to plan on an index older than this (ERR_RUN_009); null disables the check. */
+    public SchedulerBuilder maxIndexAge(Duration age) { this.maxIndexAge = age; return this; }
+
+    public SchedulerBuilder shutdownGrace(Duration grace) { this.shutdownGrace = grace; return this; }
+
+    /** Names this process in leases and locks (worker IDs are derived from it). */
+    public SchedulerBuilder instanceId(String id) { this.instanceId = Objects.requireNonNull(id); return this; }
+
+    public Scheduler build() {
+        if (storage == null) storage = Storage.inMemory(clock);
+        if (queue == null) queue = new InMemorySegmentQueue(clock);
+        if (locks == null) locks = new InMemoryLockService(clock);
+        if (notifier == null) notifier = new InMemoryNotifier();
+        if (scanner == null) scanner = new SimulatedScanner(seed, SimulatedScanner.Profile.FAST, clock);
+        return new Scheduler(this);
+    }
+}

@@ -1,0 +1,33 @@
+package io.verdict.scheduler.execution;
+
+/**
+ * Token bucket on {@link System#nanoTime()}: {@code ratePerSecond} calls per second with bursts of
+ * {@code burst}. Used per schedule so a nightly sweep cannot flood the scanner.
+ */
+public final class RateLimiter {
+    private final double ratePerNano;
+    private final double burst;
+    private double tokens;
+    private long last;
+
+    public RateLimiter(double ratePerSecond, int burst) {
+        if (ratePerSecond <= 0) throw new IllegalArgumentException("ratePerSecond must be > 0");
+        this.ratePerNano = ratePerSecond / 1e9;
+        this.burst = Math.max(1, burst);
+        this.tokens = this.burst;
+        this.last = System.nanoTime();
+    }
+
+    /** Blocks until a call may be made. */
+    public void acquire() throws InterruptedException {
+        long waitNanos;
+        synchronized (this) {
+            long now = System.nanoTime();
+            tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
+            last = now;
+            tokens -= 1;
+            waitNanos = tokens >= 0 ? 0 : (long) (-tokens / ratePerNano);
+        }
+        if (waitNanos > 0) Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+    }
+}

@@ -1,0 +1,21 @@
+package io.verdict.scheduler.inmemory;
+
+import io.verdict.scheduler.execution.ScanReport;
+import io.verdict.scheduler.execution.VerdictStore;
+
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+public final class InMemoryVerdictStore implements VerdictStore {
+    private final ConcurrentHashMap<String, ScanReport> latest = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<ScanReport> latest(String tenantId, String imageDigest) {
+        return Optional.ofNullable(latest.get(tenantId + "|" + imageDigest));
+    }
+
+    @Override
+    public void save(String tenantId, ScanReport report) {
+        latest.put(tenantId + "|" + report.imageDigest(), report);
+    }
+}
