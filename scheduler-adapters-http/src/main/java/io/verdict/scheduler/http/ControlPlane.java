@@ -1,0 +1,133 @@
+package io.verdict.scheduler.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.verdict.scheduler.Scheduler;
+import io.verdict.scheduler.http.api.Api;
+import io.verdict.scheduler.http.api.intake.IntakeRoutes;
+import io.verdict.scheduler.http.api.intake.VulnerabilityCatalog;
+import io.verdict.scheduler.http.api.policy.PolicyRunRoutes;
+import io.verdict.scheduler.http.api.runs.RunRoutes;
+import io.verdict.scheduler.http.api.schedules.ScheduleOperations;
+import io.verdict.scheduler.http.api.schedules.ScheduleRoutes;
+import io.verdict.scheduler.http.console.ConsoleRoutes;
+import io.verdict.scheduler.http.downloads.DownloadRoutes;
+import io.verdict.scheduler.http.json.JsonCodec;
+import io.verdict.scheduler.http.metrics.MicrometerSchedulerMetrics;
+import io.verdict.scheduler.http.ops.OpsRoutes;
+import io.verdict.scheduler.http.problem.ApiProblem;
+import io.verdict.scheduler.http.problem.ProblemWriter;
+import io.verdict.scheduler.http.routes.ApiRoute;
+import io.verdict.scheduler.http.routes.Bodies;
+import io.verdict.scheduler.http.routes.CorrelationIds;
+import io.verdict.scheduler.http.routes.Gatekeeper;
+import io.verdict.scheduler.http.routes.Responses;
+import io.verdict.scheduler.http.routes.RouteTable;
+import io.verdict.scheduler.http.security.JwtVerifier;
+import io.verdict.scheduler.http.sse.RunStreams;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The HTTP control plane: scheduler API, console API with live SSE, downloads, health, metrics and OpenAPI on
+ * Javalin 7 (Jetty 12, virtual threads). Every route is declared in one {@link RouteTable} and passes the
+ * {@link Gatekeeper}; every failure leaves as problem+json.
+ *
+ * <p>The {@link MicrometerSchedulerMetrics} must be the one the scheduler was built with
+ * ({@code Scheduler.builder().metrics(metrics)}) so planner and runner counters reach {@code /metrics}.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private final Javalin app;
+    private final RouteTable routes;
+    private final RunStreams streams;
+    private volatile boolean stopping;
+
+    private ControlPlane(Javalin app, RouteTable routes, RunStreams streams) {
+        this.app = app;
+        this.routes = routes;
+        this.streams = streams;
+    }
+
+    public static ControlPlane start(Scheduler scheduler, HttpSettings settings, JwtVerifier verifier,
+                                     MicrometerSchedulerMetrics metrics) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(verifier, "verifier");
+        metrics.bind(scheduler);
+        JsonCodec json = new JsonCodec();
+        Responses responses = new Responses(json);
+        Api api = new Api(scheduler, new Bodies(json, settings.maxBodyBytes()), responses, settings);
+        RunStreams streams = new RunStreams(scheduler, json, settings.heartbeat(), settings.flags());
+        VulnerabilityCatalog catalog = new VulnerabilityCatalog();
+        ScheduleOperations schedules = new ScheduleOperations(scheduler.storage().schedules(), scheduler.clock());
+        RouteTable table = new RouteTable();
+        ControlPlane[] self = new ControlPlane[1];
+
+        OpsRoutes.register(table, scheduler, responses, metrics, () -> self[0] != null && self[0].stopping);
+        ScheduleRoutes.register(table, api, schedules);
+        RunRoutes.register(table, api, schedules, catalog, streams, metrics);
+        IntakeRoutes.register(table, api, catalog);
+        PolicyRunRoutes.register(table, api);
+        ConsoleRoutes.register(table, api, streams, metrics);
+        DownloadRoutes.register(table, api);
+
+        Gatekeeper gate = new Gatekeeper(verifier);
+        ProblemWriter problems = new ProblemWriter(json);
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.router.ignoreTrailingSlashes = true;
+            config.routes.before(CorrelationIds::assign);
+            for (ApiRoute r : table.routes()) {
+                config.routes.addHttpHandler(r.method(), r.path(), ctx -> gate.handle(ctx, r));
+            }
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e));
+            // Unmatched paths and methods: Javalin sets the status without throwing; answer in problem+json too.
+            config.routes.error(404, ctx -> {
+                if (!isProblem(ctx.res().getContentType())) problems.write(ctx, ApiProblem.notFound("no such endpoint"));
+            });
+            config.routes.error(405, ctx -> {
+                if (!isProblem(ctx.res().getContentType())) problems.write(ctx, new ApiProblem(405, "method not allowed"));
+            });
+        });
+        app.start(settings.host(), settings.port());
+        ControlPlane cp = new ControlPlane(app, table, streams);
+        self[0] = cp;
+        return cp;
+    }
+
+    private static boolean isProblem(String contentType) {
+        return contentType != null && contentType.startsWith("application/problem+json");
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The declared routes (method, path, scope) — what the OpenAPI document must describe. */
+    public List<ApiRoute> routes() {
+        return routes.routes();
+    }
+
+    /** The routes Javalin actually registered, as {@code METHOD path}. */
+    public List<String> registeredEndpoints() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
+    public RunStreams streams() {
+        return streams;
+    }
+
+    /** Ends live streams, then stops the server (in-flight requests finish). The scheduler is not closed. */
+    @Override
+    public void close() {
+        stopping = true;
+        streams.close();
+        app.stop();
+    }
+}

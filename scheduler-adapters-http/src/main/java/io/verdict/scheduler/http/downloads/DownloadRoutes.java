@@ -1,0 +1,90 @@
+package io.verdict.scheduler.http.downloads;
+
+import io.verdict.scheduler.Scheduler;
+import io.verdict.scheduler.http.api.Api;
+import io.verdict.scheduler.http.problem.ApiProblem;
+import io.verdict.scheduler.http.routes.Params;
+import io.verdict.scheduler.http.routes.RouteTable;
+import io.verdict.scheduler.http.security.Scope;
+import io.verdict.scheduler.http.views.RunJson.StatsView;
+import io.verdict.scheduler.intake.Cursor;
+import io.verdict.scheduler.runs.Run;
+import io.verdict.scheduler.runs.RunStats;
+import io.verdict.scheduler.runs.Segment;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Evidence downloads: the findings delta CSV, the run's evidence summary (JSON), and the signed bundle route,
+ * which answers 501 until signed bundles exist (and 404 while {@code runs.evidenceBundles} is off).
+ */
+public final class DownloadRoutes {
+    private DownloadRoutes() {}
+
+    public record FileLink(String name, String mediaType, String url) {}
+
+    public record SegmentSummary(int index, String state, int size, int attempt, String errorCode) {}
+
+    public record Inputs(Instant indexBuiltAt, String policyRevision, String correlationId, Map<String, String> cursors) {}
+
+    public record Bundle(boolean available, String url, String reason) {}
+
+    public record EvidenceSummary(String runId, String tenantId, String trigger, String mode, String state,
+                                  String planDigest, int shardCount, Instant createdAt, Instant startedAt,
+                                  Instant finishedAt, StatsView stats, Inputs inputs, List<SegmentSummary> segments,
+                                  int deltas, List<FileLink> files, Bundle bundle) {}
+
+    public static void register(RouteTable routes, Api api) {
+        Scheduler s = api.scheduler();
+
+        routes.get("/downloads/findings/{runId}.csv", Scope.DOWNLOADS_READ, (ctx, rc) -> {
+            Run run = s.run(rc.tenantId(), Params.runId(ctx));
+            ctx.status(200);
+            ctx.contentType("text/csv; charset=utf-8");
+            ctx.header("Content-Disposition", "attachment; filename=\"findings-delta-"
+                    + run.id().replace(':', '_') + ".csv\"");
+            ctx.result(FindingsCsv.write(run.id(), s.deltas(run)).getBytes(StandardCharsets.UTF_8));
+        });
+
+        routes.get("/console/runs/{runId}/evidence", Scope.DOWNLOADS_READ, (ctx, rc) -> {
+            Run run = s.run(rc.tenantId(), Params.runId(ctx));
+            api.responses().ok(ctx, summary(s, run, api.settings().flags().evidenceBundles()));
+        });
+
+        routes.get("/console/runs/{runId}/evidence/bundle", Scope.DOWNLOADS_READ, (ctx, rc) -> {
+            String runId = Params.runId(ctx);
+            Api.requireFlag(api.settings().flags().evidenceBundles(), "runs.evidenceBundles");
+            s.run(rc.tenantId(), runId);
+            throw new ApiProblem(501, "signed evidence bundles are not available yet; GET /console/runs/" + runId
+                    + "/evidence gives the summary and /downloads/findings/" + runId + ".csv the findings");
+        });
+    }
+
+    static EvidenceSummary summary(Scheduler s, Run r, boolean bundlesEnabled) {
+        List<Segment> segments = s.segments(r);
+        RunStats st = io.verdict.scheduler.runs.RunProgress.stats(r, segments);
+        Map<String, String> cursors = new TreeMap<>();
+        for (String source : List.of("concelier", "excititor", "policy")) {
+            s.storage().cursors().find(r.tenantId(), source).map(Cursor::lastEventId).ifPresent(id -> cursors.put(source, id));
+        }
+        List<SegmentSummary> segs = new ArrayList<>(segments.size());
+        for (Segment g : segments) {
+            segs.add(new SegmentSummary(g.index(), g.state().wire(), g.size(), g.attempt(),
+                    g.error() == null ? null : g.error().code().name()));
+        }
+        String base = "/console/runs/" + r.id();
+        return new EvidenceSummary(r.id(), r.tenantId(), r.trigger().wire(), r.mode().wire(), r.state().wire(),
+                r.planDigest(), r.shardCount(), r.createdAt(), r.startedAt(), r.finishedAt(), StatsView.of(st),
+                new Inputs(s.index().builtAt(), r.reason() == null ? null : r.reason().policyRevision(),
+                        r.reason() == null ? null : r.reason().correlationId(), cursors),
+                segs, s.deltas(r).size(),
+                List.of(new FileLink("findings-delta.csv", "text/csv", "/downloads/findings/" + r.id() + ".csv")),
+                new Bundle(false, base + "/evidence/bundle", bundlesEnabled ? "signed bundles are not implemented yet"
+                        : "runs.evidenceBundles is off"));
+    }
+}

@@ -1,0 +1,110 @@
+package io.verdict.scheduler.http.sse;
+
+import io.javalin.http.Context;
+import io.verdict.scheduler.Scheduler;
+import io.verdict.scheduler.errors.ValidationException;
+import io.verdict.scheduler.events.RunEventLog;
+import io.verdict.scheduler.http.FeatureFlags;
+import io.verdict.scheduler.http.api.Api;
+import io.verdict.scheduler.http.json.JsonCodec;
+import io.verdict.scheduler.http.problem.ApiProblem;
+import io.verdict.scheduler.http.routes.RequestContext;
+import io.verdict.scheduler.runs.Run;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Server-Sent Events for one run ({@code /console/runs/{id}/stream} and {@code /runs/{id}/stream}).
+ *
+ * <p>Each client is served by its own request (virtual) thread, which writes straight to the response; the
+ * event log's listener only drops records into that client's queue, so a slow client never slows a worker.
+ * Records are written in sequence order with {@code id:} = sequence number; a gap (queue overflow, a
+ * non-contiguous distributed log) is filled from the stored log, so a client misses nothing. A reconnect with
+ * {@code Last-Event-ID} (or {@code ?lastEventId=} for clients that cannot set headers) resumes right after it.
+ *
+ * <p>Content negotiation: the stream is served when {@code Accept} admits {@code text/event-stream} (named,
+ * {@code text/*}, {@code *}{@code /*} or no Accept at all, so plain {@code curl -N} works); any other Accept gets
+ * 406 problem+json pointing to the polling endpoint. A finished run whose events were all delivered answers 204,
+ * which tells EventSource clients to stop reconnecting.
+ */
+public final class RunStreams implements AutoCloseable {
+    private final Scheduler scheduler;
+    private final JsonCodec json;
+    private final Duration heartbeat;
+    private final FeatureFlags flags;
+    private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public RunStreams(Scheduler scheduler, JsonCodec json, Duration heartbeat, FeatureFlags flags) {
+        this.scheduler = scheduler;
+        this.json = json;
+        this.heartbeat = heartbeat;
+        this.flags = flags;
+    }
+
+    public void stream(Context ctx, RequestContext rc, String runId) throws Exception {
+        Api.requireFlag(flags.sseEnabled(), "runs.sse.enabled");
+        Run run = scheduler.run(rc.tenantId(), runId);
+        if (!acceptsEventStream(ctx.header("Accept"))) {
+            throw new ApiProblem(406, "this endpoint streams text/event-stream; poll GET /console/runs/" + runId
+                    + "/events?after=ID for JSON");
+        }
+        long after = lastEventId(ctx);
+        RunEventLog log = scheduler.storage().events();
+        if (closed) throw new ApiProblem(503, "the server is shutting down");
+        if (run.state().isTerminal() && log.after(runId, after, 1).isEmpty()) {
+            ctx.status(204);
+            return;
+        }
+        EventStream stream = new EventStream(ctx.res(), log, runId, after, json, heartbeat);
+        open.add(stream);
+        // Subscribe before replaying: an event appended in between is then both replayed and queued, and the
+        // sequence check drops the copy. Subscribing after the replay could lose it.
+        try (AutoCloseable ignored = log.subscribe(runId, stream::offer)) {
+            if (!closed) stream.serve();
+        } finally {
+            open.remove(stream);
+        }
+    }
+
+    /** Number of clients currently streaming (for tests and the benchmark). */
+    public int openStreams() {
+        return open.size();
+    }
+
+    static boolean acceptsEventStream(String accept) {
+        if (accept == null || accept.isBlank()) return true;
+        for (String part : accept.toLowerCase(Locale.ROOT).split(",")) {
+            String type = part.split(";", 2)[0].trim();
+            if (type.equals("text/event-stream") || type.equals("text/*") || type.equals("*/*")) return true;
+        }
+        return false;
+    }
+
+    static long lastEventId(Context ctx) {
+        String v = ctx.header("Last-Event-ID");
+        String field = "Last-Event-ID";
+        if (v == null || v.isBlank()) {
+            v = ctx.queryParam("lastEventId");
+            field = "lastEventId";
+        }
+        if (v == null || v.isBlank()) return 0;
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw ValidationException.of(field, "must be an event ID (a non-negative whole number)");
+        }
+    }
+
+    /** Ends every open stream (server shutdown); their request threads return promptly. */
+    @Override
+    public void close() {
+        closed = true;
+        for (EventStream s : open) s.stop();
+    }
+}
