@@ -16,6 +16,7 @@ import io.verdict.scheduler.http.json.JsonCodec;
 import io.verdict.scheduler.http.metrics.MicrometerSchedulerMetrics;
 import io.verdict.scheduler.http.ops.OpsRoutes;
 import io.verdict.scheduler.http.problem.ApiProblem;
+import io.verdict.scheduler.http.problem.JettyProblemErrorHandler;
 import io.verdict.scheduler.http.problem.ProblemWriter;
 import io.verdict.scheduler.http.routes.ApiRoute;
 import io.verdict.scheduler.http.routes.Bodies;
@@ -79,6 +80,7 @@ public final class ControlPlane implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.router.ignoreTrailingSlashes = true;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemErrorHandler(json)));
             config.routes.before(CorrelationIds::assign);
             for (ApiRoute r : table.routes()) {
                 config.routes.addHttpHandler(r.method(), r.path(), ctx -> gate.handle(ctx, r));
