@@ -140,7 +140,7 @@ public final class SegmentWorker {
         Instant now = clock.instant();
         if (seg.state() == SegmentState.LEASED || seg.state() == SegmentState.RUNNING
                 || seg.state() == SegmentState.FAILED) {
-            seg = seg.released(now);
+            seg = segments.update(seg.released(now)); // the crashed holder's claim ends here
         }
         return segments.update(seg.leasedBy(workerId, lease.fencingToken(), lease.expiresAt(), now));
     }
@@ -222,7 +222,7 @@ public final class SegmentWorker {
                         "/api/v1/reports/" + report.reportId(), clock.instant());
                 if (delta.isMeaningful() && deltas.record(delta)) {
                     lifecycle.events().append(run.tenantId(), run.id(), new RunEvent.DeltaReported(delta));
-                    notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", deltaPayload(delta)));
+                    notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", digest, deltaPayload(delta)));
                     metrics.delta(delta.newCriticals(), delta.newHigh(), delta.kevHits().size());
                 }
                 verdicts.save(run.tenantId(), report);
