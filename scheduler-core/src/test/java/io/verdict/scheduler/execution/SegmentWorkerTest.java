@@ -251,4 +251,28 @@ class SegmentWorkerTest {
         assertThat(s.run("acme", p.run().id()).state()).isEqualTo(RunState.COMPLETED);
         return s.deltas(p.run()).stream().map(d -> d.imageDigest() + ":" + d.newFindings() + "/" + d.resolved() + "/" + d.quieted()).toList();
     }
+
+    @Test
+    void aSegmentThatKeepsKillingItsWorkersIsBuriedInsteadOfLoopingForever() throws Exception {
+        Scheduler s = scheduler(scanner(SegmentWorkerTest::newCritical));
+        PlannedRun p = s.plan(PlanRequest.forPurls("acme", Trigger.CONCELIER, OPENSSL, null));
+        // Every holder of segment 0 "dies" (claims, never reports) until the lease expires.
+        int deliveries = 0;
+        for (int i = 0; i < RETRY.maxAttempts() + SegmentWorker.POISON_MARGIN; i++) {
+            Lease l;
+            do {
+                l = queue.claim("doomed", Duration.ofSeconds(30)).orElseThrow();
+                if (l.ref().index() != 0) queue.retryAt(l, T0.plusSeconds(3600));
+            } while (l.ref().index() != 0);
+            deliveries = l.deliveries();
+            clock.advance(Duration.ofSeconds(31));
+        }
+        assertThat(deliveries).isEqualTo(RETRY.maxAttempts() + SegmentWorker.POISON_MARGIN);
+        s.newWorker("w").runOnce();
+        Segment seg0 = s.segments(p.run()).get(0);
+        assertThat(seg0.state()).isEqualTo(SegmentState.DEAD);
+        assertThat(seg0.error().code()).isEqualTo(ErrorCode.ERR_RUN_006);
+        assertThat(calls).isEmpty();
+        assertThat(queue.deadLetters("acme", 5)).singleElement().satisfies(d -> assertThat(d.reason()).contains("delivered"));
+    }
 }
