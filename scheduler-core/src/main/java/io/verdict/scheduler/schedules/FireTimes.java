@@ -206,13 +206,18 @@ public final class FireTimes {
         return a.isAfter(b) ? a : b;
     }
 
-    /** How far the wall clock can jump around {@code t}: the size of the neighbouring transitions (0 for UTC). */
+    /**
+     * How far the wall clock can be off a linear reading near {@code t}: the size of a transition close enough to
+     * {@code t} to matter, else zero (so ordinary ticks do not walk an hour of minutely candidates).
+     */
     private Duration slack(Instant t) {
         long seconds = 0;
-        ZoneOffsetTransition previous = rules.previousTransition(t);
-        ZoneOffsetTransition next = rules.nextTransition(t);
-        if (previous != null) seconds = Math.max(seconds, Math.abs(previous.getDuration().getSeconds()));
-        if (next != null) seconds = Math.max(seconds, Math.abs(next.getDuration().getSeconds()));
+        for (ZoneOffsetTransition tr : new ZoneOffsetTransition[]{rules.previousTransition(t), rules.nextTransition(t)}) {
+            if (tr == null) continue;
+            long size = Math.abs(tr.getDuration().getSeconds());
+            long distance = Math.abs(Duration.between(tr.getInstant(), t).getSeconds());
+            if (distance <= size + 60) seconds = Math.max(seconds, size);
+        }
         return Duration.ofSeconds(seconds);
     }
 }

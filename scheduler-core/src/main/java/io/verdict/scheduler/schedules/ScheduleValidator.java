@@ -2,13 +2,13 @@ package io.verdict.scheduler.schedules;
 
 import io.verdict.scheduler.errors.ValidationException;
 import io.verdict.scheduler.errors.ValidationException.FieldError;
+import io.verdict.scheduler.impact.ImageRecord;
 import io.verdict.scheduler.impact.Selector;
 import io.verdict.scheduler.runs.Mode;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks a {@link ScheduleSpec} and returns it normalised (trimmed name, single-spaced cron, selector bound to the
@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 public final class ScheduleValidator {
     public static final int MAX_NAME_LENGTH = 200;
     private static final Set<String> SEVERITIES = Set.of("critical", "high", "medium", "low");
-    private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}");
 
     private ScheduleValidator() {}
 
@@ -95,7 +94,7 @@ public final class ScheduleValidator {
         noBlanks(errors, "selection.includeTags", s.includeTags());
         for (int i = 0; i < s.digests().size(); i++) {
             String d = s.digests().get(i);
-            if (d == null || !DIGEST.matcher(d).matches()) {
+            if (!ImageRecord.isValidDigest(d)) {
                 errors.add(new FieldError("selection.digests[" + i + "]", "'" + d
                         + "' is not a digest like sha256:<64 lower-case hex characters>"));
             }
