@@ -12,9 +12,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Parses and validates the two timing fields of a schedule: a 5-field UNIX cron expression and an IANA time zone.
@@ -103,12 +103,19 @@ public final class CronExpressions {
         return ExecutionTime.forCron(parse(expression));
     }
 
+    /**
+     * The first matching wall-clock minute strictly after {@code after}. Inputs and results are cut to whole minutes:
+     * cron has no finer field, and some cron-utils versions let seconds or nanoseconds leak into results.
+     */
     static Optional<LocalDateTime> nextLocal(ExecutionTime cron, LocalDateTime after) {
-        return cron.nextExecution(after.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+        return cron.nextExecution(after.truncatedTo(ChronoUnit.MINUTES).atZone(ZoneOffset.UTC))
+                .map(z -> z.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES));
     }
 
+    /** The last matching wall-clock minute strictly before {@code before} (a whole minute). */
     static Optional<LocalDateTime> previousLocal(ExecutionTime cron, LocalDateTime before) {
-        return cron.lastExecution(before.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+        return cron.lastExecution(before.truncatedTo(ChronoUnit.MINUTES).atZone(ZoneOffset.UTC))
+                .map(z -> z.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES));
     }
 
     /** cron-utils says what is wrong but not where; find the first field that fails on its own. */
@@ -151,10 +158,5 @@ public final class CronExpressions {
     /** A new parser per use: cron-utils does not document CronParser as thread-safe, and parsing is cheap. */
     private static CronParser parser() {
         return new CronParser(UNIX);
-    }
-
-    /** Zone names known to this JVM's tz database, sorted (for API documentation and clients' pickers). */
-    public static Set<String> zoneNames() {
-        return new TreeSet<>(ZONES);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.List;
@@ -136,7 +137,8 @@ public final class FireTimes {
         TreeSet<Instant> found = new TreeSet<>();
         LocalDateTime endLocal = LocalDateTime.ofInstant(toInclusive, zone);
         LocalDateTime horizon = LocalDateTime.ofInstant(fromExclusive, zone).minusYears(HORIZON_YEARS);
-        LocalDateTime cursor = endLocal.plus(slack(toInclusive)).plusMinutes(1);
+        // previousLocal is strictly before its argument: start one whole minute past the end's wall clock.
+        LocalDateTime cursor = endLocal.plus(slack(toInclusive)).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
         while (true) {
             Optional<LocalDateTime> candidate = CronExpressions.previousLocal(cron, cursor);
             if (candidate.isEmpty() || candidate.get().isBefore(horizon)) break;

@@ -53,9 +53,4 @@ public record ScheduleSpec(
         return new ScheduleSpec(name, enabled, cronExpression, timezone, mode, selection, onlyIf, notifications, l,
                 dstPolicy);
     }
-
-    public ScheduleSpec withOnlyIf(Schedule.OnlyIf o) {
-        return new ScheduleSpec(name, enabled, cronExpression, timezone, mode, selection, o, notifications, limits,
-                dstPolicy);
-    }
 }

@@ -209,6 +209,15 @@ class FireTimesTest {
         }
 
         @Test
+        void subMinutePrecisionInTheBoundsNeverLeaksIntoFireTimes() {
+            FireTimes t = FireTimes.of("*/15 * * * *", "Europe/Berlin", DstPolicy.DEFAULT);
+            assertThat(t.latest(Instant.parse("2025-01-01T09:59:59.999999999Z"), Instant.parse("2025-01-01T10:30:59.123456789Z"), 10)
+                    .times()).isEqualTo(instants("2025-01-01T10:00:00Z", "2025-01-01T10:15:00Z", "2025-01-01T10:30:00Z"));
+            assertThat(t.next(Instant.parse("2025-01-01T10:00:00.000000001Z"), 2))
+                    .isEqualTo(instants("2025-01-01T10:15:00Z", "2025-01-01T10:30:00Z"));
+        }
+
+        @Test
         void windowBoundsAreExclusiveThenInclusive() {
             FireTimes t = FireTimes.of("0 * * * *", "UTC", DstPolicy.DEFAULT);
             assertThat(t.latest(Instant.parse("2025-01-01T10:00:00Z"), Instant.parse("2025-01-01T12:00:00Z"), 10).times())
