@@ -94,8 +94,9 @@ public final class ScheduleTicker {
         if (runnable == 0 && !isLate(times.get(times.size() - 1), now)) firstToRun = times.size() - 1;
 
         if (due.truncated()) {
-            record(TickDecision.missed(s, due.firstOmitted(), "missed with every fire time up to " + times.get(0)
-                    + " (not recorded one by one): no scheduler instance ticked; " + catchUpRule(), now, instanceId), made);
+            record(TickDecision.missed(s, due.firstOmitted(), "not run, like every fire time up to " + times.get(0)
+                    + " (not recorded one by one): still due at the tick of " + now + "; " + catchUpRule(), now,
+                    instanceId), made);
         }
         Instant settled = null;
         boolean contiguous = true;
@@ -104,8 +105,8 @@ public final class ScheduleTicker {
             boolean decided = true;
             if (i < firstToRun) {
                 // Insert-if-absent: another instance recording the same miss is harmless.
-                record(TickDecision.missed(s, fireTime, "no scheduler instance ticked between this fire time and "
-                        + times.get(times.size() - 1) + "; " + catchUpRule(), now, instanceId), made);
+                record(TickDecision.missed(s, fireTime, "not run: " + Duration.between(fireTime, now)
+                        + " late at the tick of " + now + "; " + catchUpRule(), now, instanceId), made);
             } else {
                 decided = fire(s, fireTime, now, made);
             }
@@ -117,8 +118,8 @@ public final class ScheduleTicker {
     }
 
     private String catchUpRule() {
-        return settings.maxCatchUp() == 0 ? "catch-up is off (maxCatchUp 0)"
-                : "catch-up runs only the latest " + settings.maxCatchUp() + " (maxCatchUp)";
+        return settings.maxCatchUp() == 0 ? "late fires are not run (maxCatchUp 0)"
+                : "after downtime only the latest " + settings.maxCatchUp() + " due fire time(s) run (maxCatchUp)";
     }
 
     private boolean isLate(Instant fireTime, Instant now) {

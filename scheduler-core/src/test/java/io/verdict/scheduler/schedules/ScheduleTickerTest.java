@@ -104,6 +104,7 @@ class ScheduleTickerTest {
             assertThat(d.reason()).isEqualTo(TickDecision.CATCH_UP_LIMIT);
         });
         assertThat(history.get(71).fireTime()).isEqualTo(Instant.parse("2025-01-01T01:00:00Z"));
+        assertThat(history.get(71).detail()).contains("PT71H30M late").contains("maxCatchUp");
         assertThat(ledger.lastFireTime("t1", "sch-1")).contains(Instant.parse("2025-01-04T00:00:00Z"));
         assertThat(tickAt(ticker("node-a"), "2025-01-04T00:31:00Z").decisions()).isEmpty();
     }
