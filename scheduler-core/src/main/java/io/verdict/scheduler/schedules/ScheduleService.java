@@ -8,6 +8,7 @@ import io.verdict.scheduler.errors.ValidationException;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,14 +178,16 @@ public final class ScheduleService {
         Instant from = ledger.lastFireTime(s.tenantId(), s.id()).orElse(s.createdAt() == null ? now : s.createdAt());
         if (now.isAfter(from)) {
             FireTimes.Window window = FireTimes.of(s).latest(from, now, maxPausedRecorded);
+            List<TickDecision> skipped = new ArrayList<>();
             if (window.truncated()) {
-                ledger.record(TickDecision.skipped(s, window.firstOmitted(), TickDecision.PAUSED,
+                skipped.add(TickDecision.skipped(s, window.firstOmitted(), TickDecision.PAUSED,
                         "paused, like every fire time up to " + window.times().get(0) + " (not recorded one by one)",
                         now, actor));
             }
             for (Instant t : window.times()) {
-                ledger.record(TickDecision.skipped(s, t, TickDecision.PAUSED, "schedule was paused", now, actor));
+                skipped.add(TickDecision.skipped(s, t, TickDecision.PAUSED, "schedule was paused", now, actor));
             }
+            ledger.recordAll(skipped);
         }
         ledger.advance(s.tenantId(), s.id(), now);
     }

@@ -93,25 +93,24 @@ public final class ScheduleTicker {
         int firstToRun = Math.max(0, times.size() - runnable);
         if (runnable == 0 && !isLate(times.get(times.size() - 1), now)) firstToRun = times.size() - 1;
 
+        List<TickDecision> missed = new ArrayList<>();
         if (due.truncated()) {
-            record(TickDecision.missed(s, due.firstOmitted(), "not run, like every fire time up to " + times.get(0)
+            missed.add(TickDecision.missed(s, due.firstOmitted(), "not run, like every fire time up to " + times.get(0)
                     + " (not recorded one by one): still due at the tick of " + now + "; " + catchUpRule(), now,
-                    instanceId), made);
+                    instanceId));
         }
-        Instant settled = null;
+        for (Instant fireTime : times.subList(0, firstToRun)) {
+            missed.add(TickDecision.missed(s, fireTime, "not run: " + Duration.between(fireTime, now)
+                    + " late at the tick of " + now + "; " + catchUpRule(), now, instanceId));
+        }
+        // Insert-if-absent: another instance recording the same misses is harmless.
+        if (!missed.isEmpty()) made.addAll(ledger.recordAll(missed));
+
+        Instant settled = firstToRun > 0 ? times.get(firstToRun - 1) : null;
         boolean contiguous = true;
-        for (int i = 0; i < times.size(); i++) {
-            Instant fireTime = times.get(i);
-            boolean decided = true;
-            if (i < firstToRun) {
-                // Insert-if-absent: another instance recording the same miss is harmless.
-                record(TickDecision.missed(s, fireTime, "not run: " + Duration.between(fireTime, now)
-                        + " late at the tick of " + now + "; " + catchUpRule(), now, instanceId), made);
-            } else {
-                decided = fire(s, fireTime, now, made);
-            }
+        for (Instant fireTime : times.subList(firstToRun, times.size())) {
             // The cursor stops before a fire time nobody decided yet, so a later tick (of any instance) reconsiders it.
-            contiguous &= decided;
+            contiguous &= fire(s, fireTime, now, made);
             if (contiguous) settled = fireTime;
         }
         if (settled != null) ledger.advance(s.tenantId(), s.id(), settled);

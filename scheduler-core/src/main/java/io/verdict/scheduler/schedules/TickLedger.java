@@ -1,6 +1,7 @@
 package io.verdict.scheduler.schedules;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,19 @@ import java.util.Optional;
 public interface TickLedger {
     /** Stores the decision unless one exists for its key; true if this call stored it (first writer wins). */
     boolean record(TickDecision decision);
+
+    /**
+     * Records each decision unless one exists for its key (as {@link #record}); returns those this call stored.
+     * Catch-up after an outage records many {@code missed} decisions at once: adapters should batch (an unordered
+     * insert that ignores duplicate keys).
+     */
+    default List<TickDecision> recordAll(List<TickDecision> decisions) {
+        List<TickDecision> stored = new ArrayList<>();
+        for (TickDecision d : decisions) {
+            if (record(d)) stored.add(d);
+        }
+        return stored;
+    }
 
     /**
      * Replaces the stored decision with {@code next} (same key) if the stored one still equals {@code expected}

@@ -15,12 +15,12 @@ import java.util.Objects;
  * @param onTimeGrace       how late a fire may be and still count as on time (only matters with maxCatchUp 0)
  * @param maxMissedRecorded after a long outage, how many missed fire times are recorded one by one; older ones are
  *                          folded into a single {@code missed} decision so a minutely schedule down for a month does
- *                          not write 43 200 records in one tick
+ *                          not write 43 200 records in one tick (default 100)
  */
 public record TickerSettings(Duration tickInterval, Duration lockTtl, int maxCatchUp, Duration onTimeGrace,
                              int maxMissedRecorded) {
     public static final TickerSettings DEFAULT =
-            new TickerSettings(Duration.ofSeconds(30), Duration.ofMinutes(2), 1, Duration.ofMinutes(5), 500);
+            new TickerSettings(Duration.ofSeconds(30), Duration.ofMinutes(2), 1, Duration.ofMinutes(5), 100);
 
     public TickerSettings {
         Objects.requireNonNull(tickInterval, "tickInterval");

@@ -55,6 +55,21 @@ public abstract class TickLedgerContract {
     }
 
     @Test
+    public void recordAllStoresOnlyTheNewKeysAndSaysWhichOnes() {
+        TickDecision existing = decision("t1", "sch-1", T0, TickDecision.Outcome.FIRED, "node-a");
+        ledger.record(existing);
+        List<TickDecision> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            batch.add(decision("t1", "sch-1", T0.plusSeconds(-3600L * i), TickDecision.Outcome.MISSED, "node-b"));
+        }
+        List<TickDecision> stored = ledger.recordAll(batch);
+        assertThat(stored).containsExactlyElementsOf(batch.subList(1, 3));
+        assertThat(ledger.find("t1", "sch-1", T0)).contains(existing);
+        assertThat(ledger.list("t1", "sch-1", null, 10)).hasSize(3);
+        assertThat(ledger.recordAll(List.of())).isEmpty();
+    }
+
+    @Test
     public void replaceOnlyFromTheExpectedDecision() {
         TickDecision claim = decision("t1", "sch-1", T0, TickDecision.Outcome.FIRING, "node-a");
         ledger.record(claim);
