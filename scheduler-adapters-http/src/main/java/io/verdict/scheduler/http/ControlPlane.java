@@ -8,7 +8,6 @@ import io.verdict.scheduler.http.api.intake.IntakeRoutes;
 import io.verdict.scheduler.http.api.intake.VulnerabilityCatalog;
 import io.verdict.scheduler.http.api.policy.PolicyRunRoutes;
 import io.verdict.scheduler.http.api.runs.RunRoutes;
-import io.verdict.scheduler.http.api.schedules.ScheduleOperations;
 import io.verdict.scheduler.http.api.schedules.ScheduleRoutes;
 import io.verdict.scheduler.http.console.ConsoleRoutes;
 import io.verdict.scheduler.http.downloads.DownloadRoutes;
@@ -60,13 +59,12 @@ public final class ControlPlane implements AutoCloseable {
         Api api = new Api(scheduler, new Bodies(json, settings.maxBodyBytes()), responses, settings);
         RunStreams streams = new RunStreams(scheduler, json, settings.heartbeat(), settings.flags());
         VulnerabilityCatalog catalog = new VulnerabilityCatalog();
-        ScheduleOperations schedules = new ScheduleOperations(scheduler.storage().schedules(), scheduler.clock());
         RouteTable table = new RouteTable();
         ControlPlane[] self = new ControlPlane[1];
 
         OpsRoutes.register(table, scheduler, responses, metrics, () -> self[0] != null && self[0].stopping);
-        ScheduleRoutes.register(table, api, schedules);
-        RunRoutes.register(table, api, schedules, catalog, streams, metrics);
+        ScheduleRoutes.register(table, api);
+        RunRoutes.register(table, api, catalog, streams, metrics);
         IntakeRoutes.register(table, api, catalog);
         PolicyRunRoutes.register(table, api);
         ConsoleRoutes.register(table, api, streams, metrics);

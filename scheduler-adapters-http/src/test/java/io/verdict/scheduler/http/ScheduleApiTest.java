@@ -52,21 +52,21 @@ class ScheduleApiTest {
         assertThat(s.get("notify").get("minSeverity").asText()).isEqualTo("critical");
         assertThat(s.get("dstPolicy").get("gap").asText()).isEqualTo("skip");
         assertThat(s.get("createdBy").asText()).isEqualTo("alice@test");
-        assertThat(s.get("version").asLong()).isZero();
+        assertThat(s.get("version").asLong()).isEqualTo(1);
 
         assertThat(t.get(PATH + "/" + id, token).json()).isEqualTo(s);
         assertThat(t.get(PATH, token).json().get("items").findValuesAsText("id")).contains(id);
 
-        var patched = t.patch(PATH + "/" + id, token, "{\"cronExpression\":\"30 3 * * 1-5\",\"mode\":\"content-refresh\",\"version\":0}");
+        var patched = t.patch(PATH + "/" + id, token, "{\"cronExpression\":\"30 3 * * 1-5\",\"mode\":\"content-refresh\",\"version\":1}");
         assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
         assertThat(patched.json().get("cronExpression").asText()).isEqualTo("30 3 * * 1-5");
         assertThat(patched.json().get("mode").asText()).isEqualTo("content-refresh");
         assertThat(patched.json().get("name").asText()).as("absent fields keep their value").isEqualTo("nightly sweep");
-        assertThat(patched.json().get("version").asLong()).isEqualTo(1);
+        assertThat(patched.json().get("version").asLong()).isEqualTo(2);
 
-        var stale = t.patch(PATH + "/" + id, token, "{\"name\":\"x\",\"version\":0}");
+        var stale = t.patch(PATH + "/" + id, token, "{\"name\":\"x\",\"version\":1}");
         assertThat(stale.status()).isEqualTo(409);
-        assertThat(stale.json().get("code").asText()).isEqualTo("ERR_API_409");
+        assertThat(stale.json().get("code").asText()).isIn("ERR_API_409", "ERR_RUN_008");
         assertThat(t.get(PATH + "/" + id, token).json().get("name").asText()).isEqualTo("nightly sweep");
 
         assertThat(t.delete(PATH + "/" + id, token).status()).isEqualTo(204);
@@ -107,6 +107,10 @@ class ScheduleApiTest {
             assertThat(local.toInstant()).isEqualTo(Instant.parse(n.get("at").asText()));
         }
         assertThat(Instant.parse(next.get("nextRuns").get(0).get("at").asText())).isEqualTo(earliest);
+
+        JsonNode decisions = t.get(PATH + "/" + id + "/decisions?limit=10", token).json();
+        assertThat(decisions.get("scheduleId").asText()).isEqualTo(id);
+        assertThat(decisions.get("items").isArray()).isTrue();
     }
 
     @Test

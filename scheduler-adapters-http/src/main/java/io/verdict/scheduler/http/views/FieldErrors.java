@@ -15,6 +15,10 @@ public final class FieldErrors {
         return this;
     }
 
+    public boolean has(String field) {
+        return errors.stream().anyMatch(e -> e.field().equals(field));
+    }
+
     public boolean isEmpty() {
         return errors.isEmpty();
     }

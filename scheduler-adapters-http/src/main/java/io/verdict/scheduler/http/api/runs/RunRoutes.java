@@ -11,7 +11,6 @@ import io.verdict.scheduler.http.api.runs.RunRequests.PreviewResult;
 import io.verdict.scheduler.http.api.runs.RunRequests.QueueLag;
 import io.verdict.scheduler.http.api.runs.RunRequests.QueueRow;
 import io.verdict.scheduler.http.api.runs.RunRequests.SampleImage;
-import io.verdict.scheduler.http.api.schedules.ScheduleOperations;
 import io.verdict.scheduler.http.metrics.MicrometerSchedulerMetrics;
 import io.verdict.scheduler.http.routes.Params;
 import io.verdict.scheduler.http.routes.RequestContext;
@@ -53,7 +52,7 @@ public final class RunRoutes {
 
     private RunRoutes() {}
 
-    public static void register(RouteTable routes, Api api, ScheduleOperations schedules, VulnerabilityCatalog catalog,
+    public static void register(RouteTable routes, Api api, VulnerabilityCatalog catalog,
                                 RunStreams streams, MicrometerSchedulerMetrics metrics) {
         Scheduler s = api.scheduler();
 
@@ -67,7 +66,7 @@ public final class RunRoutes {
         });
 
         routes.post(PATH, Scope.RUNS_WRITE, (ctx, rc) -> {
-            PlannedRun planned = s.plan(manualRun(api.bodies().read(ctx, ManualRun.class), rc, schedules));
+            PlannedRun planned = s.plan(manualRun(api.bodies().read(ctx, ManualRun.class), rc, s.schedules()));
             Run run = planned.run();
             api.audit(rc, "run.create", run.id(), Map.of("mode", run.mode().wire(), "targets", Integer.toString(run.deduped())));
             ctx.header("Location", PATH + "/" + run.id());
@@ -111,7 +110,7 @@ public final class RunRoutes {
                 api.responses().ok(ctx, preview(s, catalog, rc, api.bodies().read(ctx, Preview.class))));
     }
 
-    static PlanRequest manualRun(ManualRun b, RequestContext rc, ScheduleOperations schedules) {
+    static PlanRequest manualRun(ManualRun b, RequestContext rc, io.verdict.scheduler.schedules.ScheduleService schedules) {
         FieldErrors errors = new FieldErrors();
         String reasonText = errors.text("reason", b.reason(), false, 500);
         String policy = errors.text("policySnapshot", b.policySnapshot(), false, 128);

@@ -5,82 +5,60 @@ import io.verdict.scheduler.http.views.FieldErrors;
 import io.verdict.scheduler.impact.Selector;
 import io.verdict.scheduler.runs.Mode;
 import io.verdict.scheduler.runs.Severity;
+import io.verdict.scheduler.errors.ValidationException;
 import io.verdict.scheduler.schedules.Schedule;
+import io.verdict.scheduler.schedules.ScheduleSpec;
+import io.verdict.scheduler.schedules.ScheduleValidator;
 
-import java.time.Instant;
 import java.util.Locale;
 
 /**
- * The user-editable part of a schedule, validated as a whole: a create body over defaults, or a PATCH body over
- * the stored schedule. Every problem is reported at once with its field path.
+ * Turns a schedule body (create, or PATCH over the stored schedule) into a {@link ScheduleSpec}: wire values
+ * ({@code "analysis-only"}, {@code "skip"}, ...) become domain values, and the domain rules of
+ * {@link ScheduleValidator} (cron, time zone, selector, limits) are applied in the same pass, so one 400 names
+ * every bad field.
  */
-public record ScheduleDraft(String name, boolean enabled, String cronExpression, String timezone, Mode mode,
-                            Selector selection, Schedule.OnlyIf onlyIf, Schedule.NotifyPolicy notifications,
-                            Schedule.Limits limits, Schedule.DstPolicy dstPolicy) {
+public final class ScheduleDraft {
+    private ScheduleDraft() {}
 
-    public static ScheduleDraft forCreate(ScheduleBody b, String tenant) {
+    public static ScheduleSpec forCreate(ScheduleBody b, String tenant) {
         FieldErrors errors = new FieldErrors();
         if (b.version() != null) errors.add("version", "not allowed when creating");
-        ScheduleDraft d = overlay(b, new ScheduleDraft(null, true, null, "UTC", Mode.ANALYSIS_ONLY,
-                Selector.allImages(tenant), Schedule.OnlyIf.NONE, Schedule.NotifyPolicy.DEFAULT, Schedule.Limits.NONE,
-                Schedule.DstPolicy.DEFAULT), tenant, errors);
-        errors.throwIfAny();
-        return d;
+        ScheduleSpec base = new ScheduleSpec(null, true, null, "UTC", Mode.ANALYSIS_ONLY, Selector.allImages(tenant),
+                Schedule.OnlyIf.NONE, Schedule.NotifyPolicy.DEFAULT, Schedule.Limits.NONE, Schedule.DstPolicy.DEFAULT);
+        return checked(overlay(b, base, tenant, errors), tenant, errors);
     }
 
-    public static ScheduleDraft forPatch(ScheduleBody b, Schedule current, String tenant) {
+    public static ScheduleSpec forPatch(ScheduleBody b, Schedule current, String tenant) {
         FieldErrors errors = new FieldErrors();
-        ScheduleDraft d = overlay(b, of(current), tenant, errors);
+        return checked(overlay(b, ScheduleSpec.of(current), tenant, errors), tenant, errors);
+    }
+
+    private static ScheduleSpec checked(ScheduleSpec spec, String tenant, FieldErrors errors) {
+        // Fields already reported missing get placeholders so the domain rules can still check the rest.
+        ScheduleSpec probe = spec.withTiming(spec.cronExpression() == null ? "0 0 * * *" : spec.cronExpression(),
+                spec.timezone() == null ? "UTC" : spec.timezone(), spec.dstPolicy());
+        try {
+            ScheduleValidator.validate(tenant, probe);
+        } catch (ValidationException e) {
+            for (ValidationException.FieldError f : e.errors()) {
+                if (!errors.has(f.field())) errors.add(f.field(), f.message());
+            }
+        }
         errors.throwIfAny();
-        return d;
+        return spec;
     }
 
-    public static ScheduleDraft of(Schedule s) {
-        return new ScheduleDraft(s.name(), s.enabled(), s.cronExpression(), s.timezone(), s.mode(), s.selection(),
-                s.onlyIf(), s.notifications(), s.limits(), s.dstPolicy());
-    }
-
-    /** A new schedule (version 0) from this draft. */
-    public Schedule toNew(String id, String tenant, String actor, Instant at) {
-        return new Schedule(id, tenant, name, enabled, cronExpression, timezone, mode, selection, onlyIf,
-                notifications, limits, dstPolicy, at, actor, at, actor, null, null, 0);
-    }
-
-    /** {@code base} with this draft applied, as the next version. */
-    public Schedule applyTo(Schedule base, String actor, Instant at) {
-        return new Schedule(base.id(), base.tenantId(), name, enabled, cronExpression, timezone, mode, selection,
-                onlyIf, notifications, limits, dstPolicy, base.createdAt(), base.createdBy(), at, actor,
-                base.deletedAt(), base.deletedBy(), base.version() + 1);
-    }
-
-    public ScheduleDraft withEnabled(boolean on) {
-        return new ScheduleDraft(name, on, cronExpression, timezone, mode, selection, onlyIf, notifications, limits,
-                dstPolicy);
-    }
-
-    private static ScheduleDraft overlay(ScheduleBody b, ScheduleDraft base, String tenant, FieldErrors errors) {
+    private static ScheduleSpec overlay(ScheduleBody b, ScheduleSpec base, String tenant, FieldErrors errors) {
         String name = b.name() != null ? errors.text("name", b.name(), true, 200) : base.name();
         if (name == null && b.name() == null) errors.add("name", "required");
 
         String cron = base.cronExpression();
-        if (b.cronExpression() != null) {
-            cron = errors.text("cronExpression", b.cronExpression(), true, 128);
-            if (cron != null) {
-                String why = CronSupport.cronProblem(cron);
-                if (why != null) {
-                    errors.add("cronExpression", why);
-                    cron = null;
-                }
-            }
-        } else if (cron == null) {
-            errors.add("cronExpression", "required");
-        }
+        if (b.cronExpression() != null) cron = errors.text("cronExpression", b.cronExpression(), true, 128);
+        else if (cron == null) errors.add("cronExpression", "required");
 
         String tz = base.timezone();
-        if (b.timezone() != null) {
-            tz = b.timezone().trim();
-            if (!CronSupport.isZone(tz)) errors.add("timezone", "not an IANA time zone (e.g. Europe/Berlin, UTC)");
-        }
+        if (b.timezone() != null) tz = errors.text("timezone", b.timezone(), true, 64);
 
         Mode mode = base.mode();
         if (b.mode() != null) {
@@ -143,6 +121,6 @@ public record ScheduleDraft(String name, boolean enabled, String cronExpression,
             dst = new Schedule.DstPolicy(gap, overlap);
         }
         boolean enabled = b.enabled() != null ? b.enabled() : base.enabled();
-        return new ScheduleDraft(name, enabled, cron, tz, mode, sel, onlyIf, notify, limits, dst);
+        return new ScheduleSpec(name, enabled, cron, tz, mode, sel, onlyIf, notify, limits, dst);
     }
 }

@@ -57,6 +57,17 @@ public final class ScheduleJson {
 
     public record FireTime(Instant at, String local) {}
 
+    /** One tick decision: why a fire time fired, was skipped (paused, overlap, onlyIf), missed or failed. */
+    public record Decision(Instant fireTime, String outcome, String reason, String runId, String detail,
+                           Instant decidedAt, String decidedBy) {
+        public static Decision of(io.verdict.scheduler.schedules.TickDecision d) {
+            return new Decision(d.fireTime(), d.outcome().wire(), d.reason(), d.runId(), d.detail(), d.decidedAt(),
+                    d.decidedBy());
+        }
+    }
+
+    public record Decisions(String scheduleId, List<Decision> items) {}
+
     public record NextRuns(String scheduleId, String cronExpression, String timezone, boolean enabled,
                            List<FireTime> nextRuns) {}
 }

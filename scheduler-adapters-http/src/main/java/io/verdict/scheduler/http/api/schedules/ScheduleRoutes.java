@@ -1,6 +1,8 @@
 package io.verdict.scheduler.http.api.schedules;
 
 import io.verdict.scheduler.http.api.Api;
+import io.verdict.scheduler.http.api.schedules.ScheduleJson.Decision;
+import io.verdict.scheduler.http.api.schedules.ScheduleJson.Decisions;
 import io.verdict.scheduler.http.api.schedules.ScheduleJson.FireTime;
 import io.verdict.scheduler.http.api.schedules.ScheduleJson.NextRuns;
 import io.verdict.scheduler.http.api.schedules.ScheduleJson.ScheduleBody;
@@ -8,67 +10,85 @@ import io.verdict.scheduler.http.api.schedules.ScheduleJson.ScheduleList;
 import io.verdict.scheduler.http.api.schedules.ScheduleJson.ScheduleView;
 import io.verdict.scheduler.http.api.schedules.ScheduleJson.StateChange;
 import io.verdict.scheduler.http.routes.Params;
+import io.verdict.scheduler.http.routes.RequestContext;
 import io.verdict.scheduler.http.routes.RouteTable;
 import io.verdict.scheduler.http.security.Scope;
+import io.verdict.scheduler.schedules.Caller;
+import io.verdict.scheduler.schedules.FireTimes;
+import io.verdict.scheduler.schedules.Resumed;
 import io.verdict.scheduler.schedules.Schedule;
+import io.verdict.scheduler.schedules.ScheduleService;
 
-import java.util.Map;
+import java.time.Instant;
+import java.time.ZoneId;
 
-/** {@code /api/v1/scheduler/schedules}: CRUD, pause/resume and the next-runs preview. */
+/**
+ * {@code /api/v1/scheduler/schedules}: CRUD, pause/resume, next-runs preview and the tick history, over the
+ * core's {@link ScheduleService} (which validates, version-checks and audits every change).
+ */
 public final class ScheduleRoutes {
     public static final String PATH = Api.BASE + "/schedules";
 
     private ScheduleRoutes() {}
 
-    public static void register(RouteTable routes, Api api, ScheduleOperations ops) {
+    private static Caller caller(RequestContext rc) {
+        return new Caller(rc.tenantId(), rc.actor(), rc.correlationId());
+    }
+
+    public static void register(RouteTable routes, Api api) {
+        ScheduleService svc = api.scheduler().schedules();
+
         routes.get(PATH, Scope.SCHEDULES_READ, (ctx, rc) ->
-                api.responses().ok(ctx, new ScheduleList(ops.list(rc.tenantId()).stream().map(ScheduleView::of).toList())));
+                api.responses().ok(ctx, new ScheduleList(svc.list(rc.tenantId()).stream().map(ScheduleView::of).toList())));
 
         routes.post(PATH, Scope.SCHEDULES_WRITE, (ctx, rc) -> {
-            ScheduleDraft draft = ScheduleDraft.forCreate(api.bodies().read(ctx, ScheduleBody.class), rc.tenantId());
-            Schedule s = ops.create(rc.tenantId(), rc.actor(), draft);
-            api.audit(rc, "schedule.create", s.id(), Map.of("name", s.name()));
+            Schedule s = svc.create(caller(rc), ScheduleDraft.forCreate(api.bodies().read(ctx, ScheduleBody.class), rc.tenantId()));
             ctx.header("Location", PATH + "/" + s.id());
             api.responses().json(ctx, 201, ScheduleView.of(s));
         });
 
         routes.get(PATH + "/{scheduleId}", Scope.SCHEDULES_READ, (ctx, rc) ->
-                api.responses().ok(ctx, ScheduleView.of(ops.get(rc.tenantId(), Params.id(ctx, "scheduleId")))));
+                api.responses().ok(ctx, ScheduleView.of(svc.get(rc.tenantId(), Params.id(ctx, "scheduleId")))));
 
         routes.patch(PATH + "/{scheduleId}", Scope.SCHEDULES_WRITE, (ctx, rc) -> {
             String id = Params.id(ctx, "scheduleId");
-            ops.get(rc.tenantId(), id); // 404 before 400: do not validate against a schedule that is not there
+            Schedule current = svc.get(rc.tenantId(), id); // 404 before 400: never validate against a schedule not there
             ScheduleBody body = api.bodies().read(ctx, ScheduleBody.class);
-            Schedule s = ops.update(rc.tenantId(), id, rc.actor(), body.version(),
-                    current -> ScheduleDraft.forPatch(body, current, rc.tenantId()));
-            api.audit(rc, "schedule.update", s.id(), Map.of("version", Long.toString(s.version())));
+            long expected = body.version() == null ? current.version() : body.version();
+            Schedule s = svc.update(caller(rc), id, ScheduleDraft.forPatch(body, current, rc.tenantId()), expected);
             api.responses().ok(ctx, ScheduleView.of(s));
         });
 
         routes.delete(PATH + "/{scheduleId}", Scope.SCHEDULES_WRITE, (ctx, rc) -> {
-            Schedule s = ops.delete(rc.tenantId(), Params.id(ctx, "scheduleId"), rc.actor());
-            api.audit(rc, "schedule.delete", s.id(), Map.of());
+            svc.delete(caller(rc), Params.id(ctx, "scheduleId"));
             ctx.status(204);
         });
 
         routes.post(PATH + "/{scheduleId}/pause", Scope.SCHEDULES_WRITE, (ctx, rc) -> {
-            Schedule s = ops.setEnabled(rc.tenantId(), Params.id(ctx, "scheduleId"), rc.actor(), false);
-            api.audit(rc, "schedule.pause", s.id(), Map.of());
+            Schedule s = svc.pause(caller(rc), Params.id(ctx, "scheduleId"));
             api.responses().ok(ctx, new StateChange(ScheduleView.of(s), null));
         });
 
         routes.post(PATH + "/{scheduleId}/resume", Scope.SCHEDULES_WRITE, (ctx, rc) -> {
-            Schedule s = ops.setEnabled(rc.tenantId(), Params.id(ctx, "scheduleId"), rc.actor(), true);
-            api.audit(rc, "schedule.resume", s.id(), Map.of());
-            api.responses().ok(ctx, new StateChange(ScheduleView.of(s), ops.earliestNextRun(s).orElse(null)));
+            Resumed r = svc.resume(caller(rc), Params.id(ctx, "scheduleId"));
+            api.responses().ok(ctx, new StateChange(ScheduleView.of(r.schedule()), r.nextRunAt()));
         });
 
         routes.get(PATH + "/{scheduleId}/next", Scope.SCHEDULES_READ, (ctx, rc) -> {
-            Schedule s = ops.get(rc.tenantId(), Params.id(ctx, "scheduleId"));
-            int count = Params.intQuery(ctx, "count", 5, 1, 100);
+            Schedule s = svc.get(rc.tenantId(), Params.id(ctx, "scheduleId"));
+            int count = Params.intQuery(ctx, "count", 5, 1, ScheduleService.MAX_NEXT);
+            ZoneId zone = FireTimes.of(s).zone();
             api.responses().ok(ctx, new NextRuns(s.id(), s.cronExpression(), s.timezone(), s.enabled(),
-                    ops.next(s, count).stream().map(z -> new FireTime(z.toInstant(), z.toOffsetDateTime().toString()))
-                            .toList()));
+                    svc.next(rc.tenantId(), s.id(), count).stream()
+                            .map(i -> new FireTime(i, i.atZone(zone).toOffsetDateTime().toString())).toList()));
+        });
+
+        routes.get(PATH + "/{scheduleId}/decisions", Scope.SCHEDULES_READ, (ctx, rc) -> {
+            String id = Params.id(ctx, "scheduleId");
+            Instant before = Params.instantQuery(ctx, "before");
+            int limit = Params.intQuery(ctx, "limit", 50, 1, ScheduleService.MAX_DECISIONS);
+            api.responses().ok(ctx, new Decisions(id, svc.decisions(rc.tenantId(), id, before, limit).stream()
+                    .map(Decision::of).toList()));
         });
     }
 }
