@@ -18,6 +18,8 @@ public final class Main {
               demo      build a synthetic estate, ingest an advisory and run the impacted re-evaluation live
                         --seed N (42) --images N (10000) --workers N (4) --segment-size N (100)
                         --latency-ms N (8) --unavailable-rate R (0.02) --timeout-rate R (0.0005) --tenant T (demo)
+              serve     (default) start the HTTP control plane: --port N (8080, 0 = any) --demo --data-dir D (./data)
+              token     print a dev token for the embedded service: --tenant T --scope a,b,c --ttl SECONDS (3600)
               help      this text
             """;
 
@@ -26,11 +28,13 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = args.length == 0 ? "help" : args[0];
+        String command = args.length == 0 ? "serve" : args[0];
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         try {
             return switch (command) {
                 case "demo" -> DemoCommand.run(rest, out);
+                case "serve" -> io.verdict.scheduler.app.serve.ServeCommand.run(rest, out, System.getenv());
+                case "token" -> io.verdict.scheduler.app.serve.TokenCommand.run(rest, out, System.getenv());
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

@@ -1,0 +1,234 @@
+package io.verdict.scheduler.app.serve;
+
+import com.nimbusds.jose.jwk.ECKey;
+import io.verdict.scheduler.Scheduler;
+import io.verdict.scheduler.SchedulerBuilder;
+import io.verdict.scheduler.app.cli.Args;
+import io.verdict.scheduler.app.cli.UsageException;
+import io.verdict.scheduler.app.config.AppConfig;
+import io.verdict.scheduler.app.demo.DemoEstate;
+import io.verdict.scheduler.http.ControlPlane;
+import io.verdict.scheduler.http.FeatureFlags;
+import io.verdict.scheduler.http.HttpSettings;
+import io.verdict.scheduler.http.metrics.MicrometerSchedulerMetrics;
+import io.verdict.scheduler.http.security.JwtVerifier;
+import io.verdict.scheduler.http.security.LocalSigningKey;
+import io.verdict.scheduler.http.security.VerificationKeys;
+import io.verdict.scheduler.impact.ImageRecord;
+import io.verdict.scheduler.impact.Selector;
+import io.verdict.scheduler.runs.Mode;
+import io.verdict.scheduler.schedules.Caller;
+import io.verdict.scheduler.schedules.Schedule;
+import io.verdict.scheduler.schedules.ScheduleSpec;
+import io.verdict.scheduler.simulation.SimulatedScanner;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code serve} (the default command): the scheduler with its HTTP control plane on the embedded default.
+ * {@code --port N} (or SCHEDULER_HTTP_PORT; 0 picks a free port and prints it), {@code --demo} loads the demo's
+ * synthetic estate (tenants demo, acme, globex) with baseline verdicts and two schedules.
+ *
+ * <p>Tokens: with SCHEDULER_JWKS_FILE or SCHEDULER_JWKS_URL (plus SCHEDULER_JWT_ISSUER and SCHEDULER_JWT_AUDIENCE)
+ * the service trusts that identity provider; otherwise it creates an ES256 key in the data directory on first
+ * start and trusts tokens minted with {@code token}. Feature flags: SCHEDULER_RUNS_DASHBOARD_ENABLED,
+ * SCHEDULER_RUNS_SSE_ENABLED, SCHEDULER_RUNS_RETRY_ENABLED, SCHEDULER_RUNS_EVIDENCE_BUNDLES;
+ * SCHEDULER_SSE_HEARTBEAT_SECONDS sets the stream heartbeat.
+ */
+public final class ServeCommand {
+    public static final Set<String> OPTIONS = Set.of("port", "host", "data-dir", "workers", "config", "demo-images");
+    public static final Set<String> FLAGS = Set.of("demo");
+    public static final String JAR = "java -jar scheduler-app/target/scheduler-app.jar";
+
+    private ServeCommand() {}
+
+    /** A started service; closing it stops HTTP, workers and cron. */
+    public record Running(Scheduler scheduler, ControlPlane plane, Path dataDir) implements AutoCloseable {
+        public int port() {
+            return plane.port();
+        }
+
+        @Override
+        public void close() {
+            plane.close();
+            scheduler.close();
+        }
+    }
+
+    public static int run(List<String> argv, PrintStream out, Map<String, String> env) throws InterruptedException {
+        Running running = start(argv, out, env);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "scheduler-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    public static Running start(List<String> argv, PrintStream out, Map<String, String> env) {
+        Args a = Args.parse("serve", argv, OPTIONS, FLAGS);
+        Map<String, String> overrides = new HashMap<>();
+        if (a.has("port")) overrides.put("SCHEDULER_HTTP_PORT", a.string("port", null));
+        if (a.has("data-dir")) overrides.put("SCHEDULER_DATA_DIR", a.string("data-dir", null));
+        if (a.has("workers")) overrides.put("SCHEDULER_WORKERS", a.string("workers", null));
+        if (a.has("config")) overrides.put("SCHEDULER_CONFIG", a.string("config", null));
+        AppConfig cfg;
+        try {
+            cfg = AppConfig.load(env, overrides);
+        } catch (AppConfig.InvalidConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
+        boolean demo = a.flag("demo");
+        int demoImages = a.intValue("demo-images", 2000, 1, 200_000);
+        HttpSettings settings = httpSettings(env).withPort(cfg.httpPort()).withHost(a.string("host", "0.0.0.0"));
+        Security security = security(cfg.dataDir(), env);
+
+        Clock clock = Clock.systemUTC();
+        long seed = cfg.seed() == null ? System.nanoTime() : cfg.seed();
+        SimulatedScanner scanner = new SimulatedScanner(seed, new SimulatedScanner.Profile(cfg.simulatedLatency(),
+                cfg.simulatedUnavailableRate(), cfg.simulatedTimeoutRate(), 0, 0.3), clock);
+        MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(clock);
+        Scheduler scheduler = schedulerBuilder(cfg).clock(clock).seed(seed).scanner(scanner).metrics(metrics).build();
+        String loaded = demo ? loadDemo(scheduler, scanner, demoImages, clock) : "";
+        if (cfg.workers() > 0) scheduler.startWorkers(cfg.workers());
+        scheduler.startCron();
+        ControlPlane plane;
+        try {
+            plane = ControlPlane.start(scheduler, settings, security.verifier(), metrics);
+        } catch (RuntimeException e) {
+            scheduler.close();
+            throw new UsageException("serve: cannot listen on port " + settings.port() + ": " + rootMessage(e));
+        }
+        int port = plane.port();
+        out.printf("verdict scheduler listening on http://localhost:%d  (workers %d, data %s)%n", port, cfg.workers(),
+                cfg.dataDir());
+        if (!loaded.isEmpty()) out.println(loaded);
+        out.println(security.note());
+        if (security.local()) {
+            out.printf("""
+                    try it:
+                      TOKEN=$(%s token --tenant demo --data-dir %s)
+                      curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                           -d '{"selector":{"scope":"all-images"},"reason":"first run"}' http://localhost:%d/api/v1/scheduler/runs
+                      curl -N -H "Authorization: Bearer $TOKEN" http://localhost:%d/console/runs/<id from above>/stream
+                    API description: http://localhost:%d/openapi.json
+                    """, JAR, cfg.dataDir(), port, port, port);
+        }
+        out.flush();
+        return new Running(scheduler, plane, cfg.dataDir());
+    }
+
+    /**
+     * The scheduler's ports for this configuration. The embedded default keeps state in memory (the signing key
+     * lives in the data directory); the store and queue adapters plug in here.
+     */
+    static SchedulerBuilder schedulerBuilder(AppConfig cfg) {
+        SchedulerBuilder b = Scheduler.builder().segmentSize(cfg.segmentSize()).leaseTime(cfg.leaseTime())
+                .instanceId(cfg.instanceId());
+        if (cfg.maxIndexAge() != null) b.maxIndexAge(cfg.maxIndexAge());
+        return b;
+    }
+
+    record Security(JwtVerifier verifier, boolean local, String note) {}
+
+    static Security security(Path dataDir, Map<String, String> env) {
+        String file = env.get("SCHEDULER_JWKS_FILE");
+        String url = env.get("SCHEDULER_JWKS_URL");
+        Duration skew = Duration.ofSeconds(30);
+        try {
+            if (file != null || url != null) {
+                String issuer = env.get("SCHEDULER_JWT_ISSUER");
+                String audience = env.get("SCHEDULER_JWT_AUDIENCE");
+                if (issuer == null || audience == null) {
+                    throw new UsageException("serve: SCHEDULER_JWKS_FILE/URL needs SCHEDULER_JWT_ISSUER and SCHEDULER_JWT_AUDIENCE");
+                }
+                VerificationKeys keys = file != null ? VerificationKeys.fromFile(Path.of(file)) : VerificationKeys.fromUrl(url);
+                return new Security(new JwtVerifier(keys, issuer, audience, skew), false,
+                        "tokens: issuer " + issuer + ", audience " + audience + ", keys " + (file != null ? file : url));
+            }
+            boolean existed = LocalSigningKey.exists(dataDir);
+            ECKey key = LocalSigningKey.loadOrCreate(dataDir);
+            return new Security(new JwtVerifier(LocalSigningKey.verificationKeys(key), LocalSigningKey.ISSUER,
+                    LocalSigningKey.AUDIENCE, skew), true,
+                    "tokens: local ES256 key " + LocalSigningKey.file(dataDir) + (existed ? "" : " (created now)")
+                            + "; mint one with: " + JAR + " token --tenant demo --scope "
+                            + "scheduler.runs.read,scheduler.runs.write,scheduler.runs.manage");
+        } catch (IOException e) {
+            throw new UsageException("serve: " + e.getMessage());
+        }
+    }
+
+    static HttpSettings httpSettings(Map<String, String> env) {
+        Map<String, String> flags = new HashMap<>();
+        put(flags, "runs.dashboard.enabled", env.get("SCHEDULER_RUNS_DASHBOARD_ENABLED"));
+        put(flags, "runs.sse.enabled", env.get("SCHEDULER_RUNS_SSE_ENABLED"));
+        put(flags, "runs.retry.enabled", env.get("SCHEDULER_RUNS_RETRY_ENABLED"));
+        put(flags, "runs.evidenceBundles", env.get("SCHEDULER_RUNS_EVIDENCE_BUNDLES"));
+        HttpSettings s;
+        try {
+            s = HttpSettings.DEFAULTS.withFlags(FeatureFlags.from(flags));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("serve: " + e.getMessage());
+        }
+        String hb = env.get("SCHEDULER_SSE_HEARTBEAT_SECONDS");
+        if (hb != null) {
+            try {
+                int n = Integer.parseInt(hb.trim());
+                if (n < 1 || n > 300) throw new NumberFormatException();
+                s = s.withHeartbeat(Duration.ofSeconds(n));
+            } catch (NumberFormatException e) {
+                throw new UsageException("serve: SCHEDULER_SSE_HEARTBEAT_SECONDS must be 1..300 (got '" + hb + "')");
+            }
+        }
+        return s;
+    }
+
+    private static void put(Map<String, String> m, String key, String value) {
+        if (value != null && !value.isBlank()) m.put(key, value);
+    }
+
+    /** {@code --data-dir}, else SCHEDULER_DATA_DIR, else ./data: the same rule for serve and token. */
+    static Path dataDir(String option, Map<String, String> env) {
+        if (option != null && !option.isBlank()) return Path.of(option);
+        String e = env.get("SCHEDULER_DATA_DIR");
+        return Path.of(e == null || e.isBlank() ? "data" : e);
+    }
+
+    /** The demo's estate with yesterday's verdicts as baseline, and two schedules for tenant demo. */
+    static String loadDemo(Scheduler scheduler, SimulatedScanner scanner, int images, Clock clock) {
+        DemoEstate estate = new DemoEstate(42);
+        Instant yesterday = clock.instant().minus(Duration.ofDays(1));
+        int demoImages = 0;
+        for (ImageRecord img : estate.images(images)) {
+            scheduler.indexImage(img);
+            scheduler.storage().verdicts().save(img.tenantId(), scanner.baseline(img.digest(), yesterday));
+            if (img.tenantId().equals("demo")) demoImages++;
+        }
+        scheduler.index().markRefreshed();
+        Caller loader = new Caller("demo", "demo-loader", null);
+        scheduler.schedules().create(loader, ScheduleSpec.simple("nightly sweep", "0 2 * * *", "Europe/Berlin"));
+        scheduler.schedules().create(loader, new ScheduleSpec("payments hourly", false, "0 * * * *", "UTC",
+                Mode.ANALYSIS_ONLY, Selector.byNamespace("demo", "payments"), new Schedule.OnlyIf(1, null), null,
+                new Schedule.Limits(null, 50.0, 2, 10), null));
+        DemoEstate.Advisory adv = estate.advisory();
+        return "demo estate: " + images + " images across " + DemoEstate.TENANTS + " (" + demoImages
+                + " in tenant demo), schedules 'nightly sweep' (enabled) and 'payments hourly' (paused);"
+                + " try the advisory purls " + adv.purls().stream().limit(2).toList();
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage();
+    }
+}
