@@ -3,13 +3,11 @@ package io.verdict.scheduler.http.sse;
 import io.verdict.scheduler.events.RunEvent;
 import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.events.RunEventRecord;
-import io.verdict.scheduler.http.json.JsonCodec;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,15 +16,16 @@ import java.util.concurrent.TimeUnit;
 final class EventStream {
     private static final int QUEUE_CAPACITY = 4096;
     private static final int PAGE = 500;
+    private static final byte[] HEARTBEAT_FRAME = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
     /** After the terminal state, wait this long for trailing events (the closing log line) before ending. */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final RunEventRecord STOP = new RunEventRecord("", "", Long.MIN_VALUE, null, null);
+    private static final RunEventRecord HEARTBEAT = new RunEventRecord("", "", Long.MIN_VALUE + 1, null, null);
 
     private final HttpServletResponse res;
     private final RunEventLog log;
     private final String runId;
-    private final JsonCodec json;
-    private final long heartbeatNanos;
+    private final FrameCache frames;
     private final LinkedBlockingQueue<RunEventRecord> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private volatile boolean overflowed;
     private volatile boolean stopped;
@@ -34,19 +33,25 @@ final class EventStream {
     private boolean terminal;
     private ServletOutputStream out;
 
-    EventStream(HttpServletResponse res, RunEventLog log, String runId, long after, JsonCodec json,
-                Duration heartbeat) {
+    EventStream(HttpServletResponse res, RunEventLog log, String runId, long after, FrameCache frames) {
         this.res = res;
         this.log = log;
         this.runId = runId;
         this.lastSent = after;
-        this.json = json;
-        this.heartbeatNanos = heartbeat.toNanos();
+        this.frames = frames;
     }
 
     /** Called on the appending thread: never blocks, never throws. */
     void offer(RunEventRecord r) {
         if (!queue.offer(r)) overflowed = true;
+    }
+
+    /**
+     * Called by the shared heartbeat clock. Untimed waits plus one clock for all streams avoid arming and
+     * cancelling a timer on every wake-up of every stream, which dominated the cost at a thousand clients.
+     */
+    void heartbeat() {
+        queue.offer(HEARTBEAT);
     }
 
     void stop() {
@@ -65,27 +70,35 @@ final class EventStream {
             out = res.getOutputStream();
             write(": run " + runId + "\nretry: 3000\n\n");
             backfill();
-            long nextHeartbeat = System.nanoTime() + heartbeatNanos;
             long lingerUntil = terminal ? System.nanoTime() + LINGER_NANOS : Long.MAX_VALUE;
             while (!stopped) {
-                long now = System.nanoTime();
-                if (now >= lingerUntil) {
-                    backfill();
-                    break;
+                RunEventRecord r;
+                if (lingerUntil == Long.MAX_VALUE) {
+                    r = queue.take();
+                } else {
+                    long wait = lingerUntil - System.nanoTime();
+                    r = wait <= 0 ? null : queue.poll(wait, TimeUnit.NANOSECONDS);
+                    if (r == null) {
+                        backfill();
+                        break;
+                    }
                 }
-                long wait = Math.min(nextHeartbeat, lingerUntil) - now;
-                RunEventRecord r = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (r == STOP) break;
-                if (r == null) {
-                    if (overflowed) backfill();
-                } else if (r.seq() > lastSent) {
-                    if (r.seq() == lastSent + 1 && !overflowed) send(r); else backfill();
-                }
-                // The heartbeat keeps its fixed cadence whether or not events flow.
-                if (System.nanoTime() >= nextHeartbeat) {
-                    write(": heartbeat\n\n");
-                    nextHeartbeat += heartbeatNanos;
-                }
+                // Drain what is already queued and flush once: one write per burst, not per event.
+                boolean stop = false;
+                do {
+                    if (r == STOP) {
+                        stop = true;
+                        break;
+                    }
+                    if (r == HEARTBEAT) {
+                        if (overflowed) backfill();
+                        out.write(HEARTBEAT_FRAME);
+                    } else if (r.seq() > lastSent) {
+                        if (r.seq() == lastSent + 1 && !overflowed) send(r); else backfill();
+                    }
+                } while ((r = queue.poll()) != null);
+                out.flush();
+                if (stop) break;
                 if (terminal && lingerUntil == Long.MAX_VALUE) lingerUntil = System.nanoTime() + LINGER_NANOS;
             }
         } catch (InterruptedException e) {
@@ -101,14 +114,14 @@ final class EventStream {
         while (true) {
             List<RunEventRecord> page = log.after(runId, lastSent, PAGE);
             for (RunEventRecord r : page) if (r.seq() > lastSent) send(r);
+            out.flush();
             if (page.size() < PAGE) return;
         }
     }
 
+    /** Writes one event (unflushed); the frame bytes are shared by every client of the run. */
     private void send(RunEventRecord r) throws IOException {
-        String frame = "id: " + r.seq() + "\nevent: " + r.event().kind() + "\ndata: "
-                + json.writeString(EventJson.data(r)) + "\n\n";
-        write(frame);
+        out.write(frames.frame(r));
         lastSent = r.seq();
         if (r.event() instanceof RunEvent.StateChanged s && s.state().isTerminal()) terminal = true;
     }

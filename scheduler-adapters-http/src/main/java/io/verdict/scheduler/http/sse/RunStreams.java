@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Server-Sent Events for one run ({@code /console/runs/{id}/stream} and {@code /runs/{id}/stream}).
@@ -32,17 +35,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunStreams implements AutoCloseable {
     private final Scheduler scheduler;
-    private final JsonCodec json;
+    private final FrameCache frames;
     private final Duration heartbeat;
     private final FeatureFlags flags;
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final ScheduledExecutorService clock;
 
     public RunStreams(Scheduler scheduler, JsonCodec json, Duration heartbeat, FeatureFlags flags) {
         this.scheduler = scheduler;
-        this.json = json;
+        this.frames = new FrameCache(json);
         this.heartbeat = heartbeat;
         this.flags = flags;
+        // One clock beats for every open stream at the fixed interval.
+        this.clock = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sse-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = heartbeat.toMillis();
+        clock.scheduleAtFixedRate(() -> open.forEach(EventStream::heartbeat), ms, ms, TimeUnit.MILLISECONDS);
     }
 
     public void stream(Context ctx, RequestContext rc, String runId) throws Exception {
@@ -59,7 +71,7 @@ public final class RunStreams implements AutoCloseable {
             ctx.status(204);
             return;
         }
-        EventStream stream = new EventStream(ctx.res(), log, runId, after, json, heartbeat);
+        EventStream stream = new EventStream(ctx.res(), log, runId, after, frames);
         open.add(stream);
         // Subscribe before replaying: an event appended in between is then both replayed and queued, and the
         // sequence check drops the copy. Subscribing after the replay could lose it.
@@ -105,6 +117,7 @@ public final class RunStreams implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        clock.shutdownNow();
         for (EventStream s : open) s.stop();
     }
 }
