@@ -18,7 +18,9 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -26,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -38,10 +41,23 @@ public final class JwtVerifier {
             JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    /** Verified tokens are remembered this long at most (and never past their exp), so a key rotation bites soon. */
+    static final Duration CACHE_TTL = Duration.ofSeconds(60);
+    private static final int CACHE_MAX = 10_000;
+
     private final VerificationKeys keys;
     private final DefaultJWTClaimsVerifier<?> claims;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> verified = new ConcurrentHashMap<>();
+
+    private record Cached(Principal principal, Instant until) {}
 
     public JwtVerifier(VerificationKeys keys, String issuer, String audience, Duration clockSkew) {
+        this(keys, issuer, audience, clockSkew, Clock.systemUTC());
+    }
+
+    public JwtVerifier(VerificationKeys keys, String issuer, String audience, Duration clockSkew, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.claims = new DefaultJWTClaimsVerifier<>(Set.of(Objects.requireNonNull(audience, "audience")),
                 new JWTClaimsSet.Builder().issuer(Objects.requireNonNull(issuer, "issuer")).build(),
@@ -49,7 +65,23 @@ public final class JwtVerifier {
         this.claims.setMaxClockSkew((int) clockSkew.toSeconds());
     }
 
+    /**
+     * Verifies the token, or answers from a short cache of tokens verified before: a signature check costs
+     * milliseconds, and a thousand console streams reconnecting after a restart present the same few tokens.
+     */
     public Principal verify(String token) throws TokenRejectedException {
+        Instant now = clock.instant();
+        Cached hit = verified.get(token);
+        if (hit != null && now.isBefore(hit.until())) return hit.principal();
+        Principal p = verifyUncached(token);
+        Instant until = now.plus(CACHE_TTL);
+        if (p.expiresAt() != null && p.expiresAt().isBefore(until)) until = p.expiresAt();
+        if (verified.size() >= CACHE_MAX) verified.clear();
+        verified.put(token, new Cached(p, until));
+        return p;
+    }
+
+    private Principal verifyUncached(String token) throws TokenRejectedException {
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);

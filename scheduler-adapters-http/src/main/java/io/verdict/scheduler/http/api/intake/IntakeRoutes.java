@@ -39,9 +39,19 @@ public final class IntakeRoutes {
     private IntakeRoutes() {}
 
     public static void register(RouteTable routes, Api api, VulnerabilityCatalog catalog) {
-        routes.post(EVENTS + "/advisory", Scope.RUNS_WRITE, (ctx, rc) -> event(ctx, rc, api, catalog, IntakeEvent.Source.CONCELIER));
-        routes.post(EVENTS + "/vex", Scope.RUNS_WRITE, (ctx, rc) -> event(ctx, rc, api, catalog, IntakeEvent.Source.EXCITITOR));
-        routes.post(EVENTS + "/policy", Scope.RUNS_WRITE, (ctx, rc) -> event(ctx, rc, api, catalog, IntakeEvent.Source.POLICY));
+        IntakeRateLimiter limiter = new IntakeRateLimiter(api.settings().intakePerSecond(), api.settings().intakeBurst());
+        routes.post(EVENTS + "/advisory", Scope.RUNS_WRITE, (ctx, rc) -> {
+            limiter.acquire(rc.tenantId());
+            event(ctx, rc, api, catalog, IntakeEvent.Source.CONCELIER);
+        });
+        routes.post(EVENTS + "/vex", Scope.RUNS_WRITE, (ctx, rc) -> {
+            limiter.acquire(rc.tenantId());
+            event(ctx, rc, api, catalog, IntakeEvent.Source.EXCITITOR);
+        });
+        routes.post(EVENTS + "/policy", Scope.RUNS_WRITE, (ctx, rc) -> {
+            limiter.acquire(rc.tenantId());
+            event(ctx, rc, api, catalog, IntakeEvent.Source.POLICY);
+        });
 
         routes.put(IMAGES + "/{digest}", Scope.RUNS_WRITE, (ctx, rc) -> {
             String digest = Params.digest(ctx);
