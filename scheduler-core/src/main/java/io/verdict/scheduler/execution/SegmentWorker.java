@@ -38,8 +38,9 @@ import java.util.function.Function;
  * without acking: the new holder owns it.
  */
 public final class SegmentWorker {
-    /** Per-image outcome of {@link #evaluate}; null delta: nothing meaningful changed. */
     private static final int PROGRESS_EVERY = 25;
+    /** Deliveries beyond maxAttempts tolerated before a segment that never reports back is buried. */
+    static final int POISON_MARGIN = 2;
 
     private final String workerId;
     private final SegmentQueue queue;
@@ -105,6 +106,17 @@ public final class SegmentWorker {
         }
         Segment seg = found.get();
         Run run = foundRun.get();
+        if (lease.deliveries() > retryPolicy.maxAttempts() + POISON_MARGIN) {
+            // Delivered again and again without any holder reporting back: it crashes its workers. Bury it.
+            try {
+                seg = segments.update(take(seg, lease).running(clock.instant()));
+            } catch (StaleLeaseException | ConcurrentUpdateException lost) {
+                return;
+            }
+            fail(run, seg, lease, ErrorCode.ERR_RUN_006, "delivered " + lease.deliveries()
+                    + " times without finishing (worker crashes?)", true);
+            return;
+        }
         try {
             seg = take(seg, lease);
             if (run.state().isTerminal()) {
@@ -129,7 +141,7 @@ public final class SegmentWorker {
             Segment cur = segments.find(seg.runId(), seg.index()).orElse(seg);
             finishCancelled(cur, lease, runs.find(run.id()).orElse(run));
         } catch (ScannerException e) {
-            fail(run, segments.find(seg.runId(), seg.index()).orElse(seg), lease, e.code(), e.getMessage());
+            fail(run, segments.find(seg.runId(), seg.index()).orElse(seg), lease, e.code(), e.getMessage(), false);
         } catch (StaleLeaseException | ConcurrentUpdateException lost) {
             // Our lease was taken over; the new holder finishes the segment. Never ack: it is not ours.
         }
@@ -140,7 +152,7 @@ public final class SegmentWorker {
         Instant now = clock.instant();
         if (seg.state() == SegmentState.LEASED || seg.state() == SegmentState.RUNNING
                 || seg.state() == SegmentState.FAILED) {
-            seg = seg.released(now);
+            seg = segments.update(seg.released(now)); // the crashed holder's claim ends here
         }
         return segments.update(seg.leasedBy(workerId, lease.fencingToken(), lease.expiresAt(), now));
     }
@@ -155,9 +167,10 @@ public final class SegmentWorker {
         lifecycle.maybeFinish(run.id());
     }
 
-    private void fail(Run run, Segment seg, Lease lease, ErrorCode code, String message) {
+    private void fail(Run run, Segment seg, Lease lease, ErrorCode code, String message, boolean giveUp) {
         RunError error = new RunError(code, message);
-        RetryDecision decision = RetryWindows.afterFailure(run.id(), seg.index(), Math.max(1, seg.attempt()), retryPolicy);
+        RetryDecision decision = giveUp ? new RetryDecision.GiveUp(seg.attempt())
+                : RetryWindows.afterFailure(run.id(), seg.index(), Math.max(1, seg.attempt()), retryPolicy);
         Instant now = clock.instant();
         try {
             switch (decision) {
@@ -205,8 +218,10 @@ public final class SegmentWorker {
             if (runs.find(run.id()).map(r -> r.state() == RunState.CANCELLED).orElse(true)) throw new Cancelled();
             Optional<DeltaSummary> recorded = deltas.find(run.id(), digest);
             if (recorded.isPresent()) {
-                // A previous holder of this segment already evaluated the image: count it, do not redo it.
+                // A previous holder of this segment already evaluated the image: count it, do not redo it. Its
+                // envelope is sent again in case that holder died before sending it (the key makes it idempotent).
                 outcome = outcome.plusImage(recorded.get());
+                notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", digest, deltaPayload(recorded.get())));
             } else {
                 ScanReport previous = verdicts.latest(run.tenantId(), digest).orElse(null);
                 ScanReport report;
@@ -222,7 +237,7 @@ public final class SegmentWorker {
                         "/api/v1/reports/" + report.reportId(), clock.instant());
                 if (delta.isMeaningful() && deltas.record(delta)) {
                     lifecycle.events().append(run.tenantId(), run.id(), new RunEvent.DeltaReported(delta));
-                    notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", deltaPayload(delta)));
+                    notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", digest, deltaPayload(delta)));
                     metrics.delta(delta.newCriticals(), delta.newHigh(), delta.kevHits().size());
                 }
                 verdicts.save(run.tenantId(), report);

@@ -102,7 +102,12 @@ public final class RunLifecycle {
     }
 
     public EventEnvelope envelope(Run run, String kind, Map<String, Object> payload) {
-        String key = kind + ":" + run.id();
+        return envelope(run, kind, null, payload);
+    }
+
+    /** An envelope whose idempotency key is (kind, run, subject): a re-delivered segment re-sends the same key. */
+    public EventEnvelope envelope(Run run, String kind, String subject, Map<String, Object> payload) {
+        String key = kind + ":" + run.id() + (subject == null ? "" : ":" + subject);
         return new EventEnvelope(UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString(), kind, 1,
                 run.tenantId(), clock.instant(), run.reason().correlationId(), key, payload);
     }

@@ -1,0 +1,49 @@
+package io.verdict.scheduler.app;
+
+import io.verdict.scheduler.app.cli.UsageException;
+import io.verdict.scheduler.app.demo.DemoCommand;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** Command-line entry point of the deployable jar. */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = """
+            usage: java -jar scheduler-app.jar <command> [options]
+
+            commands:
+              demo      build a synthetic estate, ingest an advisory and run the impacted re-evaluation live
+                        --seed N (42) --images N (10000) --workers N (4) --segment-size N (100)
+                        --latency-ms N (8) --unavailable-rate R (0.02) --timeout-rate R (0.0005) --tenant T (demo)
+              help      this text
+            """;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String command = args.length == 0 ? "help" : args[0];
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        try {
+            return switch (command) {
+                case "demo" -> DemoCommand.run(rest, out);
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE);
+                    yield 0;
+                }
+                default -> throw new UsageException("unknown command '" + command + "' (try: help)");
+            };
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.verdict.scheduler.app.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The deployable's configuration, from (lowest to highest precedence) defaults, a properties file
+ * ({@code SCHEDULER_CONFIG} or {@code --config}), environment variables and command-line overrides. Keys are the
+ * environment variable names everywhere, so there is one name per setting to document. Validated as a whole:
+ * every problem is reported at once, by key.
+ *
+ * @param mongoUri  external MongoDB; null = embedded store in {@code dataDir}
+ * @param redisUri  Redis for queue, locks and live events; null = queue and locks in the store
+ * @param seed      run-ID nonce seed; null = random per process
+ */
+public record AppConfig(
+        String mongoUri,
+        String mongoDatabase,
+        String redisUri,
+        String redisPrefix,
+        Role role,
+        int workers,
+        Duration leaseTime,
+        int segmentSize,
+        Path dataDir,
+        int httpPort,
+        Long seed,
+        String instanceId,
+        String scannerUrl,
+        Duration simulatedLatency,
+        double simulatedUnavailableRate,
+        double simulatedTimeoutRate,
+        Duration maxIndexAge) {
+
+    public static final Set<String> KEYS = Set.of("SCHEDULER_MONGO_URI", "SCHEDULER_MONGO_DATABASE",
+            "SCHEDULER_REDIS_URI", "SCHEDULER_REDIS_PREFIX", "SCHEDULER_ROLE", "SCHEDULER_WORKERS",
+            "SCHEDULER_LEASE_SECONDS", "SCHEDULER_SEGMENT_SIZE", "SCHEDULER_DATA_DIR", "SCHEDULER_HTTP_PORT",
+            "SCHEDULER_SEED", "SCHEDULER_INSTANCE_ID", "SCHEDULER_SCANNER_URL", "SCHEDULER_SIM_LATENCY_MS",
+            "SCHEDULER_SIM_UNAVAILABLE_RATE", "SCHEDULER_SIM_TIMEOUT_RATE", "SCHEDULER_MAX_INDEX_AGE_MINUTES",
+            "SCHEDULER_CONFIG");
+
+    /** Thrown with every problem found, one per line. */
+    public static final class InvalidConfigException extends RuntimeException {
+        private final List<String> problems;
+
+        public InvalidConfigException(List<String> problems) {
+            super("invalid configuration:\n  " + String.join("\n  ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    public boolean embeddedStore() {
+        return mongoUri == null;
+    }
+
+    /** Loads from the process environment plus {@code overrides} (e.g. from command-line flags). */
+    public static AppConfig load(Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>();
+        String file = overrides.getOrDefault("SCHEDULER_CONFIG", env.get("SCHEDULER_CONFIG"));
+        List<String> problems = new ArrayList<>();
+        if (file != null && !file.isBlank()) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r);
+                for (String k : p.stringPropertyNames()) {
+                    if (!KEYS.contains(k)) problems.add(file + ": unknown key " + k);
+                    merged.put(k, p.getProperty(k).trim());
+                }
+            } catch (IOException e) {
+                problems.add("SCHEDULER_CONFIG: cannot read " + file + " (" + e.getMessage() + ")");
+            }
+        }
+        env.forEach((k, v) -> {
+            if (KEYS.contains(k) && v != null && !v.isBlank()) merged.put(k, v.trim());
+        });
+        merged.putAll(overrides);
+        return parse(merged, problems);
+    }
+
+    private static AppConfig parse(Map<String, String> m, List<String> problems) {
+        String mongo = m.get("SCHEDULER_MONGO_URI");
+        if (mongo != null && !(mongo.startsWith("mongodb://") || mongo.startsWith("mongodb+srv://"))) {
+            problems.add("SCHEDULER_MONGO_URI must start with mongodb:// or mongodb+srv:// (got '" + redact(mongo) + "')");
+        }
+        String redis = m.get("SCHEDULER_REDIS_URI");
+        if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://"))) {
+            problems.add("SCHEDULER_REDIS_URI must start with redis:// or rediss:// (got '" + redact(redis) + "')");
+        }
+        Role role = null;
+        String roleText = m.getOrDefault("SCHEDULER_ROLE", "all");
+        try {
+            role = Role.valueOf(roleText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("SCHEDULER_ROLE must be one of api, worker, all (got '" + roleText + "')");
+        }
+        if (role != null && role != Role.ALL && mongo == null) {
+            problems.add("SCHEDULER_ROLE=" + roleText + " needs SCHEDULER_MONGO_URI: separate api and worker processes must share a store");
+        }
+        int workers = integer(m, "SCHEDULER_WORKERS", 4, 0, 1024, problems);
+        int lease = integer(m, "SCHEDULER_LEASE_SECONDS", 30, 1, 3600, problems);
+        int segmentSize = integer(m, "SCHEDULER_SEGMENT_SIZE", 100, 1, 100_000, problems);
+        int port = integer(m, "SCHEDULER_HTTP_PORT", 8080, 0, 65535, problems);
+        int latency = integer(m, "SCHEDULER_SIM_LATENCY_MS", 5, 0, 60_000, problems);
+        int maxAge = integer(m, "SCHEDULER_MAX_INDEX_AGE_MINUTES", 0, 0, 525_600, problems);
+        double unavailable = decimal(m, "SCHEDULER_SIM_UNAVAILABLE_RATE", 0.0, problems);
+        double timeout = decimal(m, "SCHEDULER_SIM_TIMEOUT_RATE", 0.0, problems);
+        Long seed = null;
+        if (m.containsKey("SCHEDULER_SEED")) {
+            try {
+                seed = Long.parseLong(m.get("SCHEDULER_SEED"));
+            } catch (NumberFormatException e) {
+                problems.add("SCHEDULER_SEED must be a whole number (got '" + m.get("SCHEDULER_SEED") + "')");
+            }
+        }
+        String scanner = m.get("SCHEDULER_SCANNER_URL");
+        if (scanner != null && !(scanner.startsWith("http://") || scanner.startsWith("https://"))) {
+            problems.add("SCHEDULER_SCANNER_URL must be an http(s) URL (got '" + scanner + "')");
+        }
+        if (!problems.isEmpty()) throw new InvalidConfigException(problems);
+        String instance = m.getOrDefault("SCHEDULER_INSTANCE_ID",
+                hostName() + "-" + ProcessHandle.current().pid());
+        return new AppConfig(mongo, m.getOrDefault("SCHEDULER_MONGO_DATABASE", "scheduler"), redis,
+                m.getOrDefault("SCHEDULER_REDIS_PREFIX", ""), role, workers, Duration.ofSeconds(lease), segmentSize,
+                Path.of(m.getOrDefault("SCHEDULER_DATA_DIR", "data")), port, seed, instance, scanner,
+                Duration.ofMillis(latency), unavailable, timeout, maxAge == 0 ? null : Duration.ofMinutes(maxAge));
+    }
+
+    private static int integer(Map<String, String> m, String key, int dflt, int min, int max, List<String> problems) {
+        String v = m.get(key);
+        if (v == null) return dflt;
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                problems.add(key + " must be between " + min + " and " + max + " (got " + v + ")");
+                return dflt;
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be a whole number (got '" + v + "')");
+            return dflt;
+        }
+    }
+
+    private static double decimal(Map<String, String> m, String key, double dflt, List<String> problems) {
+        String v = m.get(key);
+        if (v == null) return dflt;
+        try {
+            double d = Double.parseDouble(v);
+            if (!(d >= 0 && d <= 1)) {
+                problems.add(key + " must be between 0 and 1 (got " + v + ")");
+                return dflt;
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be a number between 0 and 1 (got '" + v + "')");
+            return dflt;
+        }
+    }
+
+    /** URIs may carry passwords; never echo them. */
+    static String redact(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        return h == null || h.isBlank() ? "node" : h;
+    }
+
+    /** One line for the start-up log, secrets redacted. */
+    public String describe() {
+        return "role=" + role.name().toLowerCase(Locale.ROOT)
+                + " store=" + (mongoUri == null ? "embedded(" + dataDir.toAbsolutePath() + ")" : redact(mongoUri))
+                + " queue=" + (redisUri == null ? "store" : redact(redisUri))
+                + " workers=" + workers + " lease=" + leaseTime.toSeconds() + "s segmentSize=" + segmentSize
+                + " scanner=" + (scannerUrl == null ? "simulated" : scannerUrl) + " instance=" + instanceId;
+    }
+}

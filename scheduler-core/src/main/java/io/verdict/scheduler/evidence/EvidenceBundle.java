@@ -1,0 +1,124 @@
+package io.verdict.scheduler.evidence;
+
+import io.verdict.scheduler.canonical.CanonicalJson;
+import io.verdict.scheduler.lifecycle.RunLifecycle;
+import io.verdict.scheduler.runs.DeltaSummary;
+import io.verdict.scheduler.runs.Run;
+import io.verdict.scheduler.runs.RunStats;
+import io.verdict.scheduler.runs.Segment;
+import io.verdict.scheduler.runs.TopFinding;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run's evidence: {@code manifest.json} (run, plan digest, segments, stats, inputs, each file's SHA-256 and
+ * size), {@code deltas.json}, {@code findings-delta.csv}, {@code policy-summary.json} and
+ * {@code attestation.dsse.json} (an in-toto statement over the manifest digest, signed), packed as a
+ * deterministic tar.gz. Same run data and key, same bytes.
+ */
+public final class EvidenceBundle {
+    public static final String PREDICATE_TYPE = "https://verdict-scheduler.dev/evidence/run/v1";
+
+    private EvidenceBundle() {}
+
+    /** The files of the bundle, attestation included. */
+    public static Map<String, byte[]> files(Run run, RunStats stats, List<Segment> segments, List<DeltaSummary> deltas,
+                                            Instant indexBuiltAt, Signer signer) {
+        Map<String, byte[]> files = new TreeMap<>();
+        files.put("deltas.json", CanonicalJson.bytes(deltas.stream().map(EvidenceBundle::delta).toList()));
+        files.put("findings-delta.csv", FindingsCsv.write(deltas).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("runId", run.id());
+        policy.put("policyRevision", run.reason().policyRevision());
+        policy.put("verdictChanges", stats.deltas());
+        files.put("policy-summary.json", CanonicalJson.bytes(policy));
+
+        byte[] manifest = CanonicalJson.bytes(manifest(run, stats, segments, indexBuiltAt, files));
+        files.put("manifest.json", manifest);
+        Map<String, Object> statement = new LinkedHashMap<>();
+        statement.put("_type", "https://in-toto.io/Statement/v1");
+        statement.put("subject", List.of(Map.of("name", "manifest.json",
+                "digest", Map.of("sha256", CanonicalJson.sha256Hex(manifest)))));
+        statement.put("predicateType", PREDICATE_TYPE);
+        statement.put("predicate", Map.of("runId", run.id(), "planDigest", run.planDigest(), "state", run.state().wire()));
+        files.put("attestation.dsse.json", Dsse.bytes(Dsse.sign(Dsse.IN_TOTO, CanonicalJson.bytes(statement), signer)));
+        return files;
+    }
+
+    public static byte[] tarGz(Map<String, byte[]> files) {
+        return DeterministicTar.write(files);
+    }
+
+    public static Map<String, Object> manifest(Run run, RunStats stats, List<Segment> segments, Instant indexBuiltAt,
+                                               Map<String, byte[]> files) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schemaVersion", "scheduler.evidence@1");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", run.id());
+        r.put("tenantId", run.tenantId());
+        r.put("scheduleId", run.scheduleId());
+        r.put("trigger", run.trigger().wire());
+        r.put("mode", run.mode().wire());
+        r.put("state", run.state().wire());
+        r.put("createdAt", run.createdAt());
+        r.put("startedAt", run.startedAt());
+        r.put("finishedAt", run.finishedAt());
+        r.put("retryOf", run.retryOf());
+        r.put("shardCount", run.shardCount());
+        if (run.error() != null) r.put("error", Map.of("code", run.error().code().name(), "message", run.error().message()));
+        m.put("run", r);
+        m.put("planDigest", run.planDigest());
+        m.put("stats", RunLifecycle.statsMap(stats));
+        List<Map<String, Object>> segs = new ArrayList<>();
+        for (Segment s : segments) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("index", s.index());
+            sm.put("state", s.state().wire());
+            sm.put("attempt", s.attempt());
+            sm.put("targets", s.size());
+            sm.put("digestsSha256", CanonicalJson.sha256Hex(CanonicalJson.bytes(s.digests())));
+            segs.add(sm);
+        }
+        m.put("segments", segs);
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("indexBuiltAt", indexBuiltAt);
+        inputs.put("cursor", run.reason().cursor());
+        inputs.put("concelierExportId", run.reason().concelierExportId());
+        inputs.put("excititorExportId", run.reason().excititorExportId());
+        inputs.put("policyRevision", run.reason().policyRevision());
+        inputs.put("correlationId", run.reason().correlationId());
+        m.put("inputs", inputs);
+        List<Map<String, Object>> list = new ArrayList<>();
+        new TreeMap<>(files).forEach((name, data) -> list.add(Map.of("name", name,
+                "sha256", CanonicalJson.sha256Hex(data), "size", data.length)));
+        m.put("files", list);
+        return m;
+    }
+
+    static Map<String, Object> delta(DeltaSummary d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("imageDigest", d.imageDigest());
+        m.put("newFindings", d.newFindings());
+        m.put("newCriticals", d.newCriticals());
+        m.put("newHigh", d.newHigh());
+        m.put("newMedium", d.newMedium());
+        m.put("newLow", d.newLow());
+        m.put("resolved", d.resolved());
+        m.put("quieted", d.quieted());
+        m.put("kevHits", d.kevHits());
+        List<Map<String, Object>> top = new ArrayList<>();
+        for (TopFinding f : d.topFindings()) {
+            top.add(Map.of("purl", f.purl(), "vulnerabilityId", f.vulnerabilityId(), "severity", f.severity().wire(), "kev", f.kev()));
+        }
+        m.put("topFindings", top);
+        m.put("reportUrl", d.reportUrl());
+        m.put("detectedAt", d.detectedAt());
+        return m;
+    }
+}
