@@ -14,6 +14,7 @@ import org.bson.Document;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +65,8 @@ public final class MongoRunEventLog implements RunEventLog, AutoCloseable {
     public RunEventRecord append(String tenantId, String runId, RunEvent event) {
         synchronized (appendLocks[Math.floorMod(runId.hashCode(), appendLocks.length)]) {
             for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-                RunEventRecord rec = new RunEventRecord(tenantId, runId, lastSeq(runId) + 1, clock.instant(), event);
+                RunEventRecord rec = new RunEventRecord(tenantId, runId, lastSeq(runId) + 1,
+                        clock.instant().truncatedTo(ChronoUnit.MILLIS), event); // what a BSON date keeps
                 try {
                     events.insertOne(RunEventDocuments.toDocument(rec));
                 } catch (MongoException e) {

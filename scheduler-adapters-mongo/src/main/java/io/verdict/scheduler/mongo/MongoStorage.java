@@ -1,5 +1,6 @@
 package io.verdict.scheduler.mongo;
 
+import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoDatabase;
 import io.verdict.scheduler.Storage;
 
@@ -31,13 +32,15 @@ public final class MongoStorage implements AutoCloseable {
 
     /** @param eventPollInterval how often a subscribed run's event poller looks for events of other instances */
     public MongoStorage(MongoDatabase db, Clock clock, Duration eventPollInterval) {
-        this.db = Objects.requireNonNull(db, "db");
+        // Primary reads: a store must read its own writes (a run just inserted, a version just bumped).
+        this.db = Objects.requireNonNull(db, "db").withReadPreference(ReadPreference.primary());
         this.clock = Objects.requireNonNull(clock, "clock");
-        MongoIndexes.ensure(db);
-        this.events = new MongoRunEventLog(db, clock, eventPollInterval);
-        this.storage = new Storage(new MongoRunStore(db), new MongoSegmentStore(db), new MongoDeltaStore(db),
-                new MongoVerdictStore(db), new MongoImageStore(db), new MongoScheduleStore(db),
-                new MongoCursorStore(db, clock), new MongoAuditLog(db), events);
+        MongoIndexes.ensure(this.db);
+        this.events = new MongoRunEventLog(this.db, clock, eventPollInterval);
+        this.storage = new Storage(new MongoRunStore(this.db), new MongoSegmentStore(this.db),
+                new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db),
+                new MongoScheduleStore(this.db), new MongoCursorStore(this.db, clock), new MongoAuditLog(this.db),
+                events);
     }
 
     public Storage storage() {
