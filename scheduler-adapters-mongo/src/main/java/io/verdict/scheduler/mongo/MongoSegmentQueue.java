@@ -38,7 +38,8 @@ import static io.verdict.scheduler.mongo.Fields.*;
  * no-op); dead letters in {@code deadLetters}.
  *
  * <ul>
- *   <li>Claim: expired leases are first put back (as in the in-memory queue), then one
+ *   <li>Claim: one read checks that something is ready or expired (idle polls write nothing); expired leases
+ *   are then put back (as in the in-memory queue), and one
  *   {@code findOneAndUpdate} takes the oldest ready message (availableAt ≤ now, not leased; sorted by
  *   availableAt, then enqueue order) and stamps owner, expiry and a fencing token in the same atomic write,
  *   so two workers can never claim the same message.</li>
@@ -116,12 +117,18 @@ public final class MongoSegmentQueue implements SegmentQueue {
     @Override
     public Optional<Lease> claim(String owner, Duration leaseTime) {
         Instant now = clock.instant();
+        Bson ready = Filters.and(inQueue(), Filters.lte("availableAt", Date.from(now)), Filters.eq("leaseToken", null),
+                Filters.exists("deadReason", false));
+        // Idle workers poll often: one read decides whether there is anything to do before any write happens.
+        Bson expired = Filters.and(inQueue(), Filters.ne("leaseToken", null),
+                Filters.lte("leaseExpiresAt", Date.from(now)), Filters.exists("deadReason", false));
+        if (messages.find(Filters.or(ready, expired)).projection(new Document("_id", 1)).limit(1).first() == null) {
+            return Optional.empty();
+        }
         putBackExpired(now);
         long token = counters.next("queue:" + name + ":fencing");
         Instant expires = now.plus(leaseTime);
-        Document d = messages.findOneAndUpdate(
-                Filters.and(inQueue(), Filters.lte("availableAt", Date.from(now)), Filters.eq("leaseToken", null),
-                        Filters.exists("deadReason", false)),
+        Document d = messages.findOneAndUpdate(ready,
                 Updates.combine(Updates.set("leaseOwner", owner), Updates.set("leaseToken", token),
                         Updates.set("leaseExpiresAt", Date.from(expires)), Updates.inc("deliveries", 1)),
                 new FindOneAndUpdateOptions().sort(Sorts.ascending("availableAt", "seq"))
