@@ -71,7 +71,7 @@ public final class Scheduler implements AutoCloseable {
         this.planner = new Planner(index, storage.runs(), storage.segments(), b.queue, b.locks, storage.verdicts(),
                 lifecycle, new RunIdGenerator(b.seed), b.clock, b.metrics, b.segmentSize, b.maxIndexAge, b.instanceId);
         this.backpressure = new Backpressure(Duration.ofMillis(20), Duration.ofSeconds(2));
-        index.loadAll(storage.images().loadAll(), null);
+        if (b.loadIndex) index.loadAll(storage.images().loadAll(), null);
     }
 
     public static SchedulerBuilder builder() {

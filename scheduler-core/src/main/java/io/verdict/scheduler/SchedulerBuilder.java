@@ -34,6 +34,7 @@ public final class SchedulerBuilder {
     Duration maxIndexAge;
     Duration shutdownGrace = Duration.ofSeconds(10);
     String instanceId = "node-" + ProcessHandle.current().pid();
+    boolean loadIndex = true;
 
     SchedulerBuilder() {}
 
@@ -75,6 +76,12 @@ public final class SchedulerBuilder {
 
     /** Names this process in leases and locks (worker IDs are derived from it). */
     public SchedulerBuilder instanceId(String id) { this.instanceId = Objects.requireNonNull(id); return this; }
+
+    /**
+     * Whether to rebuild the impact index from the image store at start (default). Worker-only processes skip it:
+     * they execute planned segments and never resolve impact.
+     */
+    public SchedulerBuilder loadIndex(boolean load) { this.loadIndex = load; return this; }
 
     public Scheduler build() {
         if (storage == null) storage = Storage.inMemory(clock);
