@@ -48,6 +48,11 @@ public final class MongoIndexes {
                         index(new Document("queue", 1).append("availableAt", 1).append("seq", 1), "queue_ready", false),
                         index(new Document("queue", 1).append("leaseExpiresAt", 1), "queue_lease_expiry", false),
                         index(new Document("queue", 1).append("runId", 1), "queue_run", false))),
+                Map.entry(TICK_DECISIONS, List.of(
+                        index(new Document("tenantId", 1).append("scheduleId", 1).append("fireTime", -1),
+                                "tenant_schedule_fire", true))),
+                Map.entry(TICK_CURSORS, List.of(
+                        index(new Document("tenantId", 1).append("scheduleId", 1), "tenant_schedule", true))),
                 Map.entry(DEAD_LETTERS, List.of(
                         index(new Document("queue", 1).append("key", 1).append("fencingToken", 1), "queue_key_token", true),
                         index(new Document("queue", 1).append("tenantId", 1).append("at", -1), "queue_tenant_newest", false))));

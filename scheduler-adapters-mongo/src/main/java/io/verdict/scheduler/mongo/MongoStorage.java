@@ -56,6 +56,11 @@ public final class MongoStorage implements AutoCloseable {
         return new MongoSegmentQueue(db, clock, name);
     }
 
+    /** Cron tick decisions and cursors (not part of {@link Storage}; the schedule ticker and service take it). */
+    public MongoTickLedger tickLedger() {
+        return new MongoTickLedger(db);
+    }
+
     public MongoLockService lockService() {
         return new MongoLockService(db, clock);
     }
