@@ -36,7 +36,13 @@ import io.verdict.scheduler.runs.RunState;
 import io.verdict.scheduler.runs.RunStats;
 import io.verdict.scheduler.runs.Segment;
 import io.verdict.scheduler.runs.SegmentState;
+import io.verdict.scheduler.schedules.ActiveRuns;
+import io.verdict.scheduler.schedules.OnlyIfCondition;
+import io.verdict.scheduler.schedules.PlanningFirer;
 import io.verdict.scheduler.schedules.Schedule;
+import io.verdict.scheduler.schedules.ScheduleService;
+import io.verdict.scheduler.schedules.ScheduleTicker;
+import io.verdict.scheduler.schedules.TickReport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +67,9 @@ public final class Scheduler implements AutoCloseable {
     private final Backpressure backpressure;
     private final Map<String, RateLimiter> rateLimiters = new ConcurrentHashMap<>();
     private volatile WorkerPool workers;
+    private final ScheduleService schedules;
+    private final ScheduleTicker ticker;
+    private volatile java.util.concurrent.ScheduledExecutorService cron;
 
     Scheduler(SchedulerBuilder b) {
         this.config = b;
@@ -72,6 +81,9 @@ public final class Scheduler implements AutoCloseable {
                 lifecycle, new RunIdGenerator(b.seed), b.clock, b.metrics, b.segmentSize, b.maxIndexAge, b.instanceId);
         this.backpressure = new Backpressure(Duration.ofMillis(20), Duration.ofSeconds(2));
         if (b.loadIndex) index.loadAll(storage.images().loadAll(), null);
+        this.schedules = new ScheduleService(storage.schedules(), b.tickLedger, storage.audit(), b.clock);
+        this.ticker = new ScheduleTicker(storage.schedules(), b.tickLedger, b.locks, new PlanningFirer(planner::plan),
+                ActiveRuns.of(storage.runs()), OnlyIfCondition.ALWAYS, b.tickerSettings, b.instanceId);
     }
 
     public static SchedulerBuilder builder() {
@@ -223,6 +235,35 @@ public final class Scheduler implements AutoCloseable {
         return run;
     }
 
+    // ---- schedules ----------------------------------------------------------------------------------------
+
+    /** Create, change, pause, resume schedules; list their tick decisions. */
+    public ScheduleService schedules() {
+        return schedules;
+    }
+
+    /** Runs one cron tick now (fires due schedules once cluster-wide) and reports the planner heartbeat. */
+    public TickReport tick() {
+        TickReport report = ticker.tick(config.clock.instant());
+        config.metrics.plannerHeartbeat();
+        return report;
+    }
+
+    /** Ticks every {@code TickerSettings.tickInterval()} on a daemon thread until {@link #close()}. */
+    public synchronized void startCron() {
+        if (cron != null) return;
+        cron = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("scheduler-cron").daemon(true).factory());
+        long every = config.tickerSettings.tickInterval().toMillis();
+        cron.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                System.getLogger("scheduler.cron").log(System.Logger.Level.WARNING, "cron tick failed: " + e);
+            }
+        }, 0, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     // ---- workers ------------------------------------------------------------------------------------------
 
     /** Starts {@code count} worker threads in this process. */
@@ -318,6 +359,10 @@ public final class Scheduler implements AutoCloseable {
     /** Graceful: stops claiming and lets workers finish the segments in hand. */
     @Override
     public synchronized void close() {
+        if (cron != null) {
+            cron.shutdownNow();
+            cron = null;
+        }
         if (workers != null) {
             workers.stop(config.shutdownGrace);
             workers = null;

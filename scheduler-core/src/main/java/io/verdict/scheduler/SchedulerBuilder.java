@@ -4,6 +4,9 @@ import io.verdict.scheduler.events.Notifier;
 import io.verdict.scheduler.execution.Scanner;
 import io.verdict.scheduler.inmemory.InMemoryLockService;
 import io.verdict.scheduler.inmemory.InMemoryNotifier;
+import io.verdict.scheduler.inmemory.InMemoryTickLedger;
+import io.verdict.scheduler.schedules.TickLedger;
+import io.verdict.scheduler.schedules.TickerSettings;
 import io.verdict.scheduler.inmemory.InMemorySegmentQueue;
 import io.verdict.scheduler.observability.SchedulerMetrics;
 import io.verdict.scheduler.queue.LockService;
@@ -35,6 +38,8 @@ public final class SchedulerBuilder {
     Duration shutdownGrace = Duration.ofSeconds(10);
     String instanceId = "node-" + ProcessHandle.current().pid();
     boolean loadIndex = true;
+    TickLedger tickLedger;
+    TickerSettings tickerSettings = TickerSettings.DEFAULT;
 
     SchedulerBuilder() {}
 
@@ -83,7 +88,13 @@ public final class SchedulerBuilder {
      */
     public SchedulerBuilder loadIndex(boolean load) { this.loadIndex = load; return this; }
 
+    /** Where cron tick decisions are recorded (durable adapters make "why didn't it fire?" survive restarts). */
+    public SchedulerBuilder tickLedger(TickLedger ledger) { this.tickLedger = ledger; return this; }
+
+    public SchedulerBuilder tickerSettings(TickerSettings settings) { this.tickerSettings = Objects.requireNonNull(settings); return this; }
+
     public Scheduler build() {
+        if (tickLedger == null) tickLedger = new InMemoryTickLedger();
         if (storage == null) storage = Storage.inMemory(clock);
         if (queue == null) queue = new InMemorySegmentQueue(clock);
         if (locks == null) locks = new InMemoryLockService(clock);
