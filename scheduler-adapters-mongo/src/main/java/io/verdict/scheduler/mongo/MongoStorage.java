@@ -17,7 +17,7 @@ import java.util.Objects;
  * Clock clock = new MongoServerClock(db);
  * MongoStorage mongo = new MongoStorage(db, clock);
  * Scheduler scheduler = Scheduler.builder().clock(clock).storage(mongo.storage())
- *         .queue(mongo.segmentQueue()).locks(mongo.lockService()).build();
+ *         .queue(mongo.segmentQueue()).locks(mongo.lockService()).tickLedger(mongo.tickLedger()).build();
  * }</pre>
  */
 public final class MongoStorage implements AutoCloseable {

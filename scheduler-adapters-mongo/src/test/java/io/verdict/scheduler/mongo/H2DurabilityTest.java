@@ -54,7 +54,7 @@ class H2DurabilityTest {
 
     private static Scheduler scheduler(MongoStorage mongo, Clock clock) {
         return Scheduler.builder().clock(clock).seed(3).segmentSize(5).storage(mongo.storage())
-                .queue(mongo.segmentQueue()).locks(mongo.lockService()).build();
+                .queue(mongo.segmentQueue()).locks(mongo.lockService()).tickLedger(mongo.tickLedger()).build();
     }
 
     @Test

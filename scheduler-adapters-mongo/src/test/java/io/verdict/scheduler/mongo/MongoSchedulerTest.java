@@ -34,7 +34,8 @@ class MongoSchedulerTest {
 
     private static Scheduler scheduler(MongoStorage mongo, Clock clock, String instance) {
         return Scheduler.builder().clock(clock).seed(7).segmentSize(8).instanceId(instance)
-                .storage(mongo.storage()).queue(mongo.segmentQueue()).locks(mongo.lockService()).build();
+                .storage(mongo.storage()).queue(mongo.segmentQueue()).locks(mongo.lockService())
+                .tickLedger(mongo.tickLedger()).build();
     }
 
     @Test
