@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * <p>Ready messages are stream entries not yet delivered to the consumer group; a claim is an
  * {@code XREADGROUP} by the worker (consumer = lease owner), so a leased message sits in the group's pending list
  * under its holder's name. Messages waiting for a retry window or a future {@code availableAt} live in a sorted
- * set and join the stream when due. Each message has a state hash (its idempotency key) holding its fencing
+ * set and join the stream when due. Each message has a state record (its idempotency key) holding its fencing
  * token and lease expiry; every transition is one Lua script, so moves are atomic and judged by Redis
  * {@code TIME} — never by the clock of the node that calls. Fencing tokens come from one {@code INCR} counter per
  * queue, so a later claim always carries a larger token. See the module README for the key layout.
@@ -55,6 +55,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
     private final RedisCommands<String, String> redis;
     private final RedisQueueSettings settings;
     private final String[] keys;
+    private final String ttlMillis;
     int deadLetterPage = 200;
 
     /** The {@code runner} queue with default settings under {@code prefix}. */
@@ -66,6 +67,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
         this.redis = Objects.requireNonNull(connection, "connection").commands();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = settings.scriptKeys();
+        this.ttlMillis = Long.toString(settings.idempotencyTtl().toMillis());
         ensureGroup();
     }
 
@@ -92,11 +94,12 @@ public final class RedisSegmentQueue implements SegmentQueue {
         int added = 0;
         List<String> args = new ArrayList<>();
         for (SegmentRef ref : refs) {
+            if (args.isEmpty()) args.add(at);
             args.add(ref.key());
+            args.add(ref.runId());
             args.add(ref.tenantId());
             args.add(SegmentRefCodec.write(ref));
-            args.add(at);
-            if (args.size() == MAX_PER_CALL * 4) {
+            if (args.size() == 1 + MAX_PER_CALL * 4) {
                 added += enqueueChunk(args);
                 args.clear();
             }
@@ -105,10 +108,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
         return added;
     }
 
-    private int enqueueChunk(List<String> refArgs) {
-        List<String> args = new ArrayList<>(refArgs.size() + 1);
-        args.add(Long.toString(settings.idempotencyTtl().toMillis()));
-        args.addAll(refArgs);
+    private int enqueueChunk(List<String> args) {
         Long added = run(ENQUEUE, ScriptOutputType.INTEGER, args.toArray(String[]::new));
         return added.intValue();
     }
@@ -168,8 +168,9 @@ public final class RedisSegmentQueue implements SegmentQueue {
         List<String> args = new ArrayList<>();
         for (Lease l : leases) {
             args.add(l.ref().key());
+            args.add(l.ref().runId());
             args.add(Long.toString(l.fencingToken()));
-            if (args.size() == MAX_PER_CALL * 2) {
+            if (args.size() == MAX_PER_CALL * 3) {
                 acked += ackChunk(args);
                 args.clear();
             }
@@ -188,7 +189,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
     @Override
     public boolean retryAt(Lease lease, Instant availableAt) {
         Long ok = run(RETRY, ScriptOutputType.INTEGER, lease.ref().key(), Long.toString(lease.fencingToken()),
-                Long.toString(millis(availableAt)), Long.toString(settings.idempotencyTtl().toMillis()));
+                Long.toString(millis(availableAt)));
         return ok == 1L;
     }
 
@@ -273,10 +274,11 @@ public final class RedisSegmentQueue implements SegmentQueue {
     // ---- plumbing -----------------------------------------------------------------------------------------
 
     private <T> T run(LuaScript script, ScriptOutputType type, String... scriptArgs) {
-        String[] args = new String[scriptArgs.length + 2];
+        String[] args = new String[scriptArgs.length + 3];
         args[0] = settings.keyBase();
         args[1] = settings.group();
-        System.arraycopy(scriptArgs, 0, args, 2, scriptArgs.length);
+        args[2] = ttlMillis;
+        System.arraycopy(scriptArgs, 0, args, 3, scriptArgs.length);
         try {
             return script.run(redis, type, keys, args);
         } catch (RedisCommandExecutionException e) {

@@ -1,7 +1,7 @@
--- ARGV[3] owner (consumer name), ARGV[4] lease ms, ARGV[5] max messages, ARGV[6] housekeeping limit.
+-- ARGV[4] owner (consumer name), ARGV[5] lease ms, ARGV[6] max messages, ARGV[7] housekeeping limit.
 -- Returns {expiresAt, payload1, token1, deliveries1, entry1, payload2, ...}; {} when nothing is ready.
 local now = now_ms()
-local owner, lease_ms, count, limit = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 promote(now, limit)
 reclaim(now, limit)
 local res = redis.call('XREADGROUP', 'GROUP', GROUP, owner, 'COUNT', count, 'STREAMS', STREAM, '>')
@@ -10,22 +10,24 @@ local entries = res[1][2]
 local n = #entries
 if n == 0 then return {} end
 local first = redis.call('INCRBY', FENCING, n) - n
-local expires = now + lease_ms
-local out = { expires }
+local expires = int(now + lease_ms)
+local out = { tonumber(expires) }
 local leases, moved = {}, {}
 for i, e in ipairs(entries) do
   local id, f = e[1], e[2]
-  local ref, tenant, payload
-  for j = 1, #f, 2 do
-    if f[j] == 'ref' then ref = f[j + 1] elseif f[j] == 'tenant' then tenant = f[j + 1] elseif f[j] == 'payload' then payload = f[j + 1] end
+  -- Fields in the order add_ready() writes them: ref, tenant, payload, deliveries.
+  local ref, tenant, payload, seen = f[2], f[4], f[6], f[8]
+  if f[1] ~= 'ref' or f[3] ~= 'tenant' or f[5] ~= 'payload' or f[7] ~= 'deliveries' then
+    for j = 1, #f, 2 do
+      if f[j] == 'ref' then ref = f[j + 1] elseif f[j] == 'tenant' then tenant = f[j + 1]
+      elseif f[j] == 'payload' then payload = f[j + 1] elseif f[j] == 'deliveries' then seen = f[j + 1] end
+    end
   end
-  local k = idemp(ref)
+  local deliveries = (tonumber(seen) or 0) + 1
   local token = first + i
-  local deliveries = redis.call('HINCRBY', k, 'deliveries', 1)
-  -- tenant and payload are written again so a key lost to its TTL is rebuilt from the stream entry.
-  redis.call('HSET', k, 'state', 'leased', 'entry', id, 'owner', owner, 'token', int(token), 'expires', int(expires),
-    'tenant', tenant, 'payload', payload)
-  leases[#leases + 1] = int(expires)
+  -- Written blind: a stream entry is delivered once, and its state is rebuilt from it if the key was lost.
+  put(ref, encode('leased', deliveries, int(token), expires, id, tenant, payload), TTL + lease_ms)
+  leases[#leases + 1] = expires
   leases[#leases + 1] = ref
   bump(moved, tenant, 1)
   out[#out + 1] = payload
@@ -39,8 +41,5 @@ while i <= #leases do
   redis.call('ZADD', LEASES, unpack(leases, i, j))
   i = j + 1
 end
-for tenant, m in pairs(moved) do
-  redis.call('HINCRBY', BACKLOG, 'ready|' .. tenant, -m)
-  redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, m)
-end
+move_backlog('ready', 'leased', moved)
 return out

@@ -2,11 +2,19 @@
 -- KEYS: 1 stream, 2 delayed zset (ref -> availableAt ms), 3 leases zset (ref -> expiry ms),
 --       4 backlog hash ("ready|<tenant>", "delayed|<tenant>", "leased|<tenant>" -> count), 5 fencing counter,
 --       6 dead-letter stream
--- ARGV: 1 key base "<prefix>scheduler:<queue>:", 2 consumer group; script arguments start at ARGV[3].
--- Per message: hash <base>idemp:<ref> {state ready|delayed|leased, entry, tenant, payload, deliveries,
--- owner, token, expires}; per run: set <base>run:<runId> of its refs still waiting or leased.
+-- ARGV: 1 key base "<prefix>scheduler:<queue>:", 2 consumer group, 3 idempotency TTL ms;
+--       script arguments start at ARGV[4].
+--
+-- Per message, the idempotency key <base>idemp:<ref> is a string holding the message's state:
+--   <state>|<deliveries>|<token>|<expires>|<entry>|<tenant length>|<tenant><payload>
+-- state is ready, delayed or leased; token and expires are empty unless leased; entry is the stream entry ID
+-- (empty while delayed). A string rather than a hash because batches read many of them with one MGET and
+-- write each with one SET ... PX: at tens of thousands of messages a second, calls per message are the cost.
+-- Every write refreshes the TTL, which is a safety net against leaks, not an expiry of work.
+-- Per run: set <base>run:<runId> of its refs still waiting or leased (for purgeRun).
+-- Stream entries carry ref, tenant, payload and deliveries so far, so a claim needs no extra read.
 local STREAM, DELAYED, LEASES, BACKLOG, FENCING, DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local BASE, GROUP = ARGV[1], ARGV[2]
+local BASE, GROUP, TTL = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local CHUNK = 500 -- Lua's unpack() has a stack limit; variadic commands are sent in chunks
 
 local function now_ms()
@@ -22,9 +30,22 @@ local function idemp(ref)
   return BASE .. 'idemp:' .. ref
 end
 
--- A ref is "<runId>#<index>"; the run is everything before the last '#'.
-local function run_of(ref)
-  return string.match(ref, '^(.*)#%-?%d+$')
+local function encode(state, deliveries, token, expires, entry, tenant, payload)
+  return state .. '|' .. deliveries .. '|' .. token .. '|' .. expires .. '|' .. entry .. '|' .. #tenant .. '|'
+    .. tenant .. payload
+end
+
+-- Returns state, deliveries, token, expires, entry, tenant, payload; nil for a missing or foreign value.
+local function decode(v)
+  if not v then return nil end
+  local st, n, tok, exp, entry, tl, pos = string.match(v, '^(%a+)|(%d*)|(%d*)|(%d*)|([^|]*)|(%d+)|()')
+  if not st then return nil end
+  local e = pos + tonumber(tl)
+  return st, n, tok, exp, entry, string.sub(v, pos, e - 1), string.sub(v, e)
+end
+
+local function put(ref, value, keep_ms)
+  redis.call('SET', idemp(ref), value, 'PX', int(keep_ms))
 end
 
 local function chunked(cmd, key, list, extra)
@@ -33,11 +54,25 @@ local function chunked(cmd, key, list, extra)
     local j = math.min(i + CHUNK - 1, #list)
     if extra then
       redis.call(cmd, key, extra, unpack(list, i, j))
-    else
+    elseif key then
       redis.call(cmd, key, unpack(list, i, j))
+    else
+      redis.call(cmd, unpack(list, i, j))
     end
     i = j + 1
   end
+end
+
+local function mget(keys)
+  local out = {}
+  local i = 1
+  while i <= #keys do
+    local j = math.min(i + CHUNK - 1, #keys)
+    local part = redis.call('MGET', unpack(keys, i, j))
+    for x = 1, #part do out[#out + 1] = part[x] end
+    i = j + 1
+  end
+  return out
 end
 
 -- Counter changes are gathered per tenant and written once per script call.
@@ -51,45 +86,48 @@ local function flush_backlog(kind, per_tenant)
   end
 end
 
-local function group_by_run(per_run, ref)
-  local run = run_of(ref)
-  if run then
-    local l = per_run[run]
-    if not l then
-      l = {}
-      per_run[run] = l
-    end
-    l[#l + 1] = ref
+local function move_backlog(from, to, per_tenant)
+  for tenant, n in pairs(per_tenant) do
+    redis.call('HINCRBY', BACKLOG, from .. '|' .. tenant, -n)
+    redis.call('HINCRBY', BACKLOG, to .. '|' .. tenant, n)
   end
+end
+
+local function group_by_run(per_run, run, ref)
+  local l = per_run[run]
+  if not l then
+    l = {}
+    per_run[run] = l
+  end
+  l[#l + 1] = ref
 end
 
 local function forget_in_runs(per_run)
   for run, refs in pairs(per_run) do chunked('SREM', BASE .. 'run:' .. run, refs) end
 end
 
-local function add_ready(ref, tenant, payload)
-  return redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload)
+local function add_ready(ref, tenant, payload, deliveries)
+  return redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
 end
 
 -- Due delayed messages (retry windows, future availableAt) join the stream, oldest due first.
 local function promote(now, limit)
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, limit)
   if #due == 0 then return 0 end
+  local keys = {}
+  for i, ref in ipairs(due) do keys[i] = idemp(ref) end
+  local values = mget(keys)
   local moved = {}
-  for _, ref in ipairs(due) do
-    local k = idemp(ref)
-    local h = redis.call('HMGET', k, 'tenant', 'payload', 'state')
-    if h[1] and h[3] == 'delayed' then
-      local id = add_ready(ref, h[1], h[2])
-      redis.call('HSET', k, 'state', 'ready', 'entry', id)
-      bump(moved, h[1], 1)
+  for i, ref in ipairs(due) do
+    local st, n, _, _, _, tenant, payload = decode(values[i])
+    if st == 'delayed' then
+      local id = add_ready(ref, tenant, payload, n)
+      put(ref, encode('ready', n, '', '', id, tenant, payload), TTL)
+      bump(moved, tenant, 1)
     end
   end
   chunked('ZREM', DELAYED, due)
-  for tenant, n in pairs(moved) do
-    redis.call('HINCRBY', BACKLOG, 'delayed|' .. tenant, -n)
-    redis.call('HINCRBY', BACKLOG, 'ready|' .. tenant, n)
-  end
+  move_backlog('delayed', 'ready', moved)
   return #due
 end
 
@@ -98,16 +136,17 @@ end
 local function reclaim(now, limit)
   local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)
   if #expired == 0 then return 0 end
+  local keys = {}
+  for i, ref in ipairs(expired) do keys[i] = idemp(ref) end
+  local values = mget(keys)
   local old, back = {}, {}
-  for _, ref in ipairs(expired) do
-    local k = idemp(ref)
-    local h = redis.call('HMGET', k, 'tenant', 'payload', 'entry', 'state')
-    if h[1] and h[4] == 'leased' then
-      old[#old + 1] = h[3]
-      local id = add_ready(ref, h[1], h[2])
-      redis.call('HSET', k, 'state', 'ready', 'entry', id)
-      redis.call('HDEL', k, 'owner', 'token', 'expires')
-      bump(back, h[1], 1)
+  for i, ref in ipairs(expired) do
+    local st, n, _, _, entry, tenant, payload = decode(values[i])
+    if st == 'leased' then
+      old[#old + 1] = entry
+      local id = add_ready(ref, tenant, payload, n)
+      put(ref, encode('ready', n, '', '', id, tenant, payload), TTL)
+      bump(back, tenant, 1)
     end
   end
   chunked('ZREM', LEASES, expired)
@@ -115,16 +154,13 @@ local function reclaim(now, limit)
     chunked('XACK', STREAM, old, GROUP)
     chunked('XDEL', STREAM, old)
   end
-  for tenant, n in pairs(back) do
-    redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -n)
-    redis.call('HINCRBY', BACKLOG, 'ready|' .. tenant, n)
-  end
+  move_backlog('leased', 'ready', back)
   return #expired
 end
 
--- The stored lease of a ref when it is still held under this fencing token, else nil.
+-- The decoded state of a ref when it is still leased under this fencing token, else nil.
 local function held(ref, token)
-  local h = redis.call('HMGET', idemp(ref), 'state', 'token', 'entry', 'tenant', 'payload', 'deliveries', 'expires')
-  if h[1] == 'leased' and h[2] == token then return h end
+  local st, n, tok, exp, entry, tenant, payload = decode(redis.call('GET', idemp(ref)))
+  if st == 'leased' and tok == token then return { n, tok, exp, entry, tenant, payload } end
   return nil
 end

@@ -1,16 +1,16 @@
--- ARGV[3] ref, ARGV[4] token, ARGV[5] reason, ARGV[6] dead stream max length (approximate),
--- ARGV[7] runId, ARGV[8] index, ARGV[9] scheduleId ('' when none). Returns 1, or 0 when not held.
+-- ARGV[4] ref, ARGV[5] token, ARGV[6] reason, ARGV[7] dead stream max length (approximate),
+-- ARGV[8] runId, ARGV[9] index, ARGV[10] scheduleId ('' when none). Returns 1, or 0 when the lease is not held.
 local now = now_ms()
-local ref, token = ARGV[3], ARGV[4]
+local ref, token = ARGV[4], ARGV[5]
 local h = held(ref, token)
 if not h then return 0 end
-redis.call('XACK', STREAM, GROUP, h[3])
-redis.call('XDEL', STREAM, h[3])
+local n, entry, tenant, payload = h[1], h[4], h[5], h[6]
+redis.call('XACK', STREAM, GROUP, entry)
+redis.call('XDEL', STREAM, entry)
 redis.call('ZREM', LEASES, ref)
 redis.call('DEL', idemp(ref))
-local run = run_of(ref)
-if run then redis.call('SREM', BASE .. 'run:' .. run, ref) end
-redis.call('HINCRBY', BACKLOG, 'leased|' .. h[4], -1)
-redis.call('XADD', DEAD, 'MAXLEN', '~', ARGV[6], '*', 'runId', ARGV[7], 'index', ARGV[8], 'scheduleId', ARGV[9],
-  'tenantId', h[4], 'reason', ARGV[5], 'deliveries', h[6], 'at', int(now), 'payload', h[5])
+redis.call('SREM', BASE .. 'run:' .. ARGV[8], ref)
+redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1)
+redis.call('XADD', DEAD, 'MAXLEN', '~', ARGV[7], '*', 'runId', ARGV[8], 'index', ARGV[9], 'scheduleId', ARGV[10],
+  'tenantId', tenant, 'reason', ARGV[6], 'deliveries', n, 'at', int(now), 'payload', payload)
 return 1

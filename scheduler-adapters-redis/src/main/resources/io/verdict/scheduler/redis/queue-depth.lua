@@ -1,5 +1,5 @@
--- ARGV[3] promote limit. Promotes due delayed messages (so "ready" means claimable now), then returns the backlog.
+-- ARGV[4] promote limit. Promotes due delayed messages (so "ready" means claimable now), then returns the backlog.
 local now = now_ms()
-local limit = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
 while promote(now, limit) == limit do end
 return redis.call('HGETALL', BACKLOG)

@@ -1,28 +1,32 @@
--- ARGV[3] runId. Removes the run's waiting (ready or delayed) messages; leased ones finish normally.
-local rk = BASE .. 'run:' .. ARGV[3]
+-- ARGV[4] runId. Removes the run's waiting (ready or delayed) messages; leased ones finish normally.
+local rk = BASE .. 'run:' .. ARGV[4]
 local refs = redis.call('SMEMBERS', rk)
-local entries, delayed_refs, gone = {}, {}, {}
+if #refs == 0 then return 0 end
+local keys = {}
+for i, ref in ipairs(refs) do keys[i] = idemp(ref) end
+local values = mget(keys)
+local entries, delayed_refs, forget, gone = {}, {}, {}, {}
 local ready, delayed = {}, {}
-for _, ref in ipairs(refs) do
-  local k = idemp(ref)
-  local h = redis.call('HMGET', k, 'state', 'entry', 'tenant')
-  if not h[1] then
-    gone[#gone + 1] = ref
-  elseif h[1] == 'ready' then
-    entries[#entries + 1] = h[2]
-    bump(ready, h[3], -1)
-    gone[#gone + 1] = ref
-    redis.call('DEL', k)
-  elseif h[1] == 'delayed' then
+for i, ref in ipairs(refs) do
+  local st, _, _, _, entry, tenant = decode(values[i])
+  if not st then
+    forget[#forget + 1] = ref
+  elseif st == 'ready' then
+    entries[#entries + 1] = entry
+    bump(ready, tenant, -1)
+    forget[#forget + 1] = ref
+    gone[#gone + 1] = keys[i]
+  elseif st == 'delayed' then
     delayed_refs[#delayed_refs + 1] = ref
-    bump(delayed, h[3], -1)
-    gone[#gone + 1] = ref
-    redis.call('DEL', k)
+    bump(delayed, tenant, -1)
+    forget[#forget + 1] = ref
+    gone[#gone + 1] = keys[i]
   end
 end
+chunked('DEL', nil, gone)
 chunked('XDEL', STREAM, entries)
 chunked('ZREM', DELAYED, delayed_refs)
-chunked('SREM', rk, gone)
+chunked('SREM', rk, forget)
 flush_backlog('ready', ready)
 flush_backlog('delayed', delayed)
 return #entries + #delayed_refs

@@ -1,3 +1,2 @@
--- ARGV[3] limit. Returns how many expired leases went back to the stream.
-local now = now_ms()
-return reclaim(now, tonumber(ARGV[3]))
+-- ARGV[4] limit. Returns how many expired leases went back to the stream.
+return reclaim(now_ms(), tonumber(ARGV[4]))

@@ -1,13 +1,12 @@
--- ARGV[3] ref, ARGV[4] token, ARGV[5] lease ms. Returns {1, expiresAt} or {0, currentToken or -1}.
+-- ARGV[4] ref, ARGV[5] token, ARGV[6] lease ms. Returns {1, expiresAt} or {0, currentToken or -1}.
 local now = now_ms()
-local ref, token = ARGV[3], ARGV[4]
-local k = idemp(ref)
-local h = redis.call('HMGET', k, 'state', 'token', 'expires')
-if h[1] ~= 'leased' or h[2] ~= token or tonumber(h[3]) < now then
-  if h[1] == 'leased' and h[2] then return { 0, tonumber(h[2]) } end
+local ref, token, lease_ms = ARGV[4], ARGV[5], tonumber(ARGV[6])
+local st, n, tok, exp, entry, tenant, payload = decode(redis.call('GET', idemp(ref)))
+if st ~= 'leased' or tok ~= token or tonumber(exp) < now then
+  if st == 'leased' then return { 0, tonumber(tok) } end
   return { 0, -1 }
 end
-local expires = now + tonumber(ARGV[5])
-redis.call('HSET', k, 'expires', int(expires))
-redis.call('ZADD', LEASES, int(expires), ref)
-return { 1, expires }
+local expires = int(now + lease_ms)
+put(ref, encode('leased', n, tok, expires, entry, tenant, payload), TTL + lease_ms)
+redis.call('ZADD', LEASES, expires, ref)
+return { 1, tonumber(expires) }

@@ -1,22 +1,20 @@
--- ARGV[3] ref, ARGV[4] token, ARGV[5] availableAt ms, ARGV[6] idempotency TTL ms. Returns 1, or 0 when not held.
+-- ARGV[4] ref, ARGV[5] token, ARGV[6] availableAt ms. Returns 1, or 0 when the lease is not held.
 local now = now_ms()
-local ref, token, at, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local ref, token, at = ARGV[4], ARGV[5], tonumber(ARGV[6])
 local h = held(ref, token)
 if not h then return 0 end
-local k = idemp(ref)
-redis.call('XACK', STREAM, GROUP, h[3])
-redis.call('XDEL', STREAM, h[3])
+local n, entry, tenant, payload = h[1], h[4], h[5], h[6]
+redis.call('XACK', STREAM, GROUP, entry)
+redis.call('XDEL', STREAM, entry)
 redis.call('ZREM', LEASES, ref)
-redis.call('HDEL', k, 'owner', 'token', 'expires', 'entry')
-redis.call('HINCRBY', BACKLOG, 'leased|' .. h[4], -1)
+redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1)
 if at <= now then
-  local id = add_ready(ref, h[4], h[5])
-  redis.call('HSET', k, 'state', 'ready', 'entry', id)
-  redis.call('HINCRBY', BACKLOG, 'ready|' .. h[4], 1)
+  local id = add_ready(ref, tenant, payload, n)
+  put(ref, encode('ready', n, '', '', id, tenant, payload), TTL)
+  redis.call('HINCRBY', BACKLOG, 'ready|' .. tenant, 1)
 else
-  redis.call('ZADD', DELAYED, int(at), ref)
-  redis.call('HSET', k, 'state', 'delayed')
-  redis.call('HINCRBY', BACKLOG, 'delayed|' .. h[4], 1)
+  redis.call('ZADD', DELAYED, ARGV[6], ref)
+  put(ref, encode('delayed', n, '', '', '', tenant, payload), TTL + (at - now))
+  redis.call('HINCRBY', BACKLOG, 'delayed|' .. tenant, 1)
 end
-redis.call('PEXPIRE', k, int(ttl + math.max(0, at - now)))
 return 1

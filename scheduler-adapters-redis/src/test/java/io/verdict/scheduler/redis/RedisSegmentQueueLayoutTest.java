@@ -63,8 +63,12 @@ class RedisSegmentQueueLayoutTest {
         String idemp = prefix + "scheduler:runner:idemp:run-a#3";
         assertThat(cmd().exists(idemp)).isEqualTo(1L);
         assertThat(cmd().pttl(idemp)).isBetween(Duration.ofDays(6).toMillis(), Duration.ofDays(7).toMillis());
+        assertThat(cmd().get(idemp)).as("state|deliveries|token|expires|entry|tenant length|tenant payload")
+                .isEqualTo("ready|0|||" + entries.get(0).getId() + "|2|t1" + entries.get(0).getBody().get("payload"));
 
         Lease lease = queue.claim("node-a-w1", LONG).orElseThrow();
+        assertThat(cmd().get(idemp)).startsWith("leased|1|" + lease.fencingToken() + "|"
+                + lease.expiresAt().toEpochMilli() + "|" + lease.receipt() + "|2|t1{");
         assertThat(cmd().xpending(prefix + "scheduler:runner", "scheduler-runners").getConsumerMessageCount())
                 .as("a leased message is pending under its holder's name").containsEntry("node-a-w1", 1L);
         assertThat(queue.ack(lease)).isTrue();
@@ -167,6 +171,9 @@ class RedisSegmentQueueLayoutTest {
         assertThat(leases).extracting(l -> l.ref().index()).doesNotHaveDuplicates().hasSize(1_000);
         assertThat(queue.ackAll(leases)).isEqualTo(1_000);
         assertThat(queue.ackAll(leases)).as("acked twice").isZero();
+        queue.enqueue(big.get(0), Instant.now());
+        Lease again = queue.claim("w", LONG).orElseThrow();
+        assertThat(queue.ackAll(List.of(again, again))).as("one lease twice in a batch").isEqualTo(1);
 
         queue.enqueueAll(big, Instant.now().plus(Duration.ofHours(1)));
         assertThat(queue.purgeRun("run-big")).as("200 ready and 1,000 re-queued for later").isEqualTo(1_200);
