@@ -10,8 +10,9 @@ import java.util.Objects;
  *                          every key of the queue in one Redis Cluster slot); may be empty
  * @param queue             queue name: {@code runner} (consumer group {@code scheduler-runners}) or {@code planner}
  *                          ({@code scheduler-planners})
- * @param idempotencyTtl    how long a waiting or leased message's idempotency key lives past its availability;
- *                          refreshed on every move, a safety net against leaks rather than an expiry of work
+ * @param idempotencyTtl    how long a message's idempotency key lives past its availability; set whenever the
+ *                          message starts waiting (enqueue, retry, reclaim), extended by long renewals — a safety
+ *                          net against leaks, far longer than any wait or lease, not an expiry of work
  * @param deadLetterMaxLen  approximate cap of the dead-letter stream (oldest entries are trimmed)
  * @param housekeepingLimit how many due or expired messages one call moves at most (bounds script run time)
  */
@@ -75,6 +76,7 @@ public record RedisQueueSettings(String prefix, String queue, Duration idempoten
     /** Keys in the order the queue scripts expect them (see {@code queue-common.lua}). */
     String[] scriptKeys() {
         String b = keyBase();
-        return new String[] {stream(), b + "delayed", b + "leases", b + "backlog", b + "fencing", deadStream()};
+        return new String[] {stream(), b + "delayed", b + "leases", b + "holders", b + "backlog", b + "fencing",
+                deadStream()};
     }
 }

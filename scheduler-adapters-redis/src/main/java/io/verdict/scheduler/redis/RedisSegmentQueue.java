@@ -31,10 +31,11 @@ import java.util.TreeMap;
  * <p>Ready messages are stream entries not yet delivered to the consumer group; a claim is an
  * {@code XREADGROUP} by the worker (consumer = lease owner), so a leased message sits in the group's pending list
  * under its holder's name. Messages waiting for a retry window or a future {@code availableAt} live in a sorted
- * set and join the stream when due. Each message has a state record (its idempotency key) holding its fencing
- * token and lease expiry; every transition is one Lua script, so moves are atomic and judged by Redis
- * {@code TIME} — never by the clock of the node that calls. Fencing tokens come from one {@code INCR} counter per
- * queue, so a later claim always carries a larger token. See the module README for the key layout.
+ * set and join the stream when due. A lease (fencing token, expiry) is a field of the queue's holders hash and a
+ * member of its leases sorted set; a waiting or leased message also has an idempotency key, so enqueueing it again
+ * is a no-op. Every transition is one Lua script, so moves are atomic and judged by Redis {@code TIME} — never
+ * by the clock of the node that calls. Fencing tokens come from one {@code INCR} counter per queue, so a later
+ * claim always carries a larger token. See the module README for the key layout.
  *
  * <p>Besides the port, {@link #enqueueAll}, {@link #claimBatch} and {@link #ackAll} move many messages per round
  * trip for high-volume callers.

@@ -12,7 +12,7 @@ if n == 0 then return {} end
 local first = redis.call('INCRBY', FENCING, n) - n
 local expires = int(now + lease_ms)
 local out = { tonumber(expires) }
-local leases, moved = {}, {}
+local zargs, hargs, moved = {}, {}, {}
 for i, e in ipairs(entries) do
   local id, f = e[1], e[2]
   -- Fields in the order add_ready() writes them: ref, tenant, payload, deliveries.
@@ -23,23 +23,19 @@ for i, e in ipairs(entries) do
       elseif f[j] == 'payload' then payload = f[j + 1] elseif f[j] == 'deliveries' then seen = f[j + 1] end
     end
   end
-  local deliveries = (tonumber(seen) or 0) + 1
-  local token = first + i
-  -- Written blind: a stream entry is delivered once, and its state is rebuilt from it if the key was lost.
-  put(ref, encode('leased', deliveries, int(token), expires, id, tenant, payload), TTL + lease_ms)
-  leases[#leases + 1] = expires
-  leases[#leases + 1] = ref
+  local deliveries = int((tonumber(seen) or 0) + 1)
+  local token = int(first + i)
+  zargs[#zargs + 1] = expires
+  zargs[#zargs + 1] = ref
+  hargs[#hargs + 1] = ref
+  hargs[#hargs + 1] = encode_lease(token, deliveries, expires, id, tenant, owner)
   bump(moved, tenant, 1)
   out[#out + 1] = payload
-  out[#out + 1] = token
-  out[#out + 1] = deliveries
+  out[#out + 1] = tonumber(token)
+  out[#out + 1] = tonumber(deliveries)
   out[#out + 1] = id
 end
-local i = 1
-while i <= #leases do
-  local j = math.min(i + CHUNK - 1, #leases)
-  redis.call('ZADD', LEASES, unpack(leases, i, j))
-  i = j + 1
-end
+chunked('ZADD', LEASES, zargs)
+chunked('HSET', HOLDERS, hargs)
 move_backlog('ready', 'leased', moved)
 return out

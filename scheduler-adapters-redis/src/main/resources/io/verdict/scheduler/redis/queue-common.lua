@@ -1,19 +1,20 @@
 -- Shared by every queue script (concatenated in front of it).
 -- KEYS: 1 stream, 2 delayed zset (ref -> availableAt ms), 3 leases zset (ref -> expiry ms),
---       4 backlog hash ("ready|<tenant>", "delayed|<tenant>", "leased|<tenant>" -> count), 5 fencing counter,
---       6 dead-letter stream
+--       4 holders hash (ref -> lease), 5 backlog hash ("ready|<tenant>", "delayed|<tenant>", "leased|<tenant>"),
+--       6 fencing counter, 7 dead-letter stream
 -- ARGV: 1 key base "<prefix>scheduler:<queue>:", 2 consumer group, 3 idempotency TTL ms;
 --       script arguments start at ARGV[4].
 --
--- Per message, the idempotency key <base>idemp:<ref> is a string holding the message's state:
---   <state>|<deliveries>|<token>|<expires>|<entry>|<tenant length>|<tenant><payload>
--- state is ready, delayed or leased; token and expires are empty unless leased; entry is the stream entry ID
--- (empty while delayed). A string rather than a hash because batches read many of them with one MGET and
--- write each with one SET ... PX: at tens of thousands of messages a second, calls per message are the cost.
--- Every write refreshes the TTL, which is a safety net against leaks, not an expiry of work.
+-- Per message, the idempotency key <base>idemp:<ref> says where a waiting or leased message lives:
+--   stream|<deliveries>|<entry>|<tenant length>|<tenant><payload>     (ready, or leased when in holders)
+--   delayed|<deliveries>||<tenant length>|<tenant><payload>           (in the delayed zset)
+-- It is written when the message starts waiting, with a TTL (a safety net against leaks, not an expiry of work).
+-- A lease is one field of the holders hash: <token>|<deliveries>|<expires>|<entry>|<tenant length>|<tenant><owner>.
+-- Claims and acks touch only the stream, the holders hash and the zsets, so a batch of them costs a handful of
+-- variadic calls whatever its size; at tens of thousands of messages a second, calls per message are the cost.
 -- Per run: set <base>run:<runId> of its refs still waiting or leased (for purgeRun).
--- Stream entries carry ref, tenant, payload and deliveries so far, so a claim needs no extra read.
-local STREAM, DELAYED, LEASES, BACKLOG, FENCING, DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+-- Stream entries carry ref, tenant, payload and deliveries so far.
+local STREAM, DELAYED, LEASES, HOLDERS, BACKLOG, FENCING, DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local BASE, GROUP, TTL = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local CHUNK = 500 -- Lua's unpack() has a stack limit; variadic commands are sent in chunks
 
@@ -30,21 +31,33 @@ local function idemp(ref)
   return BASE .. 'idemp:' .. ref
 end
 
-local function encode(state, deliveries, token, expires, entry, tenant, payload)
-  return state .. '|' .. deliveries .. '|' .. token .. '|' .. expires .. '|' .. entry .. '|' .. #tenant .. '|'
-    .. tenant .. payload
+-- Idempotency value: where, deliveries, entry, tenant, payload.
+local function encode_waiting(where, deliveries, entry, tenant, payload)
+  return where .. '|' .. deliveries .. '|' .. entry .. '|' .. #tenant .. '|' .. tenant .. payload
 end
 
--- Returns state, deliveries, token, expires, entry, tenant, payload; nil for a missing or foreign value.
-local function decode(v)
+local function decode_waiting(v)
   if not v then return nil end
-  local st, n, tok, exp, entry, tl, pos = string.match(v, '^(%a+)|(%d*)|(%d*)|(%d*)|([^|]*)|(%d+)|()')
-  if not st then return nil end
+  local where, n, entry, tl, pos = string.match(v, '^(%a+)|(%d*)|([^|]*)|(%d+)|()')
+  if not where then return nil end
   local e = pos + tonumber(tl)
-  return st, n, tok, exp, entry, string.sub(v, pos, e - 1), string.sub(v, e)
+  return where, n, entry, string.sub(v, pos, e - 1), string.sub(v, e)
 end
 
-local function put(ref, value, keep_ms)
+-- Lease value: token, deliveries, expires, entry, tenant, owner.
+local function encode_lease(token, deliveries, expires, entry, tenant, owner)
+  return token .. '|' .. deliveries .. '|' .. expires .. '|' .. entry .. '|' .. #tenant .. '|' .. tenant .. owner
+end
+
+local function decode_lease(v)
+  if not v then return nil end
+  local tok, n, exp, entry, tl, pos = string.match(v, '^(%d+)|(%d+)|(%d+)|([^|]*)|(%d+)|()')
+  if not tok then return nil end
+  local e = pos + tonumber(tl)
+  return tok, n, exp, entry, string.sub(v, pos, e - 1), string.sub(v, e)
+end
+
+local function put_waiting(ref, value, keep_ms)
   redis.call('SET', idemp(ref), value, 'PX', int(keep_ms))
 end
 
@@ -63,12 +76,14 @@ local function chunked(cmd, key, list, extra)
   end
 end
 
-local function mget(keys)
+-- Variadic reads in chunks, results concatenated: MGET keys, or HMGET hash fields.
+local function read_many(cmd, key, list)
   local out = {}
   local i = 1
-  while i <= #keys do
-    local j = math.min(i + CHUNK - 1, #keys)
-    local part = redis.call('MGET', unpack(keys, i, j))
+  while i <= #list do
+    local j = math.min(i + CHUNK - 1, #list)
+    local part
+    if key then part = redis.call(cmd, key, unpack(list, i, j)) else part = redis.call(cmd, unpack(list, i, j)) end
     for x = 1, #part do out[#out + 1] = part[x] end
     i = j + 1
   end
@@ -110,19 +125,41 @@ local function add_ready(ref, tenant, payload, deliveries)
   return redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
 end
 
+-- The payload of a pending stream entry (the stream, not the idempotency key, is authoritative while leased).
+local function payload_of(entry)
+  local r = redis.call('XRANGE', STREAM, entry, entry)
+  if not r[1] then return nil end
+  local f = r[1][2]
+  for j = 1, #f, 2 do
+    if f[j] == 'payload' then return f[j + 1] end
+  end
+  return nil
+end
+
+-- Puts a message back in the stream's tail (or the delayed set) with a fresh idempotency record.
+local function requeue(ref, tenant, payload, deliveries, at, now)
+  if at <= now then
+    local id = add_ready(ref, tenant, payload, deliveries)
+    put_waiting(ref, encode_waiting('stream', deliveries, id, tenant, payload), TTL)
+    return 'ready'
+  end
+  redis.call('ZADD', DELAYED, int(at), ref)
+  put_waiting(ref, encode_waiting('delayed', deliveries, '', tenant, payload), TTL + (at - now))
+  return 'delayed'
+end
+
 -- Due delayed messages (retry windows, future availableAt) join the stream, oldest due first.
 local function promote(now, limit)
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, limit)
   if #due == 0 then return 0 end
   local keys = {}
   for i, ref in ipairs(due) do keys[i] = idemp(ref) end
-  local values = mget(keys)
+  local values = read_many('MGET', nil, keys)
   local moved = {}
   for i, ref in ipairs(due) do
-    local st, n, _, _, _, tenant, payload = decode(values[i])
-    if st == 'delayed' then
-      local id = add_ready(ref, tenant, payload, n)
-      put(ref, encode('ready', n, '', '', id, tenant, payload), TTL)
+    local where, n, _, tenant, payload = decode_waiting(values[i])
+    if where == 'delayed' then
+      requeue(ref, tenant, payload, n, now, now)
       bump(moved, tenant, 1)
     end
   end
@@ -136,20 +173,23 @@ end
 local function reclaim(now, limit)
   local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)
   if #expired == 0 then return 0 end
-  local keys = {}
-  for i, ref in ipairs(expired) do keys[i] = idemp(ref) end
-  local values = mget(keys)
+  local leases = read_many('HMGET', HOLDERS, expired)
   local old, back = {}, {}
   for i, ref in ipairs(expired) do
-    local st, n, _, _, entry, tenant, payload = decode(values[i])
-    if st == 'leased' then
+    local tok, n, _, entry, tenant = decode_lease(leases[i])
+    if tok then
+      local payload = payload_of(entry)
       old[#old + 1] = entry
-      local id = add_ready(ref, tenant, payload, n)
-      put(ref, encode('ready', n, '', '', id, tenant, payload), TTL)
-      bump(back, tenant, 1)
+      if payload then
+        requeue(ref, tenant, payload, n, now, now)
+        bump(back, tenant, 1)
+      else
+        redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1) -- its entry is gone: nothing to hand out again
+      end
     end
   end
   chunked('ZREM', LEASES, expired)
+  chunked('HDEL', HOLDERS, expired)
   if #old > 0 then
     chunked('XACK', STREAM, old, GROUP)
     chunked('XDEL', STREAM, old)
@@ -158,9 +198,9 @@ local function reclaim(now, limit)
   return #expired
 end
 
--- The decoded state of a ref when it is still leased under this fencing token, else nil.
+-- The decoded lease of a ref when it is still held under this fencing token, else nil.
 local function held(ref, token)
-  local st, n, tok, exp, entry, tenant, payload = decode(redis.call('GET', idemp(ref)))
-  if st == 'leased' and tok == token then return { n, tok, exp, entry, tenant, payload } end
+  local tok, n, exp, entry, tenant, owner = decode_lease(redis.call('HGET', HOLDERS, ref))
+  if tok and tok == token then return { n, exp, entry, tenant, owner } end
   return nil
 end

@@ -4,10 +4,12 @@ local now = now_ms()
 local ref, token = ARGV[4], ARGV[5]
 local h = held(ref, token)
 if not h then return 0 end
-local n, entry, tenant, payload = h[1], h[4], h[5], h[6]
+local n, entry, tenant = h[1], h[3], h[4]
+local payload = payload_of(entry) or ''
 redis.call('XACK', STREAM, GROUP, entry)
 redis.call('XDEL', STREAM, entry)
 redis.call('ZREM', LEASES, ref)
+redis.call('HDEL', HOLDERS, ref)
 redis.call('DEL', idemp(ref))
 redis.call('SREM', BASE .. 'run:' .. ARGV[8], ref)
 redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1)

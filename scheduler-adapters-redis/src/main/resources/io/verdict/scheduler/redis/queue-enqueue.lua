@@ -7,8 +7,8 @@ local ready_now = at <= now
 local keep = TTL + math.max(0, at - now)
 local keys = {}
 for i = 5, #ARGV, 4 do keys[#keys + 1] = idemp(ARGV[i]) end
-local existing = mget(keys)
-local counts, per_run, seen = {}, {}, {}
+local existing = read_many('MGET', nil, keys)
+local counts, per_run, seen, delayed = {}, {}, {}, {}
 local added = 0
 for x = 1, #keys do
   local i = 5 + (x - 1) * 4
@@ -17,16 +17,18 @@ for x = 1, #keys do
     seen[ref] = true
     if ready_now then
       local id = add_ready(ref, tenant, payload, '0')
-      put(ref, encode('ready', '0', '', '', id, tenant, payload), keep)
+      put_waiting(ref, encode_waiting('stream', '0', id, tenant, payload), keep)
     else
-      redis.call('ZADD', DELAYED, ARGV[4], ref)
-      put(ref, encode('delayed', '0', '', '', '', tenant, payload), keep)
+      delayed[#delayed + 1] = ARGV[4]
+      delayed[#delayed + 1] = ref
+      put_waiting(ref, encode_waiting('delayed', '0', '', tenant, payload), keep)
     end
     group_by_run(per_run, run, ref)
     bump(counts, tenant, 1)
     added = added + 1
   end
 end
+chunked('ZADD', DELAYED, delayed)
 for run, refs in pairs(per_run) do
   local rk = BASE .. 'run:' .. run
   chunked('SADD', rk, refs)

@@ -4,19 +4,22 @@ local refs = redis.call('SMEMBERS', rk)
 if #refs == 0 then return 0 end
 local keys = {}
 for i, ref in ipairs(refs) do keys[i] = idemp(ref) end
-local values = mget(keys)
+local values = read_many('MGET', nil, keys)
+local holders = read_many('HMGET', HOLDERS, refs)
 local entries, delayed_refs, forget, gone = {}, {}, {}, {}
 local ready, delayed = {}, {}
 for i, ref in ipairs(refs) do
-  local st, _, _, _, entry, tenant = decode(values[i])
-  if not st then
+  local where, _, entry, tenant = decode_waiting(values[i])
+  if holders[i] then
+    -- leased: finishes normally
+  elseif not where then
     forget[#forget + 1] = ref
-  elseif st == 'ready' then
+  elseif where == 'stream' then
     entries[#entries + 1] = entry
     bump(ready, tenant, -1)
     forget[#forget + 1] = ref
     gone[#gone + 1] = keys[i]
-  elseif st == 'delayed' then
+  elseif where == 'delayed' then
     delayed_refs[#delayed_refs + 1] = ref
     bump(delayed, tenant, -1)
     forget[#forget + 1] = ref

@@ -3,18 +3,14 @@ local now = now_ms()
 local ref, token, at = ARGV[4], ARGV[5], tonumber(ARGV[6])
 local h = held(ref, token)
 if not h then return 0 end
-local n, entry, tenant, payload = h[1], h[4], h[5], h[6]
+local n, entry, tenant = h[1], h[3], h[4]
+local payload = payload_of(entry)
 redis.call('XACK', STREAM, GROUP, entry)
 redis.call('XDEL', STREAM, entry)
 redis.call('ZREM', LEASES, ref)
+redis.call('HDEL', HOLDERS, ref)
 redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1)
-if at <= now then
-  local id = add_ready(ref, tenant, payload, n)
-  put(ref, encode('ready', n, '', '', id, tenant, payload), TTL)
-  redis.call('HINCRBY', BACKLOG, 'ready|' .. tenant, 1)
-else
-  redis.call('ZADD', DELAYED, ARGV[6], ref)
-  put(ref, encode('delayed', n, '', '', '', tenant, payload), TTL + (at - now))
-  redis.call('HINCRBY', BACKLOG, 'delayed|' .. tenant, 1)
-end
+if not payload then return 1 end
+local state = requeue(ref, tenant, payload, n, at, now)
+redis.call('HINCRBY', BACKLOG, state .. '|' .. tenant, 1)
 return 1

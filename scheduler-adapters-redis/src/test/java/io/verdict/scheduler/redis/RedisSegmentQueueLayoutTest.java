@@ -63,12 +63,14 @@ class RedisSegmentQueueLayoutTest {
         String idemp = prefix + "scheduler:runner:idemp:run-a#3";
         assertThat(cmd().exists(idemp)).isEqualTo(1L);
         assertThat(cmd().pttl(idemp)).isBetween(Duration.ofDays(6).toMillis(), Duration.ofDays(7).toMillis());
-        assertThat(cmd().get(idemp)).as("state|deliveries|token|expires|entry|tenant length|tenant payload")
-                .isEqualTo("ready|0|||" + entries.get(0).getId() + "|2|t1" + entries.get(0).getBody().get("payload"));
+        assertThat(cmd().get(idemp)).as("where|deliveries|entry|tenant length|tenant payload")
+                .isEqualTo("stream|0|" + entries.get(0).getId() + "|2|t1" + entries.get(0).getBody().get("payload"));
 
         Lease lease = queue.claim("node-a-w1", LONG).orElseThrow();
-        assertThat(cmd().get(idemp)).startsWith("leased|1|" + lease.fencingToken() + "|"
-                + lease.expiresAt().toEpochMilli() + "|" + lease.receipt() + "|2|t1{");
+        assertThat(cmd().hget(prefix + "scheduler:runner:holders", "run-a#3"))
+                .as("token|deliveries|expires|entry|tenant length|tenant owner")
+                .isEqualTo(lease.fencingToken() + "|1|" + lease.expiresAt().toEpochMilli() + "|" + lease.receipt()
+                        + "|2|t1node-a-w1");
         assertThat(cmd().xpending(prefix + "scheduler:runner", "scheduler-runners").getConsumerMessageCount())
                 .as("a leased message is pending under its holder's name").containsEntry("node-a-w1", 1L);
         assertThat(queue.ack(lease)).isTrue();

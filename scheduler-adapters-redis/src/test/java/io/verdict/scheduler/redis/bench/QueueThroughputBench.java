@@ -39,6 +39,7 @@ public final class QueueThroughputBench {
                     redis.endpoint(), messages, batch, producers, consumers, Runtime.getRuntime().availableProcessors());
             run(redis, Math.min(messages, 20_000), batch, producers, consumers, "warm-up");
             for (int round = 1; round <= 3; round++) run(redis, messages, batch, producers, consumers, "round " + round);
+            phases(redis, messages, batch);
         }
     }
 
@@ -91,6 +92,40 @@ public final class QueueThroughputBench {
                 label, acked.get(), seconds, acked.get() / seconds, redisCpu * 1e6 / acked.get(),
                 100 * redisCpu / seconds);
         deleteKeys(redis, prefix);
+    }
+
+    /** One thread, one phase at a time: what each script costs Redis per message, with little client load. */
+    private static void phases(RedisConnection redis, int messages, int batch) {
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        List<SegmentRef> refs = new ArrayList<>(messages);
+        for (int i = 0; i < messages; i++) refs.add(new SegmentRef("tenant-" + (i % 4), "run-" + (i / 10_000), i, "sched-bench"));
+
+        double cpu = redisCpuSeconds(redis);
+        long t = System.nanoTime();
+        for (int i = 0; i < messages; i += batch) queue.enqueueAll(refs.subList(i, Math.min(messages, i + batch)), Instant.now());
+        cpu = report("enqueue", messages, t, cpu, redis);
+
+        List<Lease> leases = new ArrayList<>(messages);
+        t = System.nanoTime();
+        for (List<Lease> l = queue.claimBatch("bench", Duration.ofMinutes(5), batch); !l.isEmpty();
+             l = queue.claimBatch("bench", Duration.ofMinutes(5), batch)) {
+            leases.addAll(l);
+        }
+        cpu = report("claim", leases.size(), t, cpu, redis);
+
+        t = System.nanoTime();
+        for (int i = 0; i < leases.size(); i += batch) queue.ackAll(leases.subList(i, Math.min(leases.size(), i + batch)));
+        report("ack", leases.size(), t, cpu, redis);
+        deleteKeys(redis, prefix);
+    }
+
+    private static double report(String phase, int n, long startNanos, double cpuBefore, RedisConnection redis) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double cpu = redisCpuSeconds(redis);
+        System.out.printf("phase %-7s %,d in %.2f s = %,.0f msgs/s (Redis CPU %.1f µs/msg), one client thread%n",
+                phase, n, seconds, n / seconds, (cpu - cpuBefore) * 1e6 / n);
+        return cpu;
     }
 
     /** Redis' own CPU time (user + system), to tell a saturated Redis from a starved client. */
