@@ -260,7 +260,11 @@ public final class RedisSegmentQueue implements SegmentQueue {
             for (StreamMessage<String, String> m : page) {
                 Map<String, String> b = m.getBody();
                 if (tenantId.equals(b.get("tenantId"))) {
-                    out.add(new DeadLetter(SegmentRefCodec.read(b.get("payload")), b.get("reason"),
+                    // Built from the entry's own fields, which are always written, rather than from the payload.
+                    String schedule = b.get("scheduleId");
+                    SegmentRef ref = new SegmentRef(tenantId, b.get("runId"), Integer.parseInt(b.get("index")),
+                            schedule == null || schedule.isEmpty() ? null : schedule);
+                    out.add(new DeadLetter(ref, b.get("reason"),
                             Integer.parseInt(b.getOrDefault("deliveries", "0")),
                             Instant.ofEpochMilli(Long.parseLong(b.get("at")))));
                     if (out.size() == limit) break;
