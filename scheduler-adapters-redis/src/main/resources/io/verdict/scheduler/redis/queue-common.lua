@@ -6,7 +6,8 @@
 --       script arguments start at ARGV[4].
 --
 -- Per message, the idempotency key <base>idemp:<ref> says where a waiting or leased message lives:
---   stream|<deliveries>|<entry>|<tenant length>|<tenant><payload>     (ready, or leased when in holders)
+--   stream|<deliveries>|<entry>|<tenant length>|<tenant>              (ready, or leased when in holders; the
+--                                                                      payload is in the stream entry)
 --   delayed|<deliveries>||<tenant length>|<tenant><payload>           (in the delayed zset)
 -- It is written when the message starts waiting, with a TTL (a safety net against leaks, not an expiry of work).
 -- A lease is one field of the holders hash: <token>|<deliveries>|<expires>|<entry>|<tenant length>|<tenant><owner>.
@@ -140,7 +141,7 @@ end
 local function requeue(ref, tenant, payload, deliveries, at, now)
   if at <= now then
     local id = add_ready(ref, tenant, payload, deliveries)
-    put_waiting(ref, encode_waiting('stream', deliveries, id, tenant, payload), TTL)
+    put_waiting(ref, encode_waiting('stream', deliveries, id, tenant, ''), TTL)
     return 'ready'
   end
   redis.call('ZADD', DELAYED, int(at), ref)

@@ -17,7 +17,7 @@ for x = 1, #keys do
     seen[ref] = true
     if ready_now then
       local id = add_ready(ref, tenant, payload, '0')
-      put_waiting(ref, encode_waiting('stream', '0', id, tenant, payload), keep)
+      put_waiting(ref, encode_waiting('stream', '0', id, tenant, ''), keep)
     else
       delayed[#delayed + 1] = ARGV[4]
       delayed[#delayed + 1] = ref
