@@ -1,5 +1,7 @@
 package io.verdict.scheduler.redis;
 
+import io.verdict.scheduler.canonical.JsonReader;
+
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +16,10 @@ final class JsonFields {
     }
 
     static JsonFields parse(String json, String what) {
-        return new JsonFields(JsonReader.parseObject(json), what);
+        Object v = JsonReader.parse(json);
+        if (!(v instanceof Map)) throw new IllegalArgumentException("expected a JSON object for " + what);
+        @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) v;
+        return new JsonFields(m, what);
     }
 
     String string(String k) {

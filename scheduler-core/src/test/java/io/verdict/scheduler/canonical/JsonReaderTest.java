@@ -1,6 +1,5 @@
-package io.verdict.scheduler.redis;
+package io.verdict.scheduler.canonical;
 
-import io.verdict.scheduler.canonical.CanonicalJson;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -28,17 +27,10 @@ class JsonReaderTest {
     @Test
     void rejectsBrokenInputWithItsPosition() {
         assertThatThrownBy(() -> JsonReader.parse("{\"a\":1} x")).hasMessageContaining("trailing");
-        assertThatThrownBy(() -> JsonReader.parse("{\"a\":\"open")).hasMessageContaining("unexpected end");
+        assertThatThrownBy(() -> JsonReader.parse("{\"a\":\"open")).hasMessageContaining("unterminated string");
         assertThatThrownBy(() -> JsonReader.parse("{\"a\":\"\\q\"}")).hasMessageContaining("bad escape");
         assertThatThrownBy(() -> JsonReader.parse("[1,]")).hasMessageContaining("offset 3");
         assertThatThrownBy(() -> JsonReader.parse("{\"a\":-}")).hasMessageContaining("bad number");
-        assertThatThrownBy(() -> JsonReader.parseObject("[1]")).hasMessageContaining("expected a JSON object");
     }
 
-    @Test
-    void aPayloadWithAMissingFieldNamesTheField() {
-        assertThatThrownBy(() -> SegmentRefCodec.read("{\"index\":1,\"tenantId\":\"t1\"}"))
-                .hasMessageContaining("runId");
-        assertThatThrownBy(() -> RunEventCodec.read("{\"kind\":\"teleported\"}")).hasMessageContaining("teleported");
-    }
 }
