@@ -30,11 +30,24 @@ public final class ImpactIndex {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Integer> ordinals = new HashMap<>();
     private final List<ImageRecord> images = new ArrayList<>();
+    // Per ordinal, the image as a result row, with and without the entrypoint flag: built once per upsert so a
+    // query that hits most of the fleet only picks references instead of dereferencing every image record.
+    private final List<ImpactedImage> rows = new ArrayList<>();
+    private final List<ImpactedImage> usedRows = new ArrayList<>();
     private final Deque<Integer> freeOrdinals = new ArrayDeque<>();
     private final Map<String, RoaringBitmap> inventory = new HashMap<>();
     private final Map<String, RoaringBitmap> usage = new HashMap<>();
     private final Map<String, RoaringBitmap> tenants = new HashMap<>();
+    /** Bumped (under the write lock) whenever an image enters or leaves; re-indexing the same digest keeps it. */
+    private long membership;
+    private volatile DigestOrder digestOrder = new DigestOrder(-1, new int[0]);
     private volatile Instant builtAt;
+
+    /**
+     * Where each ordinal sits when all indexed images are sorted by digest, as of one {@code membership} value.
+     * Lets a large result come out in digest order without a string sort per query; immutable once published.
+     */
+    private record DigestOrder(long membership, int[] rankOf) {}
 
     public ImpactIndex(Clock clock) {
         this.clock = clock;
@@ -54,12 +67,12 @@ public final class ImpactIndex {
             if (existing != null) {
                 unlink(existing, images.get(existing));
                 ordinal = existing;
-                images.set(ordinal, image);
             } else {
                 ordinal = freeOrdinals.isEmpty() ? images.size() : freeOrdinals.pop();
-                if (ordinal == images.size()) images.add(image); else images.set(ordinal, image);
                 ordinals.put(key(image.tenantId(), image.digest()), ordinal);
+                membership++;
             }
+            store(ordinal, image);
             tenants.computeIfAbsent(image.tenantId(), t -> new RoaringBitmap()).add(ordinal);
             for (Component c : image.components()) {
                 String purl = Purls.normalize(c.purl());
@@ -85,12 +98,28 @@ public final class ImpactIndex {
             Integer ordinal = ordinals.remove(key(tenantId, digest));
             if (ordinal == null) return false;
             unlink(ordinal, images.get(ordinal));
-            images.set(ordinal, null);
+            store(ordinal, null);
             freeOrdinals.push(ordinal);
+            membership++;
             builtAt = clock.instant();
             return true;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Puts the image (null: nothing) and its result rows at the ordinal, growing the lists by one if needed. */
+    private void store(int ordinal, ImageRecord image) {
+        ImpactedImage row = image == null ? null : impacted(image, false);
+        ImpactedImage usedRow = image == null ? null : impacted(image, true);
+        if (ordinal == images.size()) {
+            images.add(image);
+            rows.add(row);
+            usedRows.add(usedRow);
+        } else {
+            images.set(ordinal, image);
+            rows.set(ordinal, row);
+            usedRows.set(ordinal, usedRow);
         }
     }
 
@@ -184,19 +213,58 @@ public final class ImpactIndex {
             RoaringBitmap hits = candidatesLocked(query);
             RoaringBitmap used = query.allImages() ? new RoaringBitmap() : union(usage, query.purls());
             Selector selector = query.selector().withTenant(query.tenantId());
-            List<ImpactedImage> out = new ArrayList<>(hits.getCardinality());
-            hits.forEach((int ordinal) -> {
-                ImageRecord r = images.get(ordinal);
-                if (selector.matches(r)) {
-                    out.add(new ImpactedImage(r.digest(), r.registry(), r.repository(), r.namespaces(), r.tags(),
-                            used.contains(ordinal)));
-                }
-            });
-            out.sort(Comparator.comparing(ImpactedImage::imageDigest));
+            // Hits are already the tenant's: a selector that filters nothing else need not look at the images.
+            boolean filters = filtersBeyondTenant(selector);
+            int hitCount = hits.getCardinality();
+            List<ImpactedImage> out = new ArrayList<>(hitCount);
+            if (hitCount >= ordinals.size() / 8) {
+                // A large share of the index: place hits by their precomputed digest rank (no string sort).
+                int[] rankOf = digestOrder().rankOf();
+                ImpactedImage[] byRank = new ImpactedImage[rankOf.length];
+                hits.forEach((int ordinal) -> {
+                    if (!filters || selector.matches(images.get(ordinal))) {
+                        byRank[rankOf[ordinal]] = (used.contains(ordinal) ? usedRows : rows).get(ordinal);
+                    }
+                });
+                for (ImpactedImage i : byRank) if (i != null) out.add(i);
+            } else {
+                hits.forEach((int ordinal) -> {
+                    if (!filters || selector.matches(images.get(ordinal))) {
+                        out.add((used.contains(ordinal) ? usedRows : rows).get(ordinal));
+                    }
+                });
+                out.sort(Comparator.comparing(ImpactedImage::imageDigest));
+            }
             return new ImpactSet(selector, out, query.usageOnly(), clock.instant(), out.size(), builtAt);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private static boolean filtersBeyondTenant(Selector s) {
+        return !(s.namespaces().isEmpty() && s.repositories().isEmpty() && s.digests().isEmpty()
+                && s.includeTags().isEmpty() && s.labels().isEmpty());
+    }
+
+    private static ImpactedImage impacted(ImageRecord r, boolean usedByEntrypoint) {
+        return new ImpactedImage(r.digest(), r.registry(), r.repository(), r.namespaces(), r.tags(), usedByEntrypoint);
+    }
+
+    /**
+     * The digest order of the current images, recomputed (one sort) only after images came or went. Called under
+     * the read lock, so {@code membership} cannot move meanwhile; concurrent readers may both recompute the same
+     * order, which is harmless.
+     */
+    private DigestOrder digestOrder() {
+        DigestOrder current = digestOrder;
+        if (current.membership() == membership) return current;
+        List<Integer> live = new ArrayList<>(ordinals.values());
+        live.sort(Comparator.comparing((Integer o) -> images.get(o).digest()).thenComparing(o -> o));
+        int[] rankOf = new int[images.size()];
+        for (int i = 0; i < live.size(); i++) rankOf[live.get(i)] = i;
+        DigestOrder fresh = new DigestOrder(membership, rankOf);
+        digestOrder = fresh;
+        return fresh;
     }
 
     /** All images of a tenant (snapshot export). */
