@@ -3,7 +3,6 @@ package io.verdict.scheduler.mongo;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import io.verdict.scheduler.errors.StaleLeaseException;
 import io.verdict.scheduler.inmemory.ManualClock;
 import io.verdict.scheduler.queue.DeadLetter;
 import io.verdict.scheduler.queue.Lease;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,9 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The store-backed queue over the wire protocol: claims, leases, fencing, retries, dead letters, depth. */
+/** What the store-backed queue adds to QueueContract: crash-safe dead letters, several instances, restarts, named queues. */
 class MongoSegmentQueueTest {
     private static final MongoTestDatabase DB = MongoTestDatabase.forClass(MongoSegmentQueueTest.class);
     private static final Instant T0 = Instant.parse("2025-10-26T14:05:11.123Z");
@@ -74,75 +71,6 @@ class MongoSegmentQueueTest {
     }
 
     @Test
-    void enqueueingAWaitingOrLeasedSegmentAgainIsANoOp() {
-        queue.enqueue(ref("run-1", 0), T0);
-        queue.enqueue(ref("run-1", 0), T0);
-        Lease lease = claim("w1");
-        queue.enqueue(ref("run-1", 0), T0);
-        assertThat(queue.claim("w2", LEASE)).isEmpty();
-        assertThat(queue.ack(lease)).isTrue();
-        assertThat(queue.claim("w2", LEASE)).isEmpty();
-    }
-
-    @Test
-    void segmentsBecomeClaimableAtTheirTimeOldestFirstThenInEnqueueOrder() {
-        queue.enqueue(ref("later", 0), T0.plusSeconds(60));
-        queue.enqueue(ref("b", 0), T0);
-        queue.enqueue(ref("a", 0), T0);
-        queue.enqueue(ref("early", 0), T0.minusSeconds(5));
-
-        assertThat(claim("w").ref().runId()).isEqualTo("early");
-        assertThat(claim("w").ref().runId()).isEqualTo("b");
-        assertThat(claim("w").ref().runId()).isEqualTo("a");
-        assertThat(queue.claim("w", LEASE)).as("not yet available").isEmpty();
-        clock.advance(Duration.ofSeconds(60));
-        assertThat(claim("w").ref().runId()).isEqualTo("later");
-    }
-
-    @Test
-    void ackRemovesTheSegmentForGood() {
-        queue.enqueue(ref("run-1", 0), T0);
-        Lease lease = claim("w1");
-        assertThat(queue.ack(lease)).isTrue();
-        assertThat(queue.ack(lease)).isFalse();
-        clock.advance(Duration.ofMinutes(5));
-        assertThat(queue.claim("w2", LEASE)).isEmpty();
-        assertThat(queue.depth()).isEmpty();
-    }
-
-    @Test
-    void expiredLeaseIsReclaimedWithAHigherTokenAndTheFormerHolderLosesEveryWrite() {
-        queue.enqueue(ref("run-1", 0), T0);
-        Lease old = claim("w1");
-        clock.advance(LEASE); // expiry is inclusive: at expiresAt the lease is over
-        Lease reclaimed = claim("w2");
-        assertThat(reclaimed.ref()).isEqualTo(old.ref());
-        assertThat(reclaimed.fencingToken()).isGreaterThan(old.fencingToken());
-        assertThat(reclaimed.deliveries()).isEqualTo(2);
-
-        assertThat(queue.ack(old)).isFalse();
-        assertThat(queue.retryAt(old, T0)).isFalse();
-        assertThat(queue.deadLetter(old, "stale")).isFalse();
-        assertThatThrownBy(() -> queue.renew(old, LEASE)).isInstanceOf(StaleLeaseException.class);
-        assertThat(queue.deadLetters("acme", 10)).isEmpty();
-        assertThat(queue.ack(reclaimed)).isTrue();
-    }
-
-    @Test
-    void renewExtendsALiveLeaseButNotAnExpiredOne() {
-        queue.enqueue(ref("run-1", 0), T0);
-        Lease lease = claim("w1");
-        clock.advance(Duration.ofSeconds(20));
-        Lease renewed = queue.renew(lease, LEASE);
-        assertThat(renewed.expiresAt()).isEqualTo(T0.plusSeconds(50));
-        assertThat(renewed.fencingToken()).isEqualTo(lease.fencingToken());
-        clock.advance(Duration.ofSeconds(25)); // past the original expiry, inside the renewed one
-        assertThat(queue.claim("w2", LEASE)).isEmpty();
-        clock.advance(Duration.ofSeconds(10)); // now past the renewed expiry, not yet reclaimed
-        assertThatThrownBy(() -> queue.renew(renewed, LEASE)).isInstanceOf(StaleLeaseException.class);
-    }
-
-    @Test
     void retryMakesTheSegmentClaimableAgainAtTheRetryTime() {
         queue.enqueue(ref("run-1", 0), T0);
         Lease first = claim("w1");
@@ -173,16 +101,6 @@ class MongoSegmentQueueTest {
         // An operator retries the dead segment by hand: it can be queued again.
         queue.enqueue(ref("run-1", 3), clock.instant());
         assertThat(claim("w2").ref()).isEqualTo(ref("run-1", 3));
-    }
-
-    @Test
-    void deadLettersAreNewestFirstAndLimited() {
-        for (int i = 0; i < 3; i++) {
-            queue.enqueue(ref("run-" + i, 0), clock.instant());
-            queue.deadLetter(claim("w"), "reason-" + i);
-            clock.advance(Duration.ofSeconds(1));
-        }
-        assertThat(queue.deadLetters("acme", 2)).extracting(DeadLetter::reason).containsExactly("reason-2", "reason-1");
     }
 
     @Test
@@ -222,34 +140,6 @@ class MongoSegmentQueueTest {
         clock.advance(LEASE.plusSeconds(1));
         assertThat(queue.reclaimExpired()).isEqualTo(2);
         assertThat(queue.depth()).containsExactly(new QueueDepth("runner", "acme", 3, 0, 0));
-    }
-
-    @Test
-    void purgeRemovesTheWaitingSegmentsOfOneRunOnly() {
-        queue.enqueue(ref("cancelled", 0), T0);
-        queue.enqueue(ref("cancelled", 1), T0.plusSeconds(10));
-        queue.enqueue(ref("other", 0), T0.plusSeconds(1));
-        Lease inFlight = claim("w1"); // cancelled#0, leased: its holder finishes or drops it
-        assertThat(inFlight.ref().runId()).isEqualTo("cancelled");
-        queue.enqueue(ref("cancelled", 2), T0);
-
-        assertThat(queue.purgeRun("cancelled")).isEqualTo(2);
-        clock.advance(Duration.ofSeconds(20)); // the in-flight lease is still live
-        assertThat(claim("w2").ref().runId()).isEqualTo("other");
-        assertThat(queue.claim("w2", LEASE)).isEmpty();
-        assertThat(queue.ack(inFlight)).isTrue();
-    }
-
-    @Test
-    void depthCountsReadyDelayedAndLeasedPerTenant() {
-        queue.enqueue(new SegmentRef("acme", "r1", 0, null), T0);
-        queue.enqueue(new SegmentRef("acme", "r1", 1, null), T0);
-        queue.enqueue(new SegmentRef("acme", "r1", 2, null), T0.plusSeconds(60));
-        queue.enqueue(new SegmentRef("globex", "r2", 0, null), T0.plusSeconds(60));
-        claim("w1");
-        assertThat(queue.depth()).containsExactly(
-                new QueueDepth("runner", "acme", 1, 1, 1),
-                new QueueDepth("runner", "globex", 0, 1, 0));
     }
 
     @Test
@@ -309,31 +199,5 @@ class MongoSegmentQueueTest {
         assertThat(duplicates).hasValue(0);
         assertThat(claimed).hasSize(segments);
         assertThat(queue.depth()).isEmpty();
-    }
-
-    @Test
-    void leaseTokensAreUniqueUnderConcurrentClaims() throws Exception {
-        for (int i = 0; i < 40; i++) queue.enqueue(ref("run-t", i), T0);
-        Set<Long> tokens = ConcurrentHashMap.newKeySet();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Integer>> futures = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
-                futures.add(pool.submit(() -> {
-                    int n = 0;
-                    for (Optional<Lease> l = queue.claim("w", LEASE); l.isPresent(); l = queue.claim("w", LEASE)) {
-                        tokens.add(l.get().fencingToken());
-                        n++;
-                    }
-                    return n;
-                }));
-            }
-            int total = 0;
-            for (Future<Integer> f : futures) total += f.get(60, TimeUnit.SECONDS);
-            assertThat(total).isEqualTo(40);
-            assertThat(new HashSet<>(tokens)).hasSize(40);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
