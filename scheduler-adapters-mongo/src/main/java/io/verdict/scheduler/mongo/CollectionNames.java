@@ -1,0 +1,23 @@
+package io.verdict.scheduler.mongo;
+
+/** Collection names, one place, so the indexes, the stores and the README agree. */
+final class CollectionNames {
+    static final String RUNS = "runs";
+    static final String SEGMENTS = "segments";
+    static final String DELTAS = "deltas";
+    static final String VERDICTS = "verdicts";
+    static final String IMAGES = "images";
+    static final String SCHEDULES = "schedules";
+    static final String CURSORS = "cursors";
+    static final String PROCESSED_EVENTS = "processedEvents";
+    static final String AUDIT = "audit";
+    static final String RUN_EVENTS = "runEvents";
+    static final String QUEUE = "queueMessages";
+    static final String DEAD_LETTERS = "deadLetters";
+    static final String LOCKS = "locks";
+    static final String COUNTERS = "counters";
+    static final String TICK_DECISIONS = "tickDecisions";
+    static final String TICK_CURSORS = "tickCursors";
+
+    private CollectionNames() {}
+}

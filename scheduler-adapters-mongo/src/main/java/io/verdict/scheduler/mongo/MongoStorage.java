@@ -1,0 +1,77 @@
+package io.verdict.scheduler.mongo;
+
+import com.mongodb.ReadPreference;
+import com.mongodb.client.MongoDatabase;
+import io.verdict.scheduler.Storage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every storage port on one MongoDB database, plus the store-backed queue and lock service that let a single
+ * node (or several) run durably without Redis. Creating it creates the indexes (idempotent).
+ *
+ * <pre>{@code
+ * MongoDatabase db = MongoClients.create(uri).getDatabase("verdict");
+ * Clock clock = new MongoServerClock(db);
+ * MongoStorage mongo = new MongoStorage(db, clock);
+ * Scheduler scheduler = Scheduler.builder().clock(clock).storage(mongo.storage())
+ *         .queue(mongo.segmentQueue()).locks(mongo.lockService()).tickLedger(mongo.tickLedger()).build();
+ * }</pre>
+ */
+public final class MongoStorage implements AutoCloseable {
+    private final MongoDatabase db;
+    private final Clock clock;
+    private final MongoRunEventLog events;
+    private final Storage storage;
+
+    public MongoStorage(MongoDatabase db, Clock clock) {
+        this(db, clock, Duration.ofMillis(250));
+    }
+
+    /** @param eventPollInterval how often a subscribed run's event poller looks for events of other instances */
+    public MongoStorage(MongoDatabase db, Clock clock, Duration eventPollInterval) {
+        // Primary reads: a store must read its own writes (a run just inserted, a version just bumped).
+        this.db = Objects.requireNonNull(db, "db").withReadPreference(ReadPreference.primary());
+        this.clock = Objects.requireNonNull(clock, "clock");
+        MongoIndexes.ensure(this.db);
+        this.events = new MongoRunEventLog(this.db, clock, eventPollInterval);
+        this.storage = new Storage(new MongoRunStore(this.db), new MongoSegmentStore(this.db),
+                new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db),
+                new MongoScheduleStore(this.db), new MongoCursorStore(this.db, clock), new MongoAuditLog(this.db),
+                events);
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    /** The durable {@code runner} queue. */
+    public MongoSegmentQueue segmentQueue() {
+        return new MongoSegmentQueue(db, clock);
+    }
+
+    public MongoSegmentQueue segmentQueue(String name) {
+        return new MongoSegmentQueue(db, clock, name);
+    }
+
+    /** Cron tick decisions and cursors (not part of {@link Storage}; the schedule ticker and service take it). */
+    public MongoTickLedger tickLedger() {
+        return new MongoTickLedger(db);
+    }
+
+    public MongoLockService lockService() {
+        return new MongoLockService(db, clock);
+    }
+
+    public MongoDatabase database() {
+        return db;
+    }
+
+    /** Stops the event pollers; the database client stays open (it belongs to the caller). */
+    @Override
+    public void close() {
+        events.close();
+    }
+}

@@ -1,0 +1,49 @@
+package io.verdict.scheduler.mongo;
+
+import io.verdict.scheduler.runs.Segment;
+import io.verdict.scheduler.runs.SegmentOutcome;
+import io.verdict.scheduler.runs.SegmentState;
+import org.bson.Document;
+
+import static io.verdict.scheduler.mongo.Fields.*;
+
+/** Segment ⇄ document; (runId, index) is the natural key, held unique by an index. */
+final class SegmentDocuments {
+    private SegmentDocuments() {}
+
+    static Document toDocument(Segment s) {
+        Document d = new Document("runId", s.runId()).append("index", s.index());
+        put(d, "tenantId", s.tenantId());
+        put(d, "scheduleId", s.scheduleId());
+        d.append("digests", s.digests()).append("state", s.state().wire()).append("attempt", s.attempt());
+        putDate(d, "nextAttemptAt", s.nextAttemptAt());
+        put(d, "leaseOwner", s.leaseOwner());
+        putDate(d, "leaseExpiresAt", s.leaseExpiresAt());
+        d.append("fencingToken", s.fencingToken()).append("outcome", outcome(s.outcome()));
+        put(d, "error", RunDocuments.error(s.error()));
+        putDate(d, "updatedAt", s.updatedAt());
+        return d.append("version", s.version());
+    }
+
+    static Segment fromDocument(Document d) {
+        return new Segment(requiredString(d, "runId"), integer(d, "index"), string(d, "tenantId"),
+                string(d, "scheduleId"), strings(d, "digests"), SegmentState.fromWire(requiredString(d, "state")),
+                integer(d, "attempt"), instant(d, "nextAttemptAt"), string(d, "leaseOwner"),
+                instant(d, "leaseExpiresAt"), longValue(d, "fencingToken"), outcome(document(d, "outcome")),
+                RunDocuments.error(document(d, "error")), instant(d, "updatedAt"), longValue(d, "version"));
+    }
+
+    private static Document outcome(SegmentOutcome o) {
+        return new Document("completed", o.completed()).append("failed", o.failed()).append("deltas", o.deltas())
+                .append("newCriticals", o.newCriticals()).append("newHigh", o.newHigh())
+                .append("newMedium", o.newMedium()).append("newLow", o.newLow()).append("resolved", o.resolved())
+                .append("quieted", o.quieted()).append("kevHits", o.kevHits());
+    }
+
+    private static SegmentOutcome outcome(Document d) {
+        if (d == null) return SegmentOutcome.NONE;
+        return new SegmentOutcome(integer(d, "completed"), integer(d, "failed"), integer(d, "deltas"),
+                integer(d, "newCriticals"), integer(d, "newHigh"), integer(d, "newMedium"), integer(d, "newLow"),
+                integer(d, "resolved"), integer(d, "quieted"), integer(d, "kevHits"));
+    }
+}

@@ -1,0 +1,34 @@
+package io.verdict.scheduler.mongo;
+
+import io.verdict.scheduler.contracts.MutableClock;
+import io.verdict.scheduler.contracts.QueueContract;
+import io.verdict.scheduler.queue.SegmentQueue;
+import org.junit.jupiter.api.AfterAll;
+
+import java.time.Duration;
+import java.time.Instant;
+
+class MongoSegmentQueueContractTest extends QueueContract {
+    private static final MongoTestDatabase DB = MongoTestDatabase.forClass(MongoSegmentQueueContractTest.class);
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-10-26T14:05:11Z"));
+
+    @AfterAll
+    static void dropDatabase() {
+        DB.close();
+    }
+
+    @Override
+    protected SegmentQueue newQueue() {
+        return new MongoSegmentQueue(DB.fresh(), clock);
+    }
+
+    @Override
+    protected void advance(Duration d) {
+        clock.advance(d);
+    }
+
+    @Override
+    protected Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,318 @@
+package io.verdict.scheduler.redis;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.verdict.scheduler.errors.StaleLeaseException;
+import io.verdict.scheduler.queue.DeadLetter;
+import io.verdict.scheduler.queue.Lease;
+import io.verdict.scheduler.queue.QueueDepth;
+import io.verdict.scheduler.queue.SegmentQueue;
+import io.verdict.scheduler.queue.SegmentRef;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The segment queue on Redis Streams, shared by every node that points at the same Redis and prefix.
+ *
+ * <p>Ready messages are stream entries not yet delivered to the consumer group; a claim is an
+ * {@code XREADGROUP} by the worker (consumer = lease owner), so a leased message sits in the group's pending list
+ * under its holder's name. Messages waiting for a retry window or a future {@code availableAt} live in a sorted
+ * set and join the stream when due. A lease (fencing token, expiry) is a field of the queue's holders hash and a
+ * member of its leases sorted set; a waiting or leased message also has an idempotency key, so enqueueing it again
+ * is a no-op. Every transition is one Lua script, so moves are atomic and judged by Redis {@code TIME} — never
+ * by the clock of the node that calls. Fencing tokens come from one {@code INCR} counter per queue, so a later
+ * claim always carries a larger token. See the module README for the key layout.
+ *
+ * <p>Besides the port, {@link #enqueueAll}, {@link #claimBatch} and {@link #ackAll} move many messages per round
+ * trip for high-volume callers.
+ */
+public final class RedisSegmentQueue implements SegmentQueue {
+    private static final int MAX_PER_CALL = 500;
+    private static final String COMMON = "queue-common.lua";
+    private static final LuaScript ENQUEUE = LuaScript.fromResources(COMMON, "queue-enqueue.lua");
+    private static final LuaScript CLAIM = LuaScript.fromResources(COMMON, "queue-claim.lua");
+    private static final LuaScript ACK = LuaScript.fromResources(COMMON, "queue-ack.lua");
+    private static final LuaScript RENEW = LuaScript.fromResources(COMMON, "queue-renew.lua");
+    private static final LuaScript RETRY = LuaScript.fromResources(COMMON, "queue-retry.lua");
+    private static final LuaScript DEAD = LuaScript.fromResources(COMMON, "queue-dead.lua");
+    private static final LuaScript PURGE = LuaScript.fromResources(COMMON, "queue-purge.lua");
+    private static final LuaScript RECLAIM = LuaScript.fromResources(COMMON, "queue-reclaim.lua");
+    private static final LuaScript DEPTH = LuaScript.fromResources(COMMON, "queue-depth.lua");
+
+    private final RedisCommands<String, String> redis;
+    private final RedisQueueSettings settings;
+    private final String[] keys;
+    private final String ttlMillis;
+    int deadLetterPage = 200;
+
+    /** The {@code runner} queue with default settings under {@code prefix}. */
+    public RedisSegmentQueue(RedisConnection connection, String prefix) {
+        this(connection, RedisQueueSettings.runner(prefix));
+    }
+
+    public RedisSegmentQueue(RedisConnection connection, RedisQueueSettings settings) {
+        this.redis = Objects.requireNonNull(connection, "connection").commands();
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.keys = settings.scriptKeys();
+        this.ttlMillis = Long.toString(settings.idempotencyTtl().toMillis());
+        ensureGroup();
+    }
+
+    public RedisQueueSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String name() {
+        return settings.queue();
+    }
+
+    // ---- enqueue ------------------------------------------------------------------------------------------
+
+    @Override
+    public void enqueue(SegmentRef ref, Instant availableAt) {
+        enqueueAll(List.of(ref), availableAt);
+    }
+
+    /** Enqueues many refs with one script call per 500; returns how many were new (the others were waiting or leased). */
+    public int enqueueAll(Collection<SegmentRef> refs, Instant availableAt) {
+        Objects.requireNonNull(availableAt, "availableAt");
+        String at = Long.toString(millis(availableAt));
+        int added = 0;
+        List<String> args = new ArrayList<>();
+        for (SegmentRef ref : refs) {
+            if (args.isEmpty()) args.add(at);
+            args.add(ref.key());
+            args.add(ref.runId());
+            args.add(ref.tenantId());
+            args.add(SegmentRefCodec.write(ref));
+            if (args.size() == 1 + MAX_PER_CALL * 4) {
+                added += enqueueChunk(args);
+                args.clear();
+            }
+        }
+        if (!args.isEmpty()) added += enqueueChunk(args);
+        return added;
+    }
+
+    private int enqueueChunk(List<String> args) {
+        Long added = run(ENQUEUE, ScriptOutputType.INTEGER, args.toArray(String[]::new));
+        return added.intValue();
+    }
+
+    // ---- claim --------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Lease> claim(String owner, Duration leaseTime) {
+        List<Lease> one = claimBatch(owner, leaseTime, 1);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    }
+
+    /** Claims up to {@code max} ready segments (oldest first) for one owner in one round trip. */
+    public List<Lease> claimBatch(String owner, Duration leaseTime, int max) {
+        requireOwner(owner);
+        if (leaseTime.toMillis() < 1) throw new IllegalArgumentException("leaseTime must be at least 1 ms");
+        if (max < 1 || max > MAX_PER_CALL) throw new IllegalArgumentException("max must be within 1.." + MAX_PER_CALL);
+        List<Object> out = run(CLAIM, ScriptOutputType.MULTI, owner, Long.toString(leaseTime.toMillis()),
+                Integer.toString(max), Integer.toString(settings.housekeepingLimit()));
+        if (out.isEmpty()) return List.of();
+        Instant expires = Instant.ofEpochMilli((Long) out.get(0));
+        List<Lease> leases = new ArrayList<>((out.size() - 1) / 4);
+        for (int i = 1; i + 3 < out.size(); i += 4) {
+            SegmentRef ref = SegmentRefCodec.read((String) out.get(i));
+            long token = (Long) out.get(i + 1);
+            int deliveries = ((Long) out.get(i + 2)).intValue();
+            leases.add(new Lease(ref, owner, token, expires, deliveries, (String) out.get(i + 3)));
+        }
+        return leases;
+    }
+
+    // ---- lease end ----------------------------------------------------------------------------------------
+
+    @Override
+    public Lease renew(Lease lease, Duration leaseTime) {
+        if (leaseTime.toMillis() < 1) throw new IllegalArgumentException("leaseTime must be at least 1 ms");
+        List<Object> out = run(RENEW, ScriptOutputType.MULTI, lease.ref().key(), Long.toString(lease.fencingToken()),
+                Long.toString(leaseTime.toMillis()));
+        long status = (Long) out.get(0);
+        if (status == 1) {
+            return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), Instant.ofEpochMilli((Long) out.get(1)),
+                    lease.deliveries(), lease.receipt());
+        }
+        long current = (Long) out.get(1);
+        throw new StaleLeaseException(lease.ref().key(), lease.fencingToken(),
+                current > lease.fencingToken() ? current : lease.fencingToken() + 1);
+    }
+
+    @Override
+    public boolean ack(Lease lease) {
+        return ackAll(List.of(lease)) == 1;
+    }
+
+    /** Acks many leases with one script call per 500; returns how many were still held (stale ones are ignored). */
+    public int ackAll(Collection<Lease> leases) {
+        int acked = 0;
+        List<String> args = new ArrayList<>();
+        for (Lease l : leases) {
+            args.add(l.ref().key());
+            args.add(l.ref().runId());
+            args.add(Long.toString(l.fencingToken()));
+            if (args.size() == MAX_PER_CALL * 3) {
+                acked += ackChunk(args);
+                args.clear();
+            }
+        }
+        if (!args.isEmpty()) acked += ackChunk(args);
+        return acked;
+    }
+
+    private int ackChunk(List<String> args) {
+        List<Object> out = run(ACK, ScriptOutputType.MULTI, args.toArray(String[]::new));
+        int n = 0;
+        for (Object o : out) n += ((Long) o).intValue();
+        return n;
+    }
+
+    @Override
+    public boolean retryAt(Lease lease, Instant availableAt) {
+        Long ok = run(RETRY, ScriptOutputType.INTEGER, lease.ref().key(), Long.toString(lease.fencingToken()),
+                Long.toString(millis(availableAt)));
+        return ok == 1L;
+    }
+
+    @Override
+    public boolean deadLetter(Lease lease, String reason) {
+        SegmentRef r = lease.ref();
+        Long ok = run(DEAD, ScriptOutputType.INTEGER, r.key(), Long.toString(lease.fencingToken()),
+                reason == null ? "" : reason, Long.toString(settings.deadLetterMaxLen()), r.runId(),
+                Integer.toString(r.index()), r.scheduleId() == null ? "" : r.scheduleId());
+        return ok == 1L;
+    }
+
+    // ---- housekeeping and views ---------------------------------------------------------------------------
+
+    @Override
+    public int reclaimExpired() {
+        int limit = settings.housekeepingLimit();
+        int total = 0;
+        while (true) {
+            Long n = run(RECLAIM, ScriptOutputType.INTEGER, Integer.toString(limit));
+            total += n.intValue();
+            if (n < limit) return total;
+        }
+    }
+
+    @Override
+    public int purgeRun(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        Long n = run(PURGE, ScriptOutputType.INTEGER, runId);
+        return n.intValue();
+    }
+
+    @Override
+    public List<QueueDepth> depth() {
+        List<Object> flat = run(DEPTH, ScriptOutputType.MULTI, Integer.toString(settings.housekeepingLimit()));
+        Map<String, long[]> byTenant = new TreeMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            String field = (String) flat.get(i);
+            long count = Long.parseLong((String) flat.get(i + 1));
+            int bar = field.indexOf('|');
+            if (bar < 0) continue;
+            int slot = switch (field.substring(0, bar)) {
+                case "ready" -> 0;
+                case "delayed" -> 1;
+                case "leased" -> 2;
+                default -> -1;
+            };
+            if (slot >= 0) byTenant.computeIfAbsent(field.substring(bar + 1), t -> new long[3])[slot] += count;
+        }
+        List<QueueDepth> out = new ArrayList<>();
+        byTenant.forEach((tenant, c) -> {
+            if (c[0] + c[1] + c[2] > 0) out.add(new QueueDepth(name(), tenant, c[0], c[1], c[2]));
+        });
+        return out;
+    }
+
+    /** Newest first, read from the dead-letter stream page by page (it is shared by all tenants). */
+    @Override
+    public List<DeadLetter> deadLetters(String tenantId, int limit) {
+        List<DeadLetter> out = new ArrayList<>();
+        String before = null;
+        while (out.size() < limit) {
+            Range<String> range = before == null ? Range.unbounded()
+                    : Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(before));
+            List<StreamMessage<String, String>> page =
+                    redis.xrevrange(settings.deadStream(), range, Limit.from(deadLetterPage));
+            for (StreamMessage<String, String> m : page) {
+                Map<String, String> b = m.getBody();
+                if (tenantId.equals(b.get("tenantId"))) {
+                    // Built from the entry's own fields, which are always written, rather than from the payload.
+                    String schedule = b.get("scheduleId");
+                    SegmentRef ref = new SegmentRef(tenantId, b.get("runId"), Integer.parseInt(b.get("index")),
+                            schedule == null || schedule.isEmpty() ? null : schedule);
+                    out.add(new DeadLetter(ref, b.get("reason"),
+                            Integer.parseInt(b.getOrDefault("deliveries", "0")),
+                            Instant.ofEpochMilli(Long.parseLong(b.get("at")))));
+                    if (out.size() == limit) break;
+                }
+            }
+            if (page.size() < deadLetterPage) break;
+            before = page.get(page.size() - 1).getId();
+        }
+        return out;
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------------------
+
+    private <T> T run(LuaScript script, ScriptOutputType type, String... scriptArgs) {
+        String[] args = new String[scriptArgs.length + 3];
+        args[0] = settings.keyBase();
+        args[1] = settings.group();
+        args[2] = ttlMillis;
+        System.arraycopy(scriptArgs, 0, args, 3, scriptArgs.length);
+        try {
+            return script.run(redis, type, keys, args);
+        } catch (RedisCommandExecutionException e) {
+            // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate and try once more.
+            if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
+            ensureGroup();
+            return script.run(redis, type, keys, args);
+        }
+    }
+
+    private void ensureGroup() {
+        try {
+            // From "0": entries added before any node created the group are still delivered.
+            redis.xgroupCreate(XReadArgs.StreamOffset.from(settings.stream(), "0"), settings.group(),
+                    XGroupCreateArgs.Builder.mkstream());
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) throw e;
+        }
+    }
+
+    private static void requireOwner(String owner) {
+        if (owner == null || owner.isBlank()) throw new IllegalArgumentException("lease owner is empty");
+    }
+
+    /**
+     * Redis works in milliseconds. Rounding down keeps "available now" (an instant taken a moment before the
+     * script runs, with sub-millisecond digits) ready at once rather than delayed by a fraction of a millisecond.
+     */
+    private static long millis(Instant at) {
+        return at.toEpochMilli();
+    }
+}

@@ -1,0 +1,41 @@
+-- ARGV[4] owner (consumer name), ARGV[5] lease ms, ARGV[6] max messages, ARGV[7] housekeeping limit.
+-- Returns {expiresAt, payload1, token1, deliveries1, entry1, payload2, ...}; {} when nothing is ready.
+local now = now_ms()
+local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+promote(now, limit)
+reclaim(now, limit)
+local res = redis.call('XREADGROUP', 'GROUP', GROUP, owner, 'COUNT', count, 'STREAMS', STREAM, '>')
+if not res then return {} end
+local entries = res[1][2]
+local n = #entries
+if n == 0 then return {} end
+local first = redis.call('INCRBY', FENCING, n) - n
+local expires = int(now + lease_ms)
+local out = { tonumber(expires) }
+local zargs, hargs, moved = {}, {}, {}
+for i, e in ipairs(entries) do
+  local id, f = e[1], e[2]
+  -- Fields in the order add_ready() writes them: ref, tenant, payload, deliveries.
+  local ref, tenant, payload, seen = f[2], f[4], f[6], f[8]
+  if f[1] ~= 'ref' or f[3] ~= 'tenant' or f[5] ~= 'payload' or f[7] ~= 'deliveries' then
+    for j = 1, #f, 2 do
+      if f[j] == 'ref' then ref = f[j + 1] elseif f[j] == 'tenant' then tenant = f[j + 1]
+      elseif f[j] == 'payload' then payload = f[j + 1] elseif f[j] == 'deliveries' then seen = f[j + 1] end
+    end
+  end
+  local deliveries = int((tonumber(seen) or 0) + 1)
+  local token = int(first + i)
+  zargs[#zargs + 1] = expires
+  zargs[#zargs + 1] = ref
+  hargs[#hargs + 1] = ref
+  hargs[#hargs + 1] = encode_lease(token, deliveries, expires, id, tenant, owner)
+  bump(moved, tenant, 1)
+  out[#out + 1] = payload
+  out[#out + 1] = tonumber(token)
+  out[#out + 1] = tonumber(deliveries)
+  out[#out + 1] = id
+end
+chunked('ZADD', LEASES, zargs)
+chunked('HSET', HOLDERS, hargs)
+move_backlog('ready', 'leased', moved)
+return out

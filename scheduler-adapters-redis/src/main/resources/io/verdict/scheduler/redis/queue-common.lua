@@ -1,0 +1,207 @@
+-- Shared by every queue script (concatenated in front of it).
+-- KEYS: 1 stream, 2 delayed zset (ref -> availableAt ms), 3 leases zset (ref -> expiry ms),
+--       4 holders hash (ref -> lease), 5 backlog hash ("ready|<tenant>", "delayed|<tenant>", "leased|<tenant>"),
+--       6 fencing counter, 7 dead-letter stream
+-- ARGV: 1 key base "<prefix>scheduler:<queue>:", 2 consumer group, 3 idempotency TTL ms;
+--       script arguments start at ARGV[4].
+--
+-- Per message, the idempotency key <base>idemp:<ref> says where a waiting or leased message lives:
+--   stream|<deliveries>|<entry>|<tenant length>|<tenant>              (ready, or leased when in holders; the
+--                                                                      payload is in the stream entry)
+--   delayed|<deliveries>||<tenant length>|<tenant><payload>           (in the delayed zset)
+-- It is written when the message starts waiting, with a TTL (a safety net against leaks, not an expiry of work).
+-- A lease is one field of the holders hash: <token>|<deliveries>|<expires>|<entry>|<tenant length>|<tenant><owner>.
+-- Claims and acks touch only the stream, the holders hash and the zsets, so a batch of them costs a handful of
+-- variadic calls whatever its size; at tens of thousands of messages a second, calls per message are the cost.
+-- Per run: set <base>run:<runId> of its refs still waiting or leased (for purgeRun).
+-- Stream entries carry ref, tenant, payload and deliveries so far.
+local STREAM, DELAYED, LEASES, HOLDERS, BACKLOG, FENCING, DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local BASE, GROUP, TTL = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local CHUNK = 500 -- Lua's unpack() has a stack limit; variadic commands are sent in chunks
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+local function idemp(ref)
+  return BASE .. 'idemp:' .. ref
+end
+
+-- Idempotency value: where, deliveries, entry, tenant, payload.
+local function encode_waiting(where, deliveries, entry, tenant, payload)
+  return where .. '|' .. deliveries .. '|' .. entry .. '|' .. #tenant .. '|' .. tenant .. payload
+end
+
+local function decode_waiting(v)
+  if not v then return nil end
+  local where, n, entry, tl, pos = string.match(v, '^(%a+)|(%d*)|([^|]*)|(%d+)|()')
+  if not where then return nil end
+  local e = pos + tonumber(tl)
+  return where, n, entry, string.sub(v, pos, e - 1), string.sub(v, e)
+end
+
+-- Lease value: token, deliveries, expires, entry, tenant, owner.
+local function encode_lease(token, deliveries, expires, entry, tenant, owner)
+  return token .. '|' .. deliveries .. '|' .. expires .. '|' .. entry .. '|' .. #tenant .. '|' .. tenant .. owner
+end
+
+local function decode_lease(v)
+  if not v then return nil end
+  local tok, n, exp, entry, tl, pos = string.match(v, '^(%d+)|(%d+)|(%d+)|([^|]*)|(%d+)|()')
+  if not tok then return nil end
+  local e = pos + tonumber(tl)
+  return tok, n, exp, entry, string.sub(v, pos, e - 1), string.sub(v, e)
+end
+
+local function put_waiting(ref, value, keep_ms)
+  redis.call('SET', idemp(ref), value, 'PX', int(keep_ms))
+end
+
+local function chunked(cmd, key, list, extra)
+  local i = 1
+  while i <= #list do
+    local j = math.min(i + CHUNK - 1, #list)
+    if extra then
+      redis.call(cmd, key, extra, unpack(list, i, j))
+    elseif key then
+      redis.call(cmd, key, unpack(list, i, j))
+    else
+      redis.call(cmd, unpack(list, i, j))
+    end
+    i = j + 1
+  end
+end
+
+-- Variadic reads in chunks, results concatenated: MGET keys, or HMGET hash fields.
+local function read_many(cmd, key, list)
+  local out = {}
+  local i = 1
+  while i <= #list do
+    local j = math.min(i + CHUNK - 1, #list)
+    local part
+    if key then part = redis.call(cmd, key, unpack(list, i, j)) else part = redis.call(cmd, unpack(list, i, j)) end
+    for x = 1, #part do out[#out + 1] = part[x] end
+    i = j + 1
+  end
+  return out
+end
+
+-- Counter changes are gathered per tenant and written once per script call.
+local function bump(t, tenant, n)
+  t[tenant] = (t[tenant] or 0) + n
+end
+
+local function flush_backlog(kind, per_tenant)
+  for tenant, n in pairs(per_tenant) do
+    if n ~= 0 then redis.call('HINCRBY', BACKLOG, kind .. '|' .. tenant, n) end
+  end
+end
+
+local function move_backlog(from, to, per_tenant)
+  for tenant, n in pairs(per_tenant) do
+    redis.call('HINCRBY', BACKLOG, from .. '|' .. tenant, -n)
+    redis.call('HINCRBY', BACKLOG, to .. '|' .. tenant, n)
+  end
+end
+
+local function group_by_run(per_run, run, ref)
+  local l = per_run[run]
+  if not l then
+    l = {}
+    per_run[run] = l
+  end
+  l[#l + 1] = ref
+end
+
+local function forget_in_runs(per_run)
+  for run, refs in pairs(per_run) do chunked('SREM', BASE .. 'run:' .. run, refs) end
+end
+
+local function add_ready(ref, tenant, payload, deliveries)
+  return redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
+end
+
+-- The payload of a pending stream entry (the stream, not the idempotency key, is authoritative while leased).
+local function payload_of(entry)
+  local r = redis.call('XRANGE', STREAM, entry, entry)
+  if not r[1] then return nil end
+  local f = r[1][2]
+  for j = 1, #f, 2 do
+    if f[j] == 'payload' then return f[j + 1] end
+  end
+  return nil
+end
+
+-- Puts a message back in the stream's tail (or the delayed set) with a fresh idempotency record.
+local function requeue(ref, tenant, payload, deliveries, at, now)
+  if at <= now then
+    local id = add_ready(ref, tenant, payload, deliveries)
+    put_waiting(ref, encode_waiting('stream', deliveries, id, tenant, ''), TTL)
+    return 'ready'
+  end
+  redis.call('ZADD', DELAYED, int(at), ref)
+  put_waiting(ref, encode_waiting('delayed', deliveries, '', tenant, payload), TTL + (at - now))
+  return 'delayed'
+end
+
+-- Due delayed messages (retry windows, future availableAt) join the stream, oldest due first.
+local function promote(now, limit)
+  local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, limit)
+  if #due == 0 then return 0 end
+  local keys = {}
+  for i, ref in ipairs(due) do keys[i] = idemp(ref) end
+  local values = read_many('MGET', nil, keys)
+  local moved = {}
+  for i, ref in ipairs(due) do
+    local where, n, _, tenant, payload = decode_waiting(values[i])
+    if where == 'delayed' then
+      requeue(ref, tenant, payload, n, now, now)
+      bump(moved, tenant, 1)
+    end
+  end
+  chunked('ZREM', DELAYED, due)
+  move_backlog('delayed', 'ready', moved)
+  return #due
+end
+
+-- Leases whose expiry (Redis time) has passed: the message goes back to the tail of the stream as a new entry,
+-- so the next XREADGROUP of any live worker hands it out again; the old entry leaves the pending list.
+local function reclaim(now, limit)
+  local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)
+  if #expired == 0 then return 0 end
+  local leases = read_many('HMGET', HOLDERS, expired)
+  local old, back = {}, {}
+  for i, ref in ipairs(expired) do
+    local tok, n, _, entry, tenant = decode_lease(leases[i])
+    if tok then
+      local payload = payload_of(entry)
+      old[#old + 1] = entry
+      if payload then
+        requeue(ref, tenant, payload, n, now, now)
+        bump(back, tenant, 1)
+      else
+        redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1) -- its entry is gone: nothing to hand out again
+      end
+    end
+  end
+  chunked('ZREM', LEASES, expired)
+  chunked('HDEL', HOLDERS, expired)
+  if #old > 0 then
+    chunked('XACK', STREAM, old, GROUP)
+    chunked('XDEL', STREAM, old)
+  end
+  move_backlog('leased', 'ready', back)
+  return #expired
+end
+
+-- The decoded lease of a ref when it is still held under this fencing token, else nil.
+local function held(ref, token)
+  local tok, n, exp, entry, tenant, owner = decode_lease(redis.call('HGET', HOLDERS, ref))
+  if tok and tok == token then return { n, exp, entry, tenant, owner } end
+  return nil
+end

@@ -1,0 +1,187 @@
+package io.verdict.scheduler.redis;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.verdict.scheduler.queue.DeadLetter;
+import io.verdict.scheduler.queue.Lease;
+import io.verdict.scheduler.queue.LockLease;
+import io.verdict.scheduler.queue.SegmentRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Redis-side layout operators and other tools rely on (SPEC §11): stream and group names, canonical JSON
+ * payloads, the dead-letter entry's fields, idempotency keys with a TTL, lock keys with owner and token.
+ */
+class RedisSegmentQueueLayoutTest {
+    private static final Duration LONG = Duration.ofMinutes(5);
+    private static RedisConnection redis;
+    private final String prefix = RedisTestSupport.uniquePrefix();
+
+    @BeforeAll
+    static void connect() {
+        redis = RedisTestSupport.connect();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redis.close();
+    }
+
+    @AfterEach
+    void deleteKeys() {
+        RedisTestSupport.deleteKeys(redis, prefix);
+    }
+
+    private RedisCommands<String, String> cmd() {
+        return redis.commands();
+    }
+
+    @Test
+    void runnerQueueIsAStreamWithTheRunnersGroupAndCanonicalPayloads() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        queue.enqueue(new SegmentRef("t1", "run-a", 3, "sched-1"), Instant.now());
+
+        List<StreamMessage<String, String>> entries = cmd().xrange(prefix + "scheduler:runner", Range.unbounded());
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).getBody()).containsEntry("payload",
+                "{\"index\":3,\"runId\":\"run-a\",\"scheduleId\":\"sched-1\",\"tenantId\":\"t1\"}");
+        assertThat(cmd().xinfoGroups(prefix + "scheduler:runner").toString()).contains("scheduler-runners");
+
+        String idemp = prefix + "scheduler:runner:idemp:run-a#3";
+        assertThat(cmd().exists(idemp)).isEqualTo(1L);
+        assertThat(cmd().pttl(idemp)).isBetween(Duration.ofDays(6).toMillis(), Duration.ofDays(7).toMillis());
+        assertThat(cmd().get(idemp)).as("where|deliveries|entry|tenant length|tenant")
+                .isEqualTo("stream|0|" + entries.get(0).getId() + "|2|t1");
+
+        Lease lease = queue.claim("node-a-w1", LONG).orElseThrow();
+        assertThat(cmd().hget(prefix + "scheduler:runner:holders", "run-a#3"))
+                .as("token|deliveries|expires|entry|tenant length|tenant owner")
+                .isEqualTo(lease.fencingToken() + "|1|" + lease.expiresAt().toEpochMilli() + "|" + lease.receipt()
+                        + "|2|t1node-a-w1");
+        assertThat(cmd().xpending(prefix + "scheduler:runner", "scheduler-runners").getConsumerMessageCount())
+                .as("a leased message is pending under its holder's name").containsEntry("node-a-w1", 1L);
+        assertThat(queue.ack(lease)).isTrue();
+        assertThat(cmd().exists(idemp)).isZero();
+        assertThat(cmd().xlen(prefix + "scheduler:runner")).as("acked entries leave the stream").isZero();
+    }
+
+    @Test
+    void plannerQueueHasItsOwnStreamAndGroup() {
+        RedisSegmentQueue planner = new RedisSegmentQueue(redis, RedisQueueSettings.planner(prefix));
+        RedisSegmentQueue runner = new RedisSegmentQueue(redis, prefix);
+        planner.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+
+        assertThat(planner.name()).isEqualTo("planner");
+        assertThat(cmd().xlen(prefix + "scheduler:planner")).isEqualTo(1L);
+        assertThat(cmd().xinfoGroups(prefix + "scheduler:planner").toString()).contains("scheduler-planners");
+        assertThat(runner.claim("w", LONG)).as("queues are separate").isEmpty();
+        assertThat(planner.claim("w", LONG)).isPresent();
+    }
+
+    @Test
+    void deadLetterEntriesCarryRunScheduleAndReason() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        queue.enqueue(new SegmentRef("t1", "run-a", 2, "sched-1"), Instant.now());
+        Lease lease = queue.claim("w", LONG).orElseThrow();
+        assertThat(queue.deadLetter(lease, "ERR_RUN_006: attempts exhausted")).isTrue();
+
+        List<StreamMessage<String, String>> dead = cmd().xrange(prefix + "scheduler:runner:dead", Range.unbounded());
+        assertThat(dead).hasSize(1);
+        Map<String, String> body = dead.get(0).getBody();
+        assertThat(body).containsEntry("runId", "run-a").containsEntry("scheduleId", "sched-1")
+                .containsEntry("index", "2").containsEntry("tenantId", "t1")
+                .containsEntry("reason", "ERR_RUN_006: attempts exhausted").containsEntry("deliveries", "1");
+    }
+
+    @Test
+    void deadLettersAreReadPageByPageAcrossTenants() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        queue.deadLetterPage = 2;
+        List<SegmentRef> refs = new ArrayList<>();
+        for (int i = 0; i < 7; i++) refs.add(new SegmentRef(i % 3 == 0 ? "t1" : "t2", "run-a", i, null));
+        queue.enqueueAll(refs, Instant.now());
+        for (int i = 0; i < 7; i++) queue.deadLetter(queue.claim("w", LONG).orElseThrow(), "reason " + i);
+
+        assertThat(queue.deadLetters("t1", 10)).extracting(DeadLetter::reason)
+                .containsExactly("reason 6", "reason 3", "reason 0");
+        assertThat(queue.deadLetters("t2", 3)).extracting(DeadLetter::reason)
+                .containsExactly("reason 5", "reason 4", "reason 2");
+    }
+
+    @Test
+    void waitingMessagesKeepTheirIdempotencyKeyForTheWholeWait() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis,
+                RedisQueueSettings.runner(prefix).withIdempotencyTtl(Duration.ofHours(1)));
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now().plus(Duration.ofDays(2)));
+        String idemp = prefix + "scheduler:runner:idemp:run-a#0";
+        assertThat(cmd().pttl(idemp)).isGreaterThan(Duration.ofDays(2).toMillis());
+        assertThat(cmd().get(idemp)).as("a delayed message keeps its payload in its idempotency key")
+                .isEqualTo("delayed|0||2|t1{\"index\":0,\"runId\":\"run-a\",\"tenantId\":\"t1\"}");
+    }
+
+    @Test
+    void largeFencingTokensSurviveTheScriptsExactly() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        cmd().set(prefix + "scheduler:runner:fencing", "123456789012345");
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+        Lease lease = queue.claim("w", LONG).orElseThrow();
+        assertThat(lease.fencingToken()).isEqualTo(123456789012346L);
+        assertThat(queue.renew(lease, LONG).fencingToken()).isEqualTo(123456789012346L);
+        assertThat(queue.ack(lease)).isTrue();
+
+        RedisLockService locks = new RedisLockService(redis, prefix);
+        cmd().set(prefix + "scheduler:lock:fencing", "123456789012345");
+        LockLease held = locks.tryAcquire("planner:t1", "node-a", LONG).orElseThrow();
+        assertThat(held.fencingToken()).isEqualTo(123456789012346L);
+        assertThat(locks.release(held)).isTrue();
+    }
+
+    @Test
+    void lockKeyHoldsOwnerAndTokenAndExpiresInRedis() {
+        RedisLockService locks = new RedisLockService(redis, prefix);
+        LockLease held = locks.tryAcquire("planner:t1", "node \"a\"", Duration.ofSeconds(30)).orElseThrow();
+        String key = prefix + "scheduler:lock:planner:t1";
+        assertThat(cmd().get(key)).isEqualTo("{\"owner\":\"node \\\"a\\\"\",\"token\":" + held.fencingToken() + "}");
+        assertThat(cmd().pttl(key)).isBetween(1L, 30_000L);
+        assertThat(locks.release(held)).isTrue();
+        assertThat(cmd().exists(key)).isZero();
+        assertThatThrownBy(() -> locks.tryAcquire("fencing", "node-a", LONG))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void batchesLargerThanOneScriptCallAreSplitAndStayConsistent() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        List<SegmentRef> big = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) big.add(new SegmentRef("t1", "run-big", i, null));
+        assertThat(queue.enqueueAll(big, Instant.now())).isEqualTo(1_200);
+        assertThat(queue.enqueueAll(big, Instant.now())).isZero();
+
+        List<Lease> leases = new ArrayList<>(queue.claimBatch("w", LONG, 500));
+        leases.addAll(queue.claimBatch("w", LONG, 500));
+        assertThat(leases).extracting(l -> l.ref().index()).doesNotHaveDuplicates().hasSize(1_000);
+        assertThat(queue.ackAll(leases)).isEqualTo(1_000);
+        assertThat(queue.ackAll(leases)).as("acked twice").isZero();
+        queue.enqueue(big.get(0), Instant.now());
+        Lease again = queue.claim("w", LONG).orElseThrow();
+        assertThat(queue.ackAll(List.of(again, again))).as("one lease twice in a batch").isEqualTo(1);
+
+        queue.enqueueAll(big, Instant.now().plus(Duration.ofHours(1)));
+        assertThat(queue.purgeRun("run-big")).as("200 ready and 1,000 re-queued for later").isEqualTo(1_200);
+        assertThat(queue.depth()).isEmpty();
+        assertThat(RedisTestSupport.keys(redis, prefix + "scheduler:runner:idemp:")).isEmpty();
+    }
+}

@@ -1,0 +1,155 @@
+package io.verdict.scheduler.redis.bench;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.verdict.scheduler.queue.Lease;
+import io.verdict.scheduler.queue.SegmentRef;
+import io.verdict.scheduler.redis.RedisConnection;
+import io.verdict.scheduler.redis.RedisSegmentQueue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Queue throughput against a real Redis (not a unit test; prints figures, asserts nothing about speed).
+ * Producers enqueue segment refs in batches while consumers claim and ack them in batches, all through one
+ * shared connection (lettuce pipelines the concurrent script calls). A message counts once it was enqueued,
+ * claimed and acked. Run: see the module README.
+ *
+ * <p>Arguments (all optional): {@code uri=redis://127.0.0.1:6379/0 messages=200000 batch=250 producers=2 consumers=4}
+ */
+public final class QueueThroughputBench {
+    public static void main(String[] args) throws Exception {
+        String uri = arg(args, "uri", "redis://127.0.0.1:6379/0");
+        int messages = Integer.parseInt(arg(args, "messages", "200000"));
+        int batch = Integer.parseInt(arg(args, "batch", "250"));
+        int producers = Integer.parseInt(arg(args, "producers", "2"));
+        int consumers = Integer.parseInt(arg(args, "consumers", "4"));
+
+        try (RedisConnection redis = RedisConnection.connect(uri)) {
+            System.out.printf("redis %s, %d messages, batch %d, %d producers, %d consumers, %d cores%n",
+                    redis.endpoint(), messages, batch, producers, consumers, Runtime.getRuntime().availableProcessors());
+            run(redis, Math.min(messages, 20_000), batch, producers, consumers, "warm-up");
+            for (int round = 1; round <= 3; round++) run(redis, messages, batch, producers, consumers, "round " + round);
+            phases(redis, messages, batch);
+        }
+    }
+
+    private static void run(RedisConnection redis, int messages, int batch, int producers, int consumers, String label)
+            throws Exception {
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        AtomicLong acked = new AtomicLong();
+        AtomicLong nextBatch = new AtomicLong();
+        int batches = (messages + batch - 1) / batch;
+        ExecutorService pool = Executors.newFixedThreadPool(producers + consumers);
+        double redisCpuBefore = redisCpuSeconds(redis);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                tasks.add(pool.submit(() -> {
+                    for (long b = nextBatch.getAndIncrement(); b < batches; b = nextBatch.getAndIncrement()) {
+                        List<SegmentRef> refs = new ArrayList<>(batch);
+                        for (long i = b * batch; i < Math.min(messages, (b + 1) * batch); i++) {
+                            refs.add(new SegmentRef("tenant-" + (i % 4), "run-" + (i / 10_000), (int) i, "sched-bench"));
+                        }
+                        queue.enqueueAll(refs, Instant.now());
+                    }
+                    return null;
+                }));
+            }
+            for (int c = 0; c < consumers; c++) {
+                String owner = "bench-w" + c;
+                tasks.add(pool.submit(() -> {
+                    while (acked.get() < messages) {
+                        List<Lease> leases = queue.claimBatch(owner, Duration.ofMinutes(1), batch);
+                        if (leases.isEmpty()) {
+                            Thread.sleep(1);
+                            continue;
+                        }
+                        acked.addAndGet(queue.ackAll(leases));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : tasks) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double redisCpu = redisCpuSeconds(redis) - redisCpuBefore;
+        System.out.printf("%-8s %,d messages enqueued+claimed+acked in %.2f s = %,.0f msgs/s"
+                        + " (Redis CPU %.1f µs/msg, busy %.0f%% of the run)%n",
+                label, acked.get(), seconds, acked.get() / seconds, redisCpu * 1e6 / acked.get(),
+                100 * redisCpu / seconds);
+        deleteKeys(redis, prefix);
+    }
+
+    /** One thread, one phase at a time: what each script costs Redis per message, with little client load. */
+    private static void phases(RedisConnection redis, int messages, int batch) {
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        List<SegmentRef> refs = new ArrayList<>(messages);
+        for (int i = 0; i < messages; i++) refs.add(new SegmentRef("tenant-" + (i % 4), "run-" + (i / 10_000), i, "sched-bench"));
+
+        double cpu = redisCpuSeconds(redis);
+        long t = System.nanoTime();
+        for (int i = 0; i < messages; i += batch) queue.enqueueAll(refs.subList(i, Math.min(messages, i + batch)), Instant.now());
+        cpu = report("enqueue", messages, t, cpu, redis);
+
+        List<Lease> leases = new ArrayList<>(messages);
+        t = System.nanoTime();
+        for (List<Lease> l = queue.claimBatch("bench", Duration.ofMinutes(5), batch); !l.isEmpty();
+             l = queue.claimBatch("bench", Duration.ofMinutes(5), batch)) {
+            leases.addAll(l);
+        }
+        cpu = report("claim", leases.size(), t, cpu, redis);
+
+        t = System.nanoTime();
+        for (int i = 0; i < leases.size(); i += batch) queue.ackAll(leases.subList(i, Math.min(leases.size(), i + batch)));
+        report("ack", leases.size(), t, cpu, redis);
+        deleteKeys(redis, prefix);
+    }
+
+    private static double report(String phase, int n, long startNanos, double cpuBefore, RedisConnection redis) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double cpu = redisCpuSeconds(redis);
+        System.out.printf("phase %-7s %,d in %.2f s = %,.0f msgs/s (Redis CPU %.1f µs/msg), one client thread%n",
+                phase, n, seconds, n / seconds, (cpu - cpuBefore) * 1e6 / n);
+        return cpu;
+    }
+
+    /** Redis' own CPU time (user + system), to tell a saturated Redis from a starved client. */
+    private static double redisCpuSeconds(RedisConnection redis) {
+        double total = 0;
+        for (String line : redis.commands().info("cpu").split("\\r?\\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+
+    private static void deleteKeys(RedisConnection redis, String prefix) {
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = redis.commands().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+            if (!page.getKeys().isEmpty()) redis.commands().unlink(page.getKeys().toArray(String[]::new));
+            cursor = page;
+        } while (!cursor.isFinished());
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        for (String a : args) if (a.startsWith(name + "=")) return a.substring(name.length() + 1);
+        return fallback;
+    }
+}
