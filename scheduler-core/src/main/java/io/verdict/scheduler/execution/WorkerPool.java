@@ -25,11 +25,16 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void loop(SegmentWorker worker, Duration idle, Runnable housekeeping) {
+        long pause = idle.toMillis();
         while (running.get()) {
             try {
-                if (!worker.runOnce()) {
+                if (worker.runOnce()) {
+                    pause = idle.toMillis();
+                } else {
+                    // An idle worker backs off (up to 20 idle periods) so a quiet cluster does not poll the store hard.
                     housekeeping.run();
-                    Thread.sleep(idle.toMillis());
+                    Thread.sleep(pause);
+                    pause = Math.min(pause * 2, idle.toMillis() * 20);
                 }
             } catch (InterruptedException e) {
                 return;

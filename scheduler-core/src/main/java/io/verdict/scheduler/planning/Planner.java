@@ -114,7 +114,8 @@ public final class Planner {
     }
 
     private PlannedRun planLocked(PlanRequest req) {
-        Instant now = clock.instant();
+        // Millisecond precision, like every store and the listing cursor: two runs in one millisecond still page right.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (maxIndexAge != null && index.builtAt().plus(maxIndexAge).isBefore(now)) {
             throw new StaleIndexException(index.builtAt(), maxIndexAge);
         }

@@ -2,11 +2,11 @@ package io.verdict.scheduler.app.serve;
 
 import com.nimbusds.jose.jwk.ECKey;
 import io.verdict.scheduler.Scheduler;
-import io.verdict.scheduler.SchedulerBuilder;
 import io.verdict.scheduler.app.cli.Args;
 import io.verdict.scheduler.app.cli.UsageException;
 import io.verdict.scheduler.app.config.AppConfig;
 import io.verdict.scheduler.app.demo.DemoEstate;
+import io.verdict.scheduler.app.runtime.SchedulerRuntime;
 import io.verdict.scheduler.http.ControlPlane;
 import io.verdict.scheduler.http.FeatureFlags;
 import io.verdict.scheduler.http.HttpSettings;
@@ -35,7 +35,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code serve} (the default command): the scheduler with its HTTP control plane on the embedded default.
+ * {@code serve} (the default command): the scheduler ({@link SchedulerRuntime}: embedded or external store, Redis
+ * when configured) with its HTTP control plane, workers and cron.
  * {@code --port N} (or SCHEDULER_HTTP_PORT; 0 picks a free port and prints it), {@code --demo} loads the demo's
  * synthetic estate (tenants demo, acme, globex) with baseline verdicts and two schedules.
  *
@@ -52,16 +53,20 @@ public final class ServeCommand {
 
     private ServeCommand() {}
 
-    /** A started service; closing it stops HTTP, workers and cron. */
-    public record Running(Scheduler scheduler, ControlPlane plane, Path dataDir) implements AutoCloseable {
+    /** A started service; closing it stops HTTP, then workers, cron and the stores. */
+    public record Running(SchedulerRuntime runtime, ControlPlane plane, Path dataDir) implements AutoCloseable {
+        public Scheduler scheduler() {
+            return runtime.scheduler();
+        }
+
         public int port() {
-            return plane.port();
+            return plane == null ? -1 : plane.port();
         }
 
         @Override
         public void close() {
-            plane.close();
-            scheduler.close();
+            if (plane != null) plane.close();
+            runtime.close();
         }
     }
 
@@ -83,36 +88,46 @@ public final class ServeCommand {
         if (a.has("data-dir")) overrides.put("SCHEDULER_DATA_DIR", a.string("data-dir", null));
         if (a.has("workers")) overrides.put("SCHEDULER_WORKERS", a.string("workers", null));
         if (a.has("config")) overrides.put("SCHEDULER_CONFIG", a.string("config", null));
+        boolean demo = a.flag("demo");
+        // The demo's baseline verdicts come from the simulated scanner of seed 42: run it with the same seed.
+        if (demo && !env.containsKey("SCHEDULER_SEED")) overrides.put("SCHEDULER_SEED", "42");
         AppConfig cfg;
         try {
             cfg = AppConfig.load(env, overrides);
         } catch (AppConfig.InvalidConfigException e) {
             throw new UsageException(e.getMessage());
         }
-        boolean demo = a.flag("demo");
         int demoImages = a.intValue("demo-images", 2000, 1, 200_000);
         HttpSettings settings = httpSettings(env).withPort(cfg.httpPort()).withHost(a.string("host", "0.0.0.0"));
         Security security = security(cfg.dataDir(), env);
 
-        Clock clock = Clock.systemUTC();
-        long seed = cfg.seed() == null ? System.nanoTime() : cfg.seed();
-        SimulatedScanner scanner = new SimulatedScanner(seed, new SimulatedScanner.Profile(cfg.simulatedLatency(),
-                cfg.simulatedUnavailableRate(), cfg.simulatedTimeoutRate(), 0, 0.3), clock);
-        MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(clock);
-        Scheduler scheduler = schedulerBuilder(cfg).clock(clock).seed(seed).scanner(scanner).metrics(metrics).build();
-        String loaded = demo ? loadDemo(scheduler, scanner, demoImages, clock) : "";
-        if (cfg.workers() > 0) scheduler.startWorkers(cfg.workers());
-        scheduler.startCron();
-        ControlPlane plane;
+        MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(Clock.systemUTC());
+        SchedulerRuntime runtime;
         try {
+            runtime = SchedulerRuntime.start(cfg, metrics);
+        } catch (RuntimeException e) {
+            throw new UsageException("serve: cannot start the scheduler: " + rootMessage(e));
+        }
+        Scheduler scheduler = runtime.scheduler();
+        String loaded = "";
+        ControlPlane plane = null;
+        try {
+            if (demo) loaded = loadDemo(scheduler, cfg, demoImages);
+            // Every instance may tick: the per-schedule tick lock makes each fire happen once cluster-wide.
+            scheduler.startCron();
+            if (!cfg.role().servesApi()) {
+                out.printf("verdict scheduler worker running (workers %d, role %s); no HTTP in this role%n",
+                        cfg.workers(), cfg.role().name().toLowerCase(java.util.Locale.ROOT));
+                return new Running(runtime, null, cfg.dataDir());
+            }
             plane = ControlPlane.start(scheduler, settings, security.verifier(), metrics);
         } catch (RuntimeException e) {
-            scheduler.close();
+            runtime.close();
             throw new UsageException("serve: cannot listen on port " + settings.port() + ": " + rootMessage(e));
         }
         int port = plane.port();
-        out.printf("verdict scheduler listening on http://localhost:%d  (workers %d, data %s)%n", port, cfg.workers(),
-                cfg.dataDir());
+        out.printf("verdict scheduler listening on http://localhost:%d  (workers %d, store %s)%n", port, cfg.workers(),
+                cfg.embeddedStore() ? "embedded in " + cfg.dataDir() : "MongoDB");
         if (!loaded.isEmpty()) out.println(loaded);
         out.println(security.note());
         if (security.local()) {
@@ -126,18 +141,7 @@ public final class ServeCommand {
                     """, JAR, cfg.dataDir(), port, port, port);
         }
         out.flush();
-        return new Running(scheduler, plane, cfg.dataDir());
-    }
-
-    /**
-     * The scheduler's ports for this configuration. The embedded default keeps state in memory (the signing key
-     * lives in the data directory); the store and queue adapters plug in here.
-     */
-    static SchedulerBuilder schedulerBuilder(AppConfig cfg) {
-        SchedulerBuilder b = Scheduler.builder().segmentSize(cfg.segmentSize()).leaseTime(cfg.leaseTime())
-                .instanceId(cfg.instanceId());
-        if (cfg.maxIndexAge() != null) b.maxIndexAge(cfg.maxIndexAge());
-        return b;
+        return new Running(runtime, plane, cfg.dataDir());
     }
 
     record Security(JwtVerifier verifier, boolean local, String note) {}
@@ -205,22 +209,31 @@ public final class ServeCommand {
         return Path.of(e == null || e.isBlank() ? "data" : e);
     }
 
-    /** The demo's estate with yesterday's verdicts as baseline, and two schedules for tenant demo. */
-    static String loadDemo(Scheduler scheduler, SimulatedScanner scanner, int images, Clock clock) {
+    /**
+     * The demo's estate with yesterday's verdicts as baseline, and two schedules for tenant demo. Idempotent over
+     * a durable store: images are upserts, existing verdicts and schedules are kept.
+     */
+    static String loadDemo(Scheduler scheduler, AppConfig cfg, int images) {
+        SimulatedScanner baselines = new SimulatedScanner(cfg.seed() == null ? 42 : cfg.seed(), SimulatedScanner.Profile.FAST,
+                scheduler.clock());
         DemoEstate estate = new DemoEstate(42);
-        Instant yesterday = clock.instant().minus(Duration.ofDays(1));
+        Instant yesterday = scheduler.clock().instant().minus(Duration.ofDays(1));
         int demoImages = 0;
         for (ImageRecord img : estate.images(images)) {
             scheduler.indexImage(img);
-            scheduler.storage().verdicts().save(img.tenantId(), scanner.baseline(img.digest(), yesterday));
+            if (scheduler.storage().verdicts().latest(img.tenantId(), img.digest()).isEmpty()) {
+                scheduler.storage().verdicts().save(img.tenantId(), baselines.baseline(img.digest(), yesterday));
+            }
             if (img.tenantId().equals("demo")) demoImages++;
         }
         scheduler.index().markRefreshed();
-        Caller loader = new Caller("demo", "demo-loader", null);
-        scheduler.schedules().create(loader, ScheduleSpec.simple("nightly sweep", "0 2 * * *", "Europe/Berlin"));
-        scheduler.schedules().create(loader, new ScheduleSpec("payments hourly", false, "0 * * * *", "UTC",
-                Mode.ANALYSIS_ONLY, Selector.byNamespace("demo", "payments"), new Schedule.OnlyIf(1, null), null,
-                new Schedule.Limits(null, 50.0, 2, 10), null));
+        if (scheduler.schedules().list("demo").isEmpty()) {
+            Caller loader = new Caller("demo", "demo-loader", null);
+            scheduler.schedules().create(loader, ScheduleSpec.simple("nightly sweep", "0 2 * * *", "Europe/Berlin"));
+            scheduler.schedules().create(loader, new ScheduleSpec("payments hourly", false, "0 * * * *", "UTC",
+                    Mode.ANALYSIS_ONLY, Selector.byNamespace("demo", "payments"), new Schedule.OnlyIf(1, null), null,
+                    new Schedule.Limits(null, 50.0, 2, 10), null));
+        }
         DemoEstate.Advisory adv = estate.advisory();
         return "demo estate: " + images + " images across " + DemoEstate.TENANTS + " (" + demoImages
                 + " in tenant demo), schedules 'nightly sweep' (enabled) and 'payments hourly' (paused);"
