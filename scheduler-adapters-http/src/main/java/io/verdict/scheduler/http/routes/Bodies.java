@@ -28,18 +28,40 @@ public final class Bodies {
     public byte[] bytes(Context ctx) {
         String contentType = ctx.contentType();
         if (contentType != null && !isJson(contentType)) {
+            try (InputStream in = ctx.req().getInputStream()) {
+                drain(in);
+            } catch (IOException ignored) {
+                // the answer is 415 either way
+            }
             throw new ApiProblem(415, "the body must be application/json (got " + trim(contentType) + ")");
         }
         long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBytes) throw tooLarge();
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > maxBytes) {
+                drain(in);
+                throw tooLarge();
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) throw tooLarge();
+            if (body.length > maxBytes) {
+                drain(in);
+                throw tooLarge();
+            }
             return body;
         } catch (IOException e) {
             throw new ApiProblem(400, "ERR_API_400", "the request body could not be read", java.util.List.of(),
                     java.util.Map.of());
         }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to a bound, so the 413 reaches the client on a healthy
+     * connection instead of a reset mid-upload; a body beyond the bound is cut off with the connection.
+     */
+    private void drain(InputStream in) throws IOException {
+        long left = Math.min(64L << 20, maxBytes * 16);
+        byte[] buf = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= n;
     }
 
     public boolean isEmpty(byte[] body) {
