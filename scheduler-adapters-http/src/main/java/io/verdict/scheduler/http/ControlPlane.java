@@ -71,6 +71,7 @@ public final class ControlPlane implements AutoCloseable {
         DownloadRoutes.register(table, api);
 
         Gatekeeper gate = new Gatekeeper(verifier);
+        Bodies bodies = api.bodies();
         ProblemWriter problems = new ProblemWriter(json);
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -83,6 +84,7 @@ public final class ControlPlane implements AutoCloseable {
             for (ApiRoute r : table.routes()) {
                 config.routes.addHttpHandler(r.method(), r.path(), ctx -> gate.handle(ctx, r));
             }
+            config.routes.after(bodies::drainRemaining);
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e));
             // Unmatched paths and methods: Javalin sets the status without throwing; answer in problem+json too.

@@ -110,7 +110,13 @@ class BadInputTest {
             String schedulesBefore = t.get("/api/v1/scheduler/schedules", token).body();
             int problems = 0;
             for (Case c : cases) {
-                Resp r = send(t, token, c);
+                Resp r;
+                try {
+                    r = send(t, token, c);
+                } catch (IOException e) {
+                    throw new AssertionError("transport failure on " + c.method() + " " + c.path() + " "
+                            + c.headers() + " " + abbreviate(c.body()), e);
+                }
                 assertThat(r.status()).as(c.method() + " " + c.path() + " " + abbreviate(c.body()) + " -> " + r.body()).isLessThan(500);
                 if (r.status() >= 400) {
                     assertThat(r.isProblem()).as(c.method() + " " + c.path() + " " + abbreviate(c.body())).isTrue();

@@ -64,6 +64,19 @@ public final class Bodies {
         while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= n;
     }
 
+    /**
+     * After every request: reads what the handler left of the body (a 401 or 404 answered before reading it).
+     * Jetty would otherwise close the connection once the response is sent, and a client that already reused
+     * it sees a transport error instead of the answer.
+     */
+    public void drainRemaining(Context ctx) {
+        try {
+            drain(ctx.req().getInputStream());
+        } catch (IOException | IllegalStateException ignored) {
+            // nothing left to read, or the connection is already gone
+        }
+    }
+
     public boolean isEmpty(byte[] body) {
         for (byte b : body) if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return false;
         return true;
