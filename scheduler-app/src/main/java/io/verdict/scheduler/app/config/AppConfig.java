@@ -47,7 +47,11 @@ public record AppConfig(
             "SCHEDULER_LEASE_SECONDS", "SCHEDULER_SEGMENT_SIZE", "SCHEDULER_DATA_DIR", "SCHEDULER_HTTP_PORT",
             "SCHEDULER_SEED", "SCHEDULER_INSTANCE_ID", "SCHEDULER_SCANNER_URL", "SCHEDULER_SIM_LATENCY_MS",
             "SCHEDULER_SIM_UNAVAILABLE_RATE", "SCHEDULER_SIM_TIMEOUT_RATE", "SCHEDULER_MAX_INDEX_AGE_MINUTES",
-            "SCHEDULER_CONFIG");
+            "SCHEDULER_CONFIG",
+            // Read by the HTTP layer (serve); listed so a config file may carry them too.
+            "SCHEDULER_JWKS_FILE", "SCHEDULER_JWKS_URL", "SCHEDULER_JWT_ISSUER", "SCHEDULER_JWT_AUDIENCE",
+            "SCHEDULER_RUNS_DASHBOARD_ENABLED", "SCHEDULER_RUNS_SSE_ENABLED", "SCHEDULER_RUNS_RETRY_ENABLED",
+            "SCHEDULER_RUNS_EVIDENCE_BUNDLES", "SCHEDULER_SSE_HEARTBEAT_SECONDS");
 
     /** Thrown with every problem found, one per line. */
     public static final class InvalidConfigException extends RuntimeException {
