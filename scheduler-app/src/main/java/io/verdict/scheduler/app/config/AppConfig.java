@@ -40,7 +40,17 @@ public record AppConfig(
         Duration simulatedLatency,
         double simulatedUnavailableRate,
         double simulatedTimeoutRate,
-        Duration maxIndexAge) {
+        Duration maxIndexAge,
+        Map<String, String> settings) {
+
+    public AppConfig {
+        settings = Map.copyOf(settings);
+    }
+
+    /** A setting by key after file, environment and overrides were merged (for keys other layers read). */
+    public String setting(String key) {
+        return settings.get(key);
+    }
 
     public static final Set<String> KEYS = Set.of("SCHEDULER_MONGO_URI", "SCHEDULER_MONGO_DATABASE",
             "SCHEDULER_REDIS_URI", "SCHEDULER_REDIS_PREFIX", "SCHEDULER_ROLE", "SCHEDULER_WORKERS",
@@ -140,7 +150,7 @@ public record AppConfig(
         return new AppConfig(mongo, m.getOrDefault("SCHEDULER_MONGO_DATABASE", "scheduler"), redis,
                 m.getOrDefault("SCHEDULER_REDIS_PREFIX", ""), role, workers, Duration.ofSeconds(lease), segmentSize,
                 Path.of(m.getOrDefault("SCHEDULER_DATA_DIR", "data")), port, seed, instance, scanner,
-                Duration.ofMillis(latency), unavailable, timeout, maxAge == 0 ? null : Duration.ofMinutes(maxAge));
+                Duration.ofMillis(latency), unavailable, timeout, maxAge == 0 ? null : Duration.ofMinutes(maxAge), m);
     }
 
     private static int integer(Map<String, String> m, String key, int dflt, int min, int max, List<String> problems) {

@@ -98,8 +98,9 @@ public final class ServeCommand {
             throw new UsageException(e.getMessage());
         }
         int demoImages = a.intValue("demo-images", 2000, 1, 200_000);
-        HttpSettings settings = httpSettings(env).withPort(cfg.httpPort()).withHost(a.string("host", "0.0.0.0"));
-        Security security = security(cfg.dataDir(), env);
+        // File, environment and flags merged: HTTP and security keys may come from a config file too.
+        HttpSettings settings = httpSettings(cfg.settings()).withPort(cfg.httpPort()).withHost(a.string("host", "0.0.0.0"));
+        Security security = security(cfg.dataDir(), cfg.settings());
 
         MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(Clock.systemUTC());
         SchedulerRuntime runtime;
