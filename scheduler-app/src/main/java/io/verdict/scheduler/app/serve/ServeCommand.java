@@ -47,7 +47,7 @@ import java.util.concurrent.CountDownLatch;
  * SCHEDULER_SSE_HEARTBEAT_SECONDS sets the stream heartbeat.
  */
 public final class ServeCommand {
-    public static final Set<String> OPTIONS = Set.of("port", "host", "data-dir", "workers", "config", "demo-images");
+    public static final Set<String> OPTIONS = Set.of("port", "host", "data-dir", "workers", "config", "demo-images", "role");
     public static final Set<String> FLAGS = Set.of("demo");
     public static final String JAR = "java -jar scheduler-app/target/scheduler-app.jar";
 
@@ -87,6 +87,7 @@ public final class ServeCommand {
         if (a.has("port")) overrides.put("SCHEDULER_HTTP_PORT", a.string("port", null));
         if (a.has("data-dir")) overrides.put("SCHEDULER_DATA_DIR", a.string("data-dir", null));
         if (a.has("workers")) overrides.put("SCHEDULER_WORKERS", a.string("workers", null));
+        if (a.has("role")) overrides.put("SCHEDULER_ROLE", a.string("role", null));
         if (a.has("config")) overrides.put("SCHEDULER_CONFIG", a.string("config", null));
         boolean demo = a.flag("demo");
         // The demo's baseline verdicts come from the simulated scanner of seed 42: run it with the same seed.
