@@ -1,7 +1,7 @@
 package io.verdict.scheduler.mongo;
 
 import io.verdict.scheduler.contracts.LockContract;
-import io.verdict.scheduler.contracts.MutableClock;
+import io.verdict.scheduler.inmemory.ManualClock;
 import io.verdict.scheduler.queue.LockService;
 import org.junit.jupiter.api.AfterAll;
 
@@ -10,7 +10,7 @@ import java.time.Instant;
 
 class MongoLockServiceContractTest extends LockContract {
     private static final MongoTestDatabase DB = MongoTestDatabase.forClass(MongoLockServiceContractTest.class);
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-10-26T14:05:11Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-10-26T14:05:11Z"));
 
     @AfterAll
     static void dropDatabase() {

@@ -14,6 +14,10 @@ public final class ManualClock extends Clock {
         this.now = start;
     }
 
+    public static ManualClock at(String isoInstant) {
+        return new ManualClock(Instant.parse(isoInstant));
+    }
+
     public void advance(Duration d) {
         synchronized (this) {
             now = now.plus(d);

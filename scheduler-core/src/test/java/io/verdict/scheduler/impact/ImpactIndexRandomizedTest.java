@@ -1,5 +1,7 @@
 package io.verdict.scheduler.impact;
 
+import io.verdict.scheduler.inmemory.ManualClock;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,7 +44,7 @@ class ImpactIndexRandomizedTest {
     @ValueSource(longs = {1, 7, 42, 1234, 98765, 20251026, -3, 555})
     void bitmapIndexAnswersLikeTheReference(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        MutableClock clock = new MutableClock(Instant.parse("2025-10-26T14:05:11Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2025-10-26T14:05:11Z"));
         ImpactIndex index = new ImpactIndex(clock);
         ReferenceImpactIndex ref = new ReferenceImpactIndex();
         List<String> digests = digests(rnd, 30);

@@ -1,5 +1,7 @@
 package io.verdict.scheduler.impact;
 
+import io.verdict.scheduler.inmemory.ManualClock;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,7 +19,7 @@ class ImpactIndexTest {
     private static final String D1 = "sha256:" + "1".repeat(64);
     private static final String D2 = "sha256:" + "2".repeat(64);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-10-26T14:05:11Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-10-26T14:05:11Z"));
     private final ImpactIndex index = new ImpactIndex(clock);
 
     private static ImageRecord image(String tenant, String digest, Component... components) {

@@ -1,14 +1,13 @@
 package io.verdict.scheduler.inmemory;
 
 import io.verdict.scheduler.contracts.LockContract;
-import io.verdict.scheduler.contracts.MutableClock;
 import io.verdict.scheduler.queue.LockService;
 
 import java.time.Duration;
 import java.time.Instant;
 
 class InMemoryLockServiceContractTest extends LockContract {
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-10-26T14:05:11Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-10-26T14:05:11Z"));
 
     @Override
     protected LockService newLocks() {

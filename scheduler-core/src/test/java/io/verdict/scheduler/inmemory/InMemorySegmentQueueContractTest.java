@@ -1,6 +1,5 @@
 package io.verdict.scheduler.inmemory;
 
-import io.verdict.scheduler.contracts.MutableClock;
 import io.verdict.scheduler.contracts.QueueContract;
 import io.verdict.scheduler.queue.SegmentQueue;
 
@@ -8,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 class InMemorySegmentQueueContractTest extends QueueContract {
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-10-26T14:05:11Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-10-26T14:05:11Z"));
 
     @Override
     protected SegmentQueue newQueue() {

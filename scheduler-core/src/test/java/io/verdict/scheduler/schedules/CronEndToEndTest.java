@@ -1,5 +1,7 @@
 package io.verdict.scheduler.schedules;
 
+import io.verdict.scheduler.inmemory.ManualClock;
+
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.Storage;
 import io.verdict.scheduler.impact.Component;
@@ -25,7 +27,7 @@ class CronEndToEndTest {
 
     @Test
     void aFiredScheduleIsACronRunOverItsSelectorAndTheNextFireWaitsForIt() {
-        MutableClock clock = MutableClock.at("2025-01-01T00:30:00Z");
+        ManualClock clock = ManualClock.at("2025-01-01T00:30:00Z");
         Scheduler scheduler = Scheduler.builder().clock(clock).seed(7).instanceId("node-a").build();
         scheduler.indexImage(image(PROD, "prod"));
         scheduler.indexImage(image(DEV, "dev"));

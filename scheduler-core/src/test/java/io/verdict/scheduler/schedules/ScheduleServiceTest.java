@@ -1,5 +1,7 @@
 package io.verdict.scheduler.schedules;
 
+import io.verdict.scheduler.inmemory.ManualClock;
+
 import io.verdict.scheduler.audit.AuditRecord;
 import io.verdict.scheduler.errors.ConcurrentUpdateException;
 import io.verdict.scheduler.errors.NotFoundException;
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ScheduleServiceTest {
-    private final MutableClock clock = MutableClock.at("2025-01-01T00:00:00Z");
+    private final ManualClock clock = ManualClock.at("2025-01-01T00:00:00Z");
     private final InMemoryScheduleStore store = new InMemoryScheduleStore();
     private final InMemoryTickLedger ledger = new InMemoryTickLedger();
     private final InMemoryAuditLog audit = new InMemoryAuditLog();

@@ -1,5 +1,7 @@
 package io.verdict.scheduler.schedules;
 
+import io.verdict.scheduler.inmemory.ManualClock;
+
 import io.verdict.scheduler.errors.PlannerLockHeldException;
 import io.verdict.scheduler.errors.StaleIndexException;
 import io.verdict.scheduler.inmemory.InMemoryLockService;
@@ -26,7 +28,7 @@ import static io.verdict.scheduler.schedules.TickerFixture.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ScheduleTickerTest {
-    private final MutableClock clock = MutableClock.at("2025-01-01T00:00:00Z");
+    private final ManualClock clock = ManualClock.at("2025-01-01T00:00:00Z");
     private final InMemoryScheduleStore store = new InMemoryScheduleStore();
     private final InMemoryTickLedger ledger = new InMemoryTickLedger();
     private final InMemoryLockService locks = new InMemoryLockService(clock);
