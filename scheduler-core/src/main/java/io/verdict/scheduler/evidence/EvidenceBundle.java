@@ -32,7 +32,7 @@ public final class EvidenceBundle {
                                             Instant indexBuiltAt, Signer signer) {
         Map<String, byte[]> files = new TreeMap<>();
         files.put("deltas.json", CanonicalJson.bytes(deltas.stream().map(EvidenceBundle::delta).toList()));
-        files.put("findings-delta.csv", FindingsCsv.write(deltas).getBytes(StandardCharsets.UTF_8));
+        files.put("findings-delta.csv", FindingsCsv.write(run.id(), deltas).getBytes(StandardCharsets.UTF_8));
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("runId", run.id());
         policy.put("policyRevision", run.reason().policyRevision());

@@ -5,39 +5,47 @@ import io.verdict.scheduler.runs.TopFinding;
 
 import java.util.List;
 
-/** The findings delta of a run as CSV (RFC 4180 quoting), one row per top finding of each changed image. */
+/**
+ * {@code findings-delta.csv} (RFC 4180): one row per top finding of each image with a meaningful delta, or one
+ * row with empty finding columns when the delta has none (e.g. only resolved findings). Cells that a
+ * spreadsheet would run as a formula are prefixed with an apostrophe.
+ */
 public final class FindingsCsv {
-    public static final String HEADER = "imageDigest,vulnerabilityId,purl,severity,kev,newFindings,resolved,quieted\r\n";
+    public static final String HEADER = "runId,imageDigest,newFindings,newCriticals,newHigh,newMedium,newLow,resolved,"
+            + "quieted,kevHits,vulnerabilityId,purl,severity,kev,detectedAt";
 
     private FindingsCsv() {}
 
-    public static String write(List<DeltaSummary> deltas) {
-        StringBuilder sb = new StringBuilder(HEADER);
+    public static String write(String runId, List<DeltaSummary> deltas) {
+        StringBuilder sb = new StringBuilder(HEADER).append("\r\n");
         for (DeltaSummary d : deltas) {
+            String prefix = String.join(",", cell(runId), cell(d.imageDigest()), n(d.newFindings()), n(d.newCriticals()),
+                    n(d.newHigh()), n(d.newMedium()), n(d.newLow()), n(d.resolved()), n(d.quieted()),
+                    cell(String.join(" ", d.kevHits())));
+            String at = d.detectedAt() == null ? "" : d.detectedAt().toString();
             if (d.topFindings().isEmpty()) {
-                row(sb, d, null);
-            } else {
-                for (TopFinding f : d.topFindings()) row(sb, d, f);
+                sb.append(prefix).append(",,,,,").append(cell(at)).append("\r\n");
+            }
+            for (TopFinding f : d.topFindings()) {
+                sb.append(prefix).append(',').append(cell(f.vulnerabilityId())).append(',').append(cell(f.purl()))
+                        .append(',').append(cell(f.severity().wire())).append(',').append(f.kev()).append(',')
+                        .append(cell(at)).append("\r\n");
             }
         }
         return sb.toString();
     }
 
-    private static void row(StringBuilder sb, DeltaSummary d, TopFinding f) {
-        sb.append(cell(d.imageDigest())).append(',')
-                .append(cell(f == null ? "" : f.vulnerabilityId())).append(',')
-                .append(cell(f == null ? "" : f.purl())).append(',')
-                .append(f == null ? "" : f.severity().wire()).append(',')
-                .append(f != null && f.kev()).append(',')
-                .append(d.newFindings()).append(',').append(d.resolved()).append(',').append(d.quieted()).append("\r\n");
+    private static String n(int v) {
+        return Integer.toString(v);
     }
 
-    /** Quotes when needed; a leading =,+,-,@ is prefixed with ' so spreadsheets do not evaluate it. */
     static String cell(String v) {
-        if (v == null) return "";
-        String s = !v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0 ? "'" + v : v;
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
+        if (v == null || v.isEmpty()) return "";
+        String s = v;
+        char c = s.charAt(0);
+        if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') s = "'" + s;
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+            return '"' + s.replace("\"", "\"\"") + '"';
         }
         return s;
     }

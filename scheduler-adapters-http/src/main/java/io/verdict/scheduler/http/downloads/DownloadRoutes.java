@@ -1,5 +1,6 @@
 package io.verdict.scheduler.http.downloads;
 
+import io.verdict.scheduler.evidence.FindingsCsv;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.http.api.Api;
 import io.verdict.scheduler.http.problem.ApiProblem;
