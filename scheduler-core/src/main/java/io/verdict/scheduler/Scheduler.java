@@ -5,6 +5,7 @@ import io.verdict.scheduler.errors.ErrorCode;
 import io.verdict.scheduler.errors.NotFoundException;
 import io.verdict.scheduler.errors.SchedulerException;
 import io.verdict.scheduler.events.Notifier;
+import io.verdict.scheduler.evidence.EvidenceBundle;
 import io.verdict.scheduler.execution.Backpressure;
 import io.verdict.scheduler.execution.RateLimiter;
 import io.verdict.scheduler.execution.Scanner;
@@ -233,6 +234,33 @@ public final class Scheduler implements AutoCloseable {
             run = run(tenantId, runId);
         }
         return run;
+    }
+
+    // ---- evidence -----------------------------------------------------------------------------------------
+
+    /** True when an evidence signer is configured. */
+    public boolean signsEvidence() {
+        return config.evidenceSigner != null;
+    }
+
+    /**
+     * The signed evidence bundle of a terminal run as a deterministic tar.gz (manifest, deltas, findings CSV,
+     * policy summary, DSSE attestation). Same run and key, same bytes.
+     */
+    public byte[] evidenceBundle(String tenantId, String runId) {
+        if (config.evidenceSigner == null) {
+            throw new SchedulerException(ErrorCode.ERR_API_409, "no evidence signing key is configured");
+        }
+        Run run = run(tenantId, runId);
+        if (!run.state().isTerminal()) {
+            throw new SchedulerException(ErrorCode.ERR_API_409, "run " + runId + " is " + run.state().wire()
+                    + "; evidence is sealed when the run ends");
+        }
+        List<Segment> segs = storage.segments().forRun(run.id());
+        return EvidenceBundle.tarGz(EvidenceBundle.files(run, RunProgress.stats(run, segs), segs,
+                // The index stamp at planning time is not recorded on the run yet; the live stamp would make the
+                // bundle change with every SBOM update, so it is left out rather than misreported.
+                storage.deltas().forRun(run.id()), null, config.evidenceSigner));
     }
 
     // ---- schedules ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.verdict.scheduler;
 
 import io.verdict.scheduler.events.Notifier;
+import io.verdict.scheduler.evidence.Signer;
 import io.verdict.scheduler.execution.Scanner;
 import io.verdict.scheduler.inmemory.InMemoryLockService;
 import io.verdict.scheduler.inmemory.InMemoryNotifier;
@@ -39,6 +40,7 @@ public final class SchedulerBuilder {
     String instanceId = "node-" + ProcessHandle.current().pid();
     boolean loadIndex = true;
     TickLedger tickLedger;
+    Signer evidenceSigner;
     TickerSettings tickerSettings = TickerSettings.DEFAULT;
 
     SchedulerBuilder() {}
@@ -90,6 +92,9 @@ public final class SchedulerBuilder {
 
     /** Where cron tick decisions are recorded (durable adapters make "why didn't it fire?" survive restarts). */
     public SchedulerBuilder tickLedger(TickLedger ledger) { this.tickLedger = ledger; return this; }
+
+    /** Signs evidence bundles and completion events (DSSE); without one, bundles are unavailable. */
+    public SchedulerBuilder evidenceSigner(Signer signer) { this.evidenceSigner = signer; return this; }
 
     public SchedulerBuilder tickerSettings(TickerSettings settings) { this.tickerSettings = Objects.requireNonNull(settings); return this; }
 

@@ -22,6 +22,7 @@ public final class Main {
                         --role api|worker|all (all) --workers N (4) --config FILE; environment: SCHEDULER_MONGO_URI,
                         SCHEDULER_REDIS_URI, SCHEDULER_ROLE, SCHEDULER_WORKERS, SCHEDULER_LEASE_SECONDS, ... (README)
               token     print a dev token for the embedded service: --tenant T --scope a,b,c --ttl SECONDS (3600)
+              verify    check an evidence bundle offline: --bundle FILE --public-key FILE (data/evidence-ed25519.pub)
               help      this text
             """;
 
@@ -37,6 +38,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run(rest, out);
                 case "serve" -> io.verdict.scheduler.app.serve.ServeCommand.run(rest, out, System.getenv());
                 case "token" -> io.verdict.scheduler.app.serve.TokenCommand.run(rest, out, System.getenv());
+                case "verify" -> io.verdict.scheduler.app.evidence.VerifyCommand.run(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 
 /**
  * Evidence downloads: the findings delta CSV, the run's evidence summary (JSON), and the signed bundle route,
- * which answers 501 until signed bundles exist (and 404 while {@code runs.evidenceBundles} is off).
+ * a signed deterministic tar.gz of a terminal run (404 while {@code runs.evidenceBundles} is off, 501 without a key).
  */
 public final class DownloadRoutes {
     private DownloadRoutes() {}
@@ -60,9 +60,16 @@ public final class DownloadRoutes {
         routes.get("/console/runs/{runId}/evidence/bundle", Scope.DOWNLOADS_READ, (ctx, rc) -> {
             String runId = Params.runId(ctx);
             Api.requireFlag(api.settings().flags().evidenceBundles(), "runs.evidenceBundles");
-            s.run(rc.tenantId(), runId);
-            throw new ApiProblem(501, "signed evidence bundles are not available yet; GET /console/runs/" + runId
-                    + "/evidence gives the summary and /downloads/findings/" + runId + ".csv the findings");
+            Run run = s.run(rc.tenantId(), runId);
+            if (!s.signsEvidence()) {
+                throw new ApiProblem(501, "this instance has no evidence signing key; GET /console/runs/" + runId
+                        + "/evidence gives the summary and /downloads/findings/" + runId + ".csv the findings");
+            }
+            byte[] bundle = s.evidenceBundle(rc.tenantId(), run.id());
+            ctx.status(200);
+            ctx.contentType("application/gzip");
+            ctx.header("Content-Disposition", "attachment; filename=\"evidence-" + run.id().replace(':', '_') + ".tar.gz\"");
+            ctx.result(bundle);
         });
     }
 
@@ -85,7 +92,13 @@ public final class DownloadRoutes {
                         r.reason() == null ? null : r.reason().correlationId(), cursors),
                 segs, s.deltas(r).size(),
                 List.of(new FileLink("findings-delta.csv", "text/csv", "/downloads/findings/" + r.id() + ".csv")),
-                new Bundle(false, base + "/evidence/bundle", bundlesEnabled ? "signed bundles are not implemented yet"
-                        : "runs.evidenceBundles is off"));
+                bundle(s, r, base, bundlesEnabled));
+    }
+
+    private static Bundle bundle(Scheduler s, Run r, String base, boolean enabled) {
+        if (!enabled) return new Bundle(false, base + "/evidence/bundle", "runs.evidenceBundles is off");
+        if (!s.signsEvidence()) return new Bundle(false, base + "/evidence/bundle", "no evidence signing key configured");
+        if (!r.state().isTerminal()) return new Bundle(false, base + "/evidence/bundle", "sealed when the run ends");
+        return new Bundle(true, base + "/evidence/bundle", null);
     }
 }

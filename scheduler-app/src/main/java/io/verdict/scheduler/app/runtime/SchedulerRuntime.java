@@ -81,7 +81,7 @@ public final class SchedulerRuntime implements AutoCloseable {
             Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).storage(storage).queue(queue).locks(locks).tickLedger(mongo.tickLedger())
                     .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
                     .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
-                    .loadIndex(config.role().servesApi()).build();
+                    .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config)).build();
             if (config.role().runsWorkers() && config.workers() > 0) {
                 // With a store-backed or Redis queue the messages survived; re-enqueueing is idempotent and covers
                 // a crash between persisting segments and enqueueing them.
@@ -111,6 +111,17 @@ public final class SchedulerRuntime implements AutoCloseable {
         MongoClient client = MongoClients.create(uri);
         resources.push(client);
         return client.getDatabase(config.mongoDatabase());
+    }
+
+    private static io.verdict.scheduler.evidence.Signer evidenceSigner(AppConfig config) {
+        try {
+            return io.verdict.scheduler.evidence.Ed25519Keys.signer(
+                    io.verdict.scheduler.app.evidence.EvidenceKeyFile.loadOrCreate(config.dataDir()));
+        } catch (IOException | IllegalArgumentException e) {
+            System.getLogger("scheduler.app").log(System.Logger.Level.WARNING,
+                    "no evidence signing key in " + config.dataDir() + " (" + e.getMessage() + "); bundles are unavailable");
+            return null;
+        }
     }
 
     private static Scanner scanner(AppConfig config, long seed, Clock clock) {
