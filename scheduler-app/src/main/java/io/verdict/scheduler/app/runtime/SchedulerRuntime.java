@@ -55,7 +55,9 @@ public final class SchedulerRuntime implements AutoCloseable {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
             MongoDatabase db = database(config, resources);
-            Clock clock = new MongoServerClock(db);
+            // Shared stores are judged by the database server's clock (one clock for every node); the embedded store
+            // lives in this process, so its clock is this process's.
+            Clock clock = config.embeddedStore() ? Clock.systemUTC() : new MongoServerClock(db);
             MongoStorage mongo = new MongoStorage(db, clock);
             resources.push(mongo);
             Storage storage = mongo.storage();
