@@ -77,7 +77,7 @@ public final class Scheduler implements AutoCloseable {
         this.storage = b.storage;
         this.index = new ImpactIndex(b.clock);
         this.lifecycle = new RunLifecycle(storage.runs(), storage.segments(), b.queue, storage.events(), b.notifier,
-                b.metrics, b.clock);
+                b.metrics, b.clock, b.evidenceSigner);
         this.planner = new Planner(index, storage.runs(), storage.segments(), b.queue, b.locks, storage.verdicts(),
                 lifecycle, new RunIdGenerator(b.seed), b.clock, b.metrics, b.segmentSize, b.maxIndexAge, b.instanceId);
         this.backpressure = new Backpressure(Duration.ofMillis(20), Duration.ofSeconds(2));

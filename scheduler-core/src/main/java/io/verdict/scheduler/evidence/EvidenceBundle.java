@@ -1,7 +1,6 @@
 package io.verdict.scheduler.evidence;
 
 import io.verdict.scheduler.canonical.CanonicalJson;
-import io.verdict.scheduler.lifecycle.RunLifecycle;
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunStats;
@@ -74,7 +73,7 @@ public final class EvidenceBundle {
         if (run.error() != null) r.put("error", Map.of("code", run.error().code().name(), "message", run.error().message()));
         m.put("run", r);
         m.put("planDigest", run.planDigest());
-        m.put("stats", RunLifecycle.statsMap(stats));
+        m.put("stats", stats.asMap());
         List<Map<String, Object>> segs = new ArrayList<>();
         for (Segment s : segments) {
             Map<String, Object> sm = new LinkedHashMap<>();

@@ -1,6 +1,9 @@
 package io.verdict.scheduler.lifecycle;
 
+import io.verdict.scheduler.canonical.CanonicalJson;
 import io.verdict.scheduler.errors.ConcurrentUpdateException;
+import io.verdict.scheduler.evidence.Dsse;
+import io.verdict.scheduler.evidence.Signer;
 import io.verdict.scheduler.errors.ErrorCode;
 import io.verdict.scheduler.events.EventEnvelope;
 import io.verdict.scheduler.events.Notifier;
@@ -33,6 +36,9 @@ import java.util.UUID;
  * the loser re-reads and finds the run already terminal.
  */
 public final class RunLifecycle {
+    /** DSSE payload type of signed completion events. */
+    public static final String COMPLETION_PAYLOAD_TYPE = "application/vnd.verdict-scheduler.run-completion+json";
+
     private final RunStore runs;
     private final SegmentStore segments;
     private final SegmentQueue queue;
@@ -40,9 +46,17 @@ public final class RunLifecycle {
     private final Notifier notifier;
     private final SchedulerMetrics metrics;
     private final Clock clock;
+    private final Signer signer;
 
     public RunLifecycle(RunStore runs, SegmentStore segments, SegmentQueue queue, RunEventLog events,
                         Notifier notifier, SchedulerMetrics metrics, Clock clock) {
+        this(runs, segments, queue, events, notifier, metrics, clock, null);
+    }
+
+    /** @param signer signs completion events (DSSE over the canonical payload); null sends them unsigned */
+    public RunLifecycle(RunStore runs, SegmentStore segments, SegmentQueue queue, RunEventLog events,
+                        Notifier notifier, SchedulerMetrics metrics, Clock clock, Signer signer) {
+        this.signer = signer;
         this.runs = runs;
         this.segments = segments;
         this.queue = queue;
@@ -77,28 +91,14 @@ public final class RunLifecycle {
         payload.put("runId", run.id());
         payload.put("state", run.state().wire());
         payload.put("planDigest", run.planDigest());
-        payload.put("stats", statsMap(stats));
+        payload.put("stats", stats.asMap());
         if (run.error() != null) payload.put("error", Map.of("code", run.error().code().name(), "message", run.error().message()));
         String kind = run.state() == RunState.COMPLETED ? "scheduler.run.completed" : "scheduler.run.failed";
+        if (signer != null) {
+            // Receivers verify the outcome offline: the signature covers the canonical payload without "dsse".
+            payload.put("dsse", Dsse.sign(COMPLETION_PAYLOAD_TYPE, CanonicalJson.bytes(payload), signer));
+        }
         notifier.publish(envelope(run, kind, payload));
-    }
-
-    public static Map<String, Object> statsMap(RunStats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("candidates", s.candidates());
-        m.put("deduped", s.deduped());
-        m.put("queued", s.queued());
-        m.put("completed", s.completed());
-        m.put("failed", s.failed());
-        m.put("deltas", s.deltas());
-        m.put("newCriticals", s.newCriticals());
-        m.put("newHigh", s.newHigh());
-        m.put("newMedium", s.newMedium());
-        m.put("newLow", s.newLow());
-        m.put("resolved", s.resolved());
-        m.put("quieted", s.quieted());
-        m.put("kevHits", s.kevHits());
-        return m;
     }
 
     public EventEnvelope envelope(Run run, String kind, Map<String, Object> payload) {
