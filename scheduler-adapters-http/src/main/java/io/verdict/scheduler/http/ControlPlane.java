@@ -23,6 +23,7 @@ import io.verdict.scheduler.http.routes.CorrelationIds;
 import io.verdict.scheduler.http.routes.Gatekeeper;
 import io.verdict.scheduler.http.routes.Responses;
 import io.verdict.scheduler.http.routes.RouteTable;
+import io.verdict.scheduler.http.security.IntakeSignatures;
 import io.verdict.scheduler.http.security.JwtVerifier;
 import io.verdict.scheduler.http.sse.RunStreams;
 
@@ -51,6 +52,12 @@ public final class ControlPlane implements AutoCloseable {
 
     public static ControlPlane start(Scheduler scheduler, HttpSettings settings, JwtVerifier verifier,
                                      MicrometerSchedulerMetrics metrics) {
+        return start(scheduler, settings, verifier, metrics, IntakeSignatures.NONE);
+    }
+
+    /** As {@link #start(Scheduler, HttpSettings, JwtVerifier, MicrometerSchedulerMetrics)}, also accepting HMAC-signed intake webhooks. */
+    public static ControlPlane start(Scheduler scheduler, HttpSettings settings, JwtVerifier verifier,
+                                     MicrometerSchedulerMetrics metrics, IntakeSignatures signatures) {
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(verifier, "verifier");
         metrics.bind(scheduler);
@@ -70,8 +77,8 @@ public final class ControlPlane implements AutoCloseable {
         ConsoleRoutes.register(table, api, streams, metrics);
         DownloadRoutes.register(table, api);
 
-        Gatekeeper gate = new Gatekeeper(verifier);
         Bodies bodies = api.bodies();
+        Gatekeeper gate = new Gatekeeper(verifier, signatures, bodies);
         ProblemWriter problems = new ProblemWriter(json);
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;

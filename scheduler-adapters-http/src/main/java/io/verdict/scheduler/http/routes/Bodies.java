@@ -24,8 +24,19 @@ public final class Bodies {
         return json.read(bytes(ctx), type);
     }
 
+    /** Request attribute holding a body already read (e.g. to check an intake signature), so it is read once. */
+    static final String READ_BODY = "verdict.body";
+
     /** The raw body with the size and media-type checks applied (for endpoints that accept an empty body). */
     public byte[] bytes(Context ctx) {
+        byte[] already = ctx.attribute(READ_BODY);
+        if (already != null) return already;
+        byte[] body = readOnce(ctx);
+        ctx.attribute(READ_BODY, body);
+        return body;
+    }
+
+    private byte[] readOnce(Context ctx) {
         String contentType = ctx.contentType();
         if (contentType != null && !isJson(contentType)) {
             try (InputStream in = ctx.req().getInputStream()) {

@@ -2,6 +2,7 @@ package io.verdict.scheduler.http.routes;
 
 import io.javalin.http.Context;
 import io.verdict.scheduler.http.problem.ApiProblem;
+import io.verdict.scheduler.http.security.IntakeSignatures;
 import io.verdict.scheduler.http.security.JwtVerifier;
 import io.verdict.scheduler.http.security.Principal;
 import io.verdict.scheduler.http.security.TokenRejectedException;
@@ -19,10 +20,22 @@ public final class Gatekeeper {
     public static final String TENANT_HEADER = "X-Tenant";
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    private static final String INTAKE_PREFIX = "/api/v1/scheduler/events/";
+
     private final JwtVerifier verifier;
+    private final IntakeSignatures signatures;
+
+    private final Bodies bodies;
 
     public Gatekeeper(JwtVerifier verifier) {
+        this(verifier, IntakeSignatures.NONE, null);
+    }
+
+    /** @param bodies reads (once, with its size limits) the body a signature covers */
+    public Gatekeeper(JwtVerifier verifier, IntakeSignatures signatures, Bodies bodies) {
         this.verifier = verifier;
+        this.signatures = signatures;
+        this.bodies = bodies;
     }
 
     public void handle(Context ctx, ApiRoute route) throws Exception {
@@ -31,7 +44,7 @@ public final class Gatekeeper {
             route.handler().handle(ctx, new RequestContext(null, null, correlationId));
             return;
         }
-        Principal principal = authenticate(ctx);
+        Principal principal = signedIntake(ctx, route) ? signedPrincipal(ctx, route) : authenticate(ctx);
         if (!principal.has(route.scope())) {
             throw ApiProblem.forbidden("this operation needs scope " + route.scope().wire());
         }
@@ -49,6 +62,24 @@ public final class Gatekeeper {
         } catch (TokenRejectedException e) {
             throw ApiProblem.unauthorized(e.getMessage());
         }
+    }
+
+    /** An intake webhook that carries an HMAC signature instead of a bearer token. */
+    private boolean signedIntake(Context ctx, ApiRoute route) {
+        return signatures.enabled() && bodies != null && route.path().startsWith(INTAKE_PREFIX) && ctx.header("Authorization") == null
+                && ctx.header(IntakeSignatures.SIGNATURE_HEADER) != null;
+    }
+
+    private Principal signedPrincipal(Context ctx, ApiRoute route) {
+        String tenant = ctx.header(TENANT_HEADER);
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            throw ApiProblem.unauthorized("a signed intake request must name its tenant in " + TENANT_HEADER);
+        }
+        var refused = signatures.check(tenant, ctx.header(IntakeSignatures.TIMESTAMP_HEADER),
+                ctx.header(IntakeSignatures.SIGNATURE_HEADER), bodies.bytes(ctx));
+        if (refused.isPresent()) throw ApiProblem.unauthorized(refused.get());
+        // The signature proves the sender holds the tenant's intake secret: it may submit intake events, nothing else.
+        return new Principal("hmac:" + tenant, java.util.Set.of(tenant), java.util.Set.of(route.scope()), null);
     }
 
     static String tenantOf(Context ctx, Principal p) {

@@ -48,6 +48,12 @@ public final class TestServer implements AutoCloseable {
 
     public TestServer(java.util.function.UnaryOperator<HttpSettings> settings,
                       java.util.function.UnaryOperator<io.verdict.scheduler.SchedulerBuilder> builder) {
+        this(settings, builder, io.verdict.scheduler.http.security.IntakeSignatures.NONE);
+    }
+
+    public TestServer(java.util.function.UnaryOperator<HttpSettings> settings,
+                      java.util.function.UnaryOperator<io.verdict.scheduler.SchedulerBuilder> builder,
+                      io.verdict.scheduler.http.security.IntakeSignatures signatures) {
         metrics = new MicrometerSchedulerMetrics(Clock.systemUTC());
         scheduler = builder.apply(Scheduler.builder().metrics(metrics).segmentSize(5).seed(7)
                 .retryPolicy(new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(50), 0, 3, Duration.ZERO))
@@ -55,7 +61,7 @@ public final class TestServer implements AutoCloseable {
         JwtVerifier verifier = new JwtVerifier(VerificationKeys.of(keys.publicJwks()), TestKeys.ISSUER, TestKeys.AUDIENCE,
                 Duration.ofSeconds(5));
         plane = ControlPlane.start(scheduler, settings.apply(HttpSettings.DEFAULTS.withPort(0).withHost("127.0.0.1")),
-                verifier, metrics);
+                verifier, metrics, signatures);
     }
 
     public String token(String tenant, String scopes) {

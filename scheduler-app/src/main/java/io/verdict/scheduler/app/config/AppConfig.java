@@ -61,7 +61,7 @@ public record AppConfig(
             // Read by the HTTP layer (serve); listed so a config file may carry them too.
             "SCHEDULER_JWKS_FILE", "SCHEDULER_JWKS_URL", "SCHEDULER_JWT_ISSUER", "SCHEDULER_JWT_AUDIENCE",
             "SCHEDULER_RUNS_DASHBOARD_ENABLED", "SCHEDULER_RUNS_SSE_ENABLED", "SCHEDULER_RUNS_RETRY_ENABLED",
-            "SCHEDULER_RUNS_EVIDENCE_BUNDLES", "SCHEDULER_SSE_HEARTBEAT_SECONDS");
+            "SCHEDULER_RUNS_EVIDENCE_BUNDLES", "SCHEDULER_SSE_HEARTBEAT_SECONDS", "SCHEDULER_INTAKE_HMAC_SECRETS");
 
     /** Thrown with every problem found, one per line. */
     public static final class InvalidConfigException extends RuntimeException {
@@ -193,6 +193,12 @@ public record AppConfig(
     private static String hostName() {
         String h = System.getenv("HOSTNAME");
         return h == null || h.isBlank() ? "node" : h;
+    }
+
+    /** Never the raw settings: they may hold passwords and signing secrets. */
+    @Override
+    public String toString() {
+        return "AppConfig[" + describe() + "]";
     }
 
     /** One line for the start-up log, secrets redacted. */

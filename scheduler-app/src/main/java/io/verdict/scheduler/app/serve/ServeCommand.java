@@ -11,6 +11,7 @@ import io.verdict.scheduler.http.ControlPlane;
 import io.verdict.scheduler.http.FeatureFlags;
 import io.verdict.scheduler.http.HttpSettings;
 import io.verdict.scheduler.http.metrics.MicrometerSchedulerMetrics;
+import io.verdict.scheduler.http.security.IntakeSignatures;
 import io.verdict.scheduler.http.security.JwtVerifier;
 import io.verdict.scheduler.http.security.LocalSigningKey;
 import io.verdict.scheduler.http.security.VerificationKeys;
@@ -102,6 +103,12 @@ public final class ServeCommand {
         // File, environment and flags merged: HTTP and security keys may come from a config file too.
         HttpSettings settings = httpSettings(cfg.settings()).withPort(cfg.httpPort()).withHost(a.string("host", "0.0.0.0"));
         Security security = security(cfg.dataDir(), cfg.settings());
+        IntakeSignatures signatures;
+        try {
+            signatures = IntakeSignatures.parse(cfg.setting("SCHEDULER_INTAKE_HMAC_SECRETS"), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("serve: " + e.getMessage());
+        }
 
         MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(Clock.systemUTC());
         SchedulerRuntime runtime;
@@ -122,7 +129,7 @@ public final class ServeCommand {
                         cfg.workers(), cfg.role().name().toLowerCase(java.util.Locale.ROOT));
                 return new Running(runtime, null, cfg.dataDir());
             }
-            plane = ControlPlane.start(scheduler, settings, security.verifier(), metrics);
+            plane = ControlPlane.start(scheduler, settings, security.verifier(), metrics, signatures);
         } catch (RuntimeException e) {
             runtime.close();
             throw new UsageException("serve: cannot listen on port " + settings.port() + ": " + rootMessage(e));
