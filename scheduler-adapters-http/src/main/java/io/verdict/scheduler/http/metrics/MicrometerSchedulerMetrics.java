@@ -2,9 +2,18 @@ package io.verdict.scheduler.http.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.verdict.scheduler.Scheduler;
@@ -35,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code scheduler_runs_error_total{code}}, {@code scheduler_runs_duration_seconds},
  * {@code scheduler_planner_heartbeat_age_seconds}. Gauges that need the stores are computed once per scrape.
  */
-public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
+public final class MicrometerSchedulerMetrics implements SchedulerMetrics, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Clock clock;
     private final Instant startedAt;
@@ -44,6 +53,26 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private final MultiGauge queueDepth;
     private final MultiGauge backlog;
     private volatile Scheduler scheduler;
+    private final JvmGcMetrics jvmGc;
+    private final StickyRows depthRows = new StickyRows();
+    private final StickyRows backlogRows = new StickyRows();
+
+    /** Run-error codes: every {@code ERR_RUN_*} is a label value of {@code scheduler_runs_error_total}. */
+    private static final List<ErrorCode> RUN_ERRORS = java.util.Arrays.stream(ErrorCode.values())
+            .filter(c -> c.name().startsWith("ERR_RUN_")).toList();
+    static final List<String> PLANNER_STATUSES = List.of("enqueued", "no_work", "failed");
+    static final List<String> SEGMENT_STATUSES = List.of("completed", "retry", "dead", "cancelled");
+    static final List<String> RUN_RESULTS = List.of("completed", "cancelled", "error");
+
+    /*
+     * Fixed buckets, not client-side percentiles: Prometheus aggregates buckets across instances and the shipped
+     * alerts and dashboard panels use histogram_quantile over _bucket series. The bounds bracket the thresholds the
+     * rules use (planner SLA 30 s; run durations from seconds to the nightly sweep's hours).
+     */
+    static final Duration[] PLANNER_LATENCY_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+            15, 30, 60, 120, 300);
+    static final Duration[] RUN_DURATION_BUCKETS = seconds(1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200,
+            14400, 28800, 86400);
 
     public MicrometerSchedulerMetrics(Clock clock) {
         this.clock = clock;
@@ -61,8 +90,96 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
                 .register(registry);
         backlog = MultiGauge.builder("scheduler.runner.backlog").description("targets not yet evaluated")
                 .register(registry);
-        // Register the counters the console cards chart even before the first event, so dashboards show 0.
-        Timer.builder("scheduler.runs.duration").description("run duration, created to finished").register(registry);
+        registerAtZero();
+        // promtool's linter (which the CI runs on a live exposition) rejects two of Micrometer's stock names: the
+        // nanosecond CPU-time counter (process_cpu_usage covers it) and a gauge ending in _count.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus.available") : id;
+            }
+        });
+        // JVM and process health next to the scheduler's own series (heap, GC pauses, threads, CPU, uptime).
+        new JvmMemoryMetrics().bindTo(registry);
+        jvmGc = new JvmGcMetrics();
+        jvmGc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /**
+     * Every counter and histogram registered for its known label values before the first event: Prometheus'
+     * {@code increase()} cannot see a series' first increment, so a series born at 1 loses that event (three
+     * ERR_RUN_006 errors read as 2, the first dead segment reads as none).
+     */
+    private void registerAtZero() {
+        for (Mode m : Mode.values()) {
+            for (String status : PLANNER_STATUSES) plannerRuns(m, status);
+            plannerLatency(m);
+            for (String status : SEGMENT_STATUSES) segments(m, status);
+            for (boolean delta : new boolean[] {true, false}) images(m, delta);
+            for (String result : RUN_RESULTS) runDuration(m, result);
+        }
+        deltaCounter("scheduler.runner.delta", "images evaluated with a meaningful findings delta");
+        deltaCounter("scheduler.runner.delta.critical", "new critical findings across deltas");
+        deltaCounter("scheduler.runner.delta.high", "new high findings across deltas");
+        deltaCounter("scheduler.runner.delta.kev", "KEV-listed findings across deltas");
+        for (ErrorCode code : RUN_ERRORS) runErrors(code);
+        runsDuration();
+    }
+
+    private Counter plannerRuns(Mode mode, String status) {
+        return Counter.builder("scheduler.planner.runs").description("plans made, by outcome")
+                .tag("mode", mode.metricLabel()).tag("status", status).register(registry);
+    }
+
+    private Timer plannerLatency(Mode mode) {
+        return Timer.builder("scheduler.planner.latency").description("time to plan a run (resolve, cut, persist, enqueue)")
+                .tag("mode", mode.metricLabel()).serviceLevelObjectives(PLANNER_LATENCY_BUCKETS)
+                .minimumExpectedValue(PLANNER_LATENCY_BUCKETS[0]).maximumExpectedValue(PLANNER_LATENCY_BUCKETS[PLANNER_LATENCY_BUCKETS.length - 1])
+                .register(registry);
+    }
+
+    private Counter segments(Mode mode, String status) {
+        return Counter.builder("scheduler.runner.segments").description("segment executions, by outcome")
+                .tag("mode", mode.metricLabel()).tag("status", status).register(registry);
+    }
+
+    private Counter images(Mode mode, boolean delta) {
+        return Counter.builder("scheduler.runner.images").description("images evaluated, by whether the verdict changed meaningfully")
+                .tag("mode", mode.metricLabel()).tag("delta", Boolean.toString(delta)).register(registry);
+    }
+
+    private Timer runDuration(Mode mode, String result) {
+        return Timer.builder("scheduler.run.duration").description("run duration from creation to its terminal state")
+                .tag("mode", mode.metricLabel()).tag("result", result).serviceLevelObjectives(RUN_DURATION_BUCKETS)
+                .minimumExpectedValue(RUN_DURATION_BUCKETS[0]).maximumExpectedValue(RUN_DURATION_BUCKETS[RUN_DURATION_BUCKETS.length - 1])
+                .register(registry);
+    }
+
+    private Timer runsDuration() {
+        return Timer.builder("scheduler.runs.duration").description("run duration, created to finished, all modes (console card)")
+                .serviceLevelObjectives(RUN_DURATION_BUCKETS).minimumExpectedValue(RUN_DURATION_BUCKETS[0])
+                .maximumExpectedValue(RUN_DURATION_BUCKETS[RUN_DURATION_BUCKETS.length - 1]).register(registry);
+    }
+
+    private Counter runErrors(ErrorCode code) {
+        return Counter.builder("scheduler.runs.error").description("runs ended in error, by error code")
+                .tag("code", code.name()).register(registry);
+    }
+
+    private Counter deltaCounter(String name, String help) {
+        return Counter.builder(name).description(help).register(registry);
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] out = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) out[i] = Duration.ofNanos(Math.round(values[i] * 1e9));
+        return out;
     }
 
     /** Lets the store-backed gauges read the scheduler (its metrics must be this instance). */
@@ -76,21 +193,18 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
 
     @Override
     public void plannerRun(Mode mode, String status, Duration latency) {
-        Counter.builder("scheduler.planner.runs").tag("mode", mode.metricLabel()).tag("status", status)
-                .register(registry).increment();
-        Timer.builder("scheduler.planner.latency").tag("mode", mode.metricLabel()).register(registry).record(latency);
+        plannerRuns(mode, status).increment();
+        plannerLatency(mode).record(latency);
     }
 
     @Override
     public void segment(Mode mode, String status) {
-        Counter.builder("scheduler.runner.segments").tag("mode", mode.metricLabel()).tag("status", status)
-                .register(registry).increment();
+        segments(mode, status).increment();
     }
 
     @Override
     public void image(Mode mode, boolean delta) {
-        Counter.builder("scheduler.runner.images").tag("mode", mode.metricLabel()).tag("delta", Boolean.toString(delta))
-                .register(registry).increment();
+        images(mode, delta).increment();
     }
 
     @Override
@@ -103,10 +217,9 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
 
     @Override
     public void runFinished(Mode mode, String result, Duration duration, ErrorCode error) {
-        Timer.builder("scheduler.run.duration").tag("mode", mode.metricLabel()).tag("result", result)
-                .register(registry).record(duration);
-        registry.timer("scheduler.runs.duration").record(duration);
-        if (error != null) registry.counter("scheduler.runs.error", "code", error.name()).increment();
+        runDuration(mode, result).record(duration);
+        runsDuration().record(duration);
+        if (error != null) runErrors(error).increment();
     }
 
     @Override
@@ -133,11 +246,9 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
     private synchronized void refresh() {
         Scheduler s = scheduler;
         if (s == null) return;
-        List<MultiGauge.Row<?>> depthRows = new ArrayList<>();
-        for (QueueDepth d : s.queue().depth()) {
-            depthRows.add(MultiGauge.Row.of(Tags.of("queue", d.queue(), "tenant", d.tenantId()), d.total()));
-        }
-        queueDepth.register(depthRows, true);
+        Map<Tags, Long> depth = new java.util.HashMap<>();
+        for (QueueDepth d : s.queue().depth()) depth.put(Tags.of("queue", d.queue(), "tenant", d.tenantId()), d.total());
+        queueDepth.register(depthRows.rows(depth), true);
 
         Map<Mode, Long> counts = new EnumMap<>(Mode.class);
         Map<String, Long> pending = new TreeMap<>();
@@ -148,11 +259,33 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
             pending.merge(r.mode().metricLabel() + "\u0000" + (r.scheduleId() == null ? "none" : r.scheduleId()), left, Long::sum);
         }
         active.forEach((m, n) -> n.set(counts.getOrDefault(m, 0L)));
-        List<MultiGauge.Row<?>> backlogRows = new ArrayList<>();
+        Map<Tags, Long> left = new java.util.HashMap<>();
         pending.forEach((k, v) -> {
             String[] parts = k.split("\u0000", 2);
-            backlogRows.add(MultiGauge.Row.of(Tags.of("mode", parts[0], "scheduleId", parts[1]), v));
+            left.put(Tags.of("mode", parts[0], "scheduleId", parts[1]), v);
         });
-        backlog.register(backlogRows, true);
+        backlog.register(backlogRows.rows(left), true);
+    }
+
+    /** Detaches the GC notification listener the JVM binder installed. */
+    @Override
+    public void close() {
+        jvmGc.close();
+    }
+
+    /**
+     * Gauge rows that stay at 0 once seen: an emptied queue reads 0 instead of vanishing, so panels show a drop to
+     * zero and "no data" means the exporter is gone, not that the queue drained. Bounded by the label values seen
+     * (tenants × queues, modes × schedules).
+     */
+    private static final class StickyRows {
+        private final java.util.Set<Tags> seen = new java.util.HashSet<>();
+
+        List<MultiGauge.Row<?>> rows(Map<Tags, Long> current) {
+            seen.addAll(current.keySet());
+            List<MultiGauge.Row<?>> out = new ArrayList<>();
+            for (Tags tags : seen) out.add(MultiGauge.Row.of(tags, current.getOrDefault(tags, 0L)));
+            return out;
+        }
     }
 }
