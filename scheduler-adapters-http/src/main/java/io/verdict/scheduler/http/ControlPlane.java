@@ -21,6 +21,7 @@ import io.verdict.scheduler.http.routes.ApiRoute;
 import io.verdict.scheduler.http.routes.Bodies;
 import io.verdict.scheduler.http.routes.CorrelationIds;
 import io.verdict.scheduler.http.routes.Gatekeeper;
+import io.verdict.scheduler.http.routes.RequestLog;
 import io.verdict.scheduler.http.routes.Responses;
 import io.verdict.scheduler.http.routes.RouteTable;
 import io.verdict.scheduler.http.security.IntakeSignatures;
@@ -87,11 +88,18 @@ public final class ControlPlane implements AutoCloseable {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemErrorHandler(json)));
-            config.routes.before(CorrelationIds::assign);
+            config.routes.before(ctx -> {
+                RequestLog.started(ctx);
+                CorrelationIds.assign(ctx);
+            });
             for (ApiRoute r : table.routes()) {
-                config.routes.addHttpHandler(r.method(), r.path(), ctx -> gate.handle(ctx, r));
+                config.routes.addHttpHandler(r.method(), r.path(), ctx -> {
+                    RequestLog.matched(ctx, r.path());
+                    gate.handle(ctx, r);
+                });
             }
             config.routes.after(bodies::drainRemaining);
+            config.routes.after(RequestLog::finished);
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e));
             // Unmatched paths and methods: Javalin sets the status without throwing; answer in problem+json too.

@@ -34,6 +34,7 @@ public final class Main {
         String command = args.length == 0 ? "serve" : args[0];
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         try {
+            io.verdict.scheduler.app.cli.LogFormat.choose(command, System.getenv());
             return switch (command) {
                 case "demo" -> DemoCommand.run(rest, out);
                 case "serve" -> io.verdict.scheduler.app.serve.ServeCommand.run(rest, out, System.getenv());

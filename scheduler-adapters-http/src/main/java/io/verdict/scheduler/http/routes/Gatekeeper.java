@@ -48,7 +48,9 @@ public final class Gatekeeper {
         if (!principal.has(route.scope())) {
             throw ApiProblem.forbidden("this operation needs scope " + route.scope().wire());
         }
-        route.handler().handle(ctx, new RequestContext(principal, tenantOf(ctx, principal), correlationId));
+        String tenant = tenantOf(ctx, principal);
+        RequestLog.tenant(ctx, tenant);
+        route.handler().handle(ctx, new RequestContext(principal, tenant, correlationId));
     }
 
     private Principal authenticate(Context ctx) {

@@ -48,6 +48,7 @@ import java.util.concurrent.CountDownLatch;
  * SCHEDULER_SSE_HEARTBEAT_SECONDS sets the stream heartbeat.
  */
 public final class ServeCommand {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("scheduler.serve");
     public static final Set<String> OPTIONS = Set.of("port", "host", "data-dir", "workers", "config", "demo-images", "role");
     public static final Set<String> FLAGS = Set.of("demo");
     public static final String JAR = "java -jar scheduler-app/target/scheduler-app.jar";
@@ -75,7 +76,10 @@ public final class ServeCommand {
         Running running = start(argv, out, env);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutdown requested (SIGTERM/SIGINT): workers stop claiming and finish the segments in hand");
+            long t0 = System.nanoTime();
             running.close();
+            LOG.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
             stopped.countDown();
         }, "scheduler-shutdown"));
         stopped.await();
@@ -150,6 +154,8 @@ public final class ServeCommand {
                     """, JAR, cfg.dataDir(), port, port, port);
         }
         out.flush();
+        LOG.info("listening on {}:{} (role {}, workers {}, store {})", settings.host(), port,
+                cfg.role().name().toLowerCase(java.util.Locale.ROOT), cfg.workers(), cfg.embeddedStore() ? "embedded" : "external");
         return new Running(runtime, plane, cfg.dataDir());
     }
 

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * One scheduler JVM started from the test's own class path ({@code Main serve}), its output in a log file, so
  * fault tests can kill it with SIGKILL like an operator's {@code kill -9}.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
@@ -25,7 +25,7 @@ final class NodeProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static NodeProcess start(String name, Path dir, Map<String, String> env, String... args) throws IOException {
+    public static NodeProcess start(String name, Path dir, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
@@ -44,7 +44,7 @@ final class NodeProcess implements AutoCloseable {
         return name;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
@@ -54,7 +54,7 @@ final class NodeProcess implements AutoCloseable {
         process.waitFor();
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
@@ -63,7 +63,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Waits for a line matching {@code pattern} in the output and returns its first group. */
-    String await(Pattern pattern, Duration timeout) throws InterruptedException {
+    public String await(Pattern pattern, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Matcher m = pattern.matcher(output());
