@@ -25,11 +25,12 @@ import java.util.stream.Collectors;
  */
 public final class TokenCommand {
     public static final Set<String> OPTIONS = Set.of("tenant", "scope", "ttl", "subject", "data-dir");
+    public static final Set<String> FLAGS = Set.of();
 
     private TokenCommand() {}
 
     public static int run(List<String> argv, PrintStream out, Map<String, String> env) {
-        Args a = Args.parse("token", argv, OPTIONS, Set.of());
+        Args a = Args.parse("token", argv, OPTIONS, FLAGS);
         String tenantArg = a.string("tenant", null);
         if (tenantArg == null || tenantArg.isBlank()) throw new UsageException("token: --tenant is required (e.g. --tenant demo)");
         List<String> tenants = new ArrayList<>(new LinkedHashSet<>(split(tenantArg)));
