@@ -177,6 +177,33 @@ public final class ScheduleService {
         return FireTimes.of(get(tenantId, id)).next(from == null ? clock.instant() : from, count);
     }
 
+    public static final int MAX_UPCOMING = 500;
+
+    /**
+     * The next fire of each enabled schedule of the tenant after {@code from} (null: now) and, when {@code until} is
+     * given, no later than it; soonest first (ties by schedule id), only those after the page key
+     * {@code (afterAt, afterScheduleId)} when given, at most {@code limit} (1..500). Paused and deleted schedules
+     * have no upcoming fire; {@code scheduleId} narrows to one schedule.
+     */
+    public List<UpcomingFire> upcoming(String tenantId, Instant from, Instant until, String scheduleId,
+                                       Instant afterAt, String afterScheduleId, int limit) {
+        if (limit < 1 || limit > MAX_UPCOMING) {
+            throw ValidationException.of("limit", "must be between 1 and " + MAX_UPCOMING);
+        }
+        Instant start = from == null ? clock.instant() : from;
+        List<UpcomingFire> out = new ArrayList<>();
+        for (Schedule s : store.list(tenantId)) {
+            if (!s.enabled() || s.isDeleted() || (scheduleId != null && !scheduleId.equals(s.id()))) continue;
+            FireTimes.of(s).next(start)
+                    .filter(at -> until == null || !at.isAfter(until))
+                    .map(at -> new UpcomingFire(s, at))
+                    .filter(u -> afterAt == null || u.isAfter(afterAt, afterScheduleId == null ? "" : afterScheduleId))
+                    .ifPresent(out::add);
+        }
+        out.sort(UpcomingFire.ORDER);
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
     /**
      * The schedule's tick decisions, newest fire time first, with fire time before {@code before} (null: newest);
      * deleted schedules' histories stay readable for audits.
