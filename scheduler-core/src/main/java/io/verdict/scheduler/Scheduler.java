@@ -84,7 +84,7 @@ public final class Scheduler implements AutoCloseable {
         if (b.loadIndex) index.loadAll(storage.images().loadAll(), null);
         this.schedules = new ScheduleService(storage.schedules(), b.tickLedger, storage.audit(), b.clock);
         this.ticker = new ScheduleTicker(storage.schedules(), b.tickLedger, b.locks, new PlanningFirer(planner::plan),
-                ActiveRuns.of(storage.runs()), OnlyIfCondition.ALWAYS, b.tickerSettings, b.instanceId);
+                ActiveRuns.of(storage.runs()), OnlyIfCondition.latestPolicyRevision(storage.runs()), b.tickerSettings, b.instanceId);
     }
 
     public static SchedulerBuilder builder() {

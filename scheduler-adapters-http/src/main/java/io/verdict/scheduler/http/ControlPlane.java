@@ -1,6 +1,7 @@
 package io.verdict.scheduler.http;
 
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.http.api.Api;
@@ -97,14 +98,23 @@ public final class ControlPlane implements AutoCloseable {
                     RequestLog.matched(ctx, r.path());
                     gate.handle(ctx, r);
                 });
+                // Left to itself Javalin answers HEAD on a GET path with 200 without running anything, so neither
+                // the token nor the resource would be checked. HEAD runs the GET route: same gate, same status.
+                if (r.method().equals(HandlerType.GET)) {
+                    config.routes.addHttpHandler(HandlerType.HEAD, r.path(), ctx -> {
+                        RequestLog.matched(ctx, r.path());
+                        gate.handle(ctx, r);
+                    });
+                }
             }
             config.routes.after(bodies::drainRemaining);
             config.routes.after(RequestLog::finished);
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx, e));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx,
+                    e.getStatus() == 404 || e.getStatus() == 405 ? unmatched(table, ctx) : e));
             config.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e));
             // Unmatched paths and methods: Javalin sets the status without throwing; answer in problem+json too.
             config.routes.error(404, ctx -> {
-                if (!isProblem(ctx.res().getContentType())) problems.write(ctx, ApiProblem.notFound("no such endpoint"));
+                if (!isProblem(ctx.res().getContentType())) problems.write(ctx, unmatched(table, ctx));
             });
             config.routes.error(405, ctx -> {
                 if (!isProblem(ctx.res().getContentType())) problems.write(ctx, new ApiProblem(405, "method not allowed"));
@@ -114,6 +124,17 @@ public final class ControlPlane implements AutoCloseable {
         ControlPlane cp = new ControlPlane(app, table, streams);
         self[0] = cp;
         return cp;
+    }
+
+    /**
+     * Javalin reports an existing path asked with another method as "endpoint not found"; that is a 405 with
+     * {@code Allow}. The paths are public (OpenAPI), so naming their methods tells an anonymous caller nothing new.
+     */
+    private static ApiProblem unmatched(RouteTable table, io.javalin.http.Context ctx) {
+        List<String> allowed = table.allowedMethods(ctx.path());
+        if (allowed.isEmpty() || allowed.contains(ctx.method().name())) return ApiProblem.notFound("no such endpoint");
+        return new ApiProblem(405, "ERR_API_405", ctx.method().name() + " is not allowed on this endpoint; allowed: "
+                + String.join(", ", allowed), List.of(), java.util.Map.of("Allow", String.join(", ", allowed)));
     }
 
     private static boolean isProblem(String contentType) {
@@ -133,6 +154,7 @@ public final class ControlPlane implements AutoCloseable {
     /** The routes Javalin actually registered, as {@code METHOD path}. */
     public List<String> registeredEndpoints() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> !e.endpoint.method.equals(HandlerType.HEAD)) // HEAD mirrors every GET route
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 

@@ -164,6 +164,74 @@ class AuthzMatrixTest {
         }
     }
 
+    static List<ApiRoute> getRoutes() {
+        return protectedRoutes().stream().filter(r -> r.method().name().equals("GET")).toList();
+    }
+
+    static Resp head(ApiRoute r, String token) {
+        return t.send("HEAD", path(r), token, null, Map.of());
+    }
+
+    @Test
+    void headIsAuthenticatedExactlyLikeGet() {
+        assertThat(getRoutes()).hasSizeGreaterThan(15);
+        String none = t.token("acme", "");
+        for (ApiRoute r : getRoutes()) {
+            Resp anonymous = head(r, null);
+            assertThat(anonymous.status()).as("HEAD " + r.path() + " without token").isEqualTo(401);
+            assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
+            assertThat(head(r, "not.a.jwt").status()).as("HEAD " + r.path() + " with garbage").isEqualTo(401);
+            String allButRequired = Arrays.stream(Scope.values()).filter(s -> s != r.scope() && s != Scope.ADMIN)
+                    .map(Scope::wire).collect(Collectors.joining(" "));
+            for (String token : List.of(none, t.token("acme", allButRequired))) {
+                assertThat(head(r, token).status()).as("HEAD " + r.path() + " lacking scope").isEqualTo(403);
+            }
+            // With the right token HEAD answers what GET answers (minus the body).
+            String right = t.token("acme", r.scope().wire());
+            Resp get = t.send("GET", path(r), right, null, Map.of("Accept", "application/json"));
+            Resp headOk = t.send("HEAD", path(r), right, null, Map.of("Accept", "application/json"));
+            assertThat(headOk.status()).as("HEAD " + r.path()).isEqualTo(get.status());
+            assertThat(headOk.body()).isEmpty();
+            if (namesAResource(r)) {
+                assertThat(head(r, t.token("globex")).status()).as("HEAD " + r.path() + " other tenant").isEqualTo(404);
+            }
+        }
+        assertThat(t.send("HEAD", "/api/v1/scheduler/no-such-thing", t.token("acme"), null, Map.of()).status())
+                .isEqualTo(404);
+        assertThat(t.send("HEAD", "/healthz", null, null, Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void wrongMethodOnAnExistingPathIs405WithAllow() {
+        Map<String, List<String>> methodsByPath = protectedRoutes().stream().collect(Collectors.groupingBy(ApiRoute::path,
+                Collectors.mapping(r -> r.method().name(), Collectors.toList())));
+        int getOnly = 0;
+        for (var e : methodsByPath.entrySet()) {
+            if (!e.getValue().equals(List.of("GET"))) continue;
+            getOnly++;
+            ApiRoute r = protectedRoutes().stream().filter(x -> x.path().equals(e.getKey())).findFirst().orElseThrow();
+            for (String token : new String[]{null, t.token("acme")}) {
+                Resp resp = t.send("POST", path(r), token, "{}", Map.of());
+                assertThat(resp.status()).as("POST " + r.path()).isEqualTo(405);
+                assertThat(resp.header("Allow")).as("POST " + r.path()).isEqualTo("GET, HEAD");
+                assertThat(resp.isProblem()).isTrue();
+                assertThat(resp.json().get("code").asText()).isEqualTo("ERR_API_405");
+            }
+        }
+        assertThat(getOnly).isGreaterThan(5);
+        Resp delete = t.delete("/api/v1/scheduler/schedules", t.token("acme"));
+        assertThat(delete.status()).isEqualTo(405);
+        assertThat(delete.header("Allow")).isEqualTo("GET, HEAD, POST");
+        Resp get = t.get("/api/v1/scheduler/runs/" + runId + "/cancel", t.token("acme"));
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.header("Allow")).isEqualTo("POST");
+        // A trailing slash is the same path; an unknown path stays 404.
+        assertThat(t.send("PUT", "/api/v1/scheduler/schedules/", null, "{}", Map.of()).header("Allow")).isEqualTo("GET, HEAD, POST");
+        Resp unknown = t.post("/api/v1/scheduler/nothing-here", t.token("acme"), "{}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.header("Allow")).isNull();
+    }
+
     @Test
     void scopeAliasesAreAccepted() {
         Resp list = t.get("/console/runs", t.token("acme", "runs.read"));

@@ -56,6 +56,7 @@ public final class CronExpressions {
         if (expr.length() > MAX_LENGTH) throw invalid("is longer than " + MAX_LENGTH + " characters");
         if (expr.startsWith("@")) throw invalid("nicknames such as '" + expr.split(" ")[0] + "' are not supported; " + FORMAT);
         String[] fields = expr.split(" ");
+        asciiOnly(expr, fields);
         if (fields.length != 5) {
             throw invalid("'" + expr + "' has " + fields.length + " field" + (fields.length == 1 ? "" : "s")
                     + (fields.length == 6 ? " (a seconds field is not supported)" : "") + "; " + FORMAT);
@@ -116,6 +117,27 @@ public final class CronExpressions {
     static Optional<LocalDateTime> previousLocal(ExecutionTime cron, LocalDateTime before) {
         return cron.lastExecution(before.truncatedTo(ChronoUnit.MINUTES).atZone(ZoneOffset.UTC))
                 .map(z -> z.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES));
+    }
+
+    /**
+     * Only printable ASCII: cron-utils parses numbers with {@link Integer#parseInt}, which also reads other
+     * scripts' digits, so {@code ٣ * * * *} (Arabic-Indic three) would silently fire at minute 3. Names the field
+     * and the character (with its code point, since it may look like a digit).
+     */
+    private static void asciiOnly(String expr, String[] fields) {
+        for (int f = 0; f < fields.length; f++) {
+            String field = fields[f];
+            for (int i = 0; i < field.length(); ) {
+                int cp = field.codePointAt(i);
+                if (cp < 0x21 || cp > 0x7E) {
+                    String where = f < FIELD_NAMES.length ? FIELD_NAMES[f] + " field '" + field + "'" : "field " + (f + 1);
+                    throw invalid(where + " of '" + expr + "' contains '" + new String(Character.toChars(cp)) + "' ("
+                            + String.format("U+%04X", cp) + "): cron fields take ASCII digits 0-9, the names "
+                            + "JAN-DEC and SUN-SAT, and * , - / only");
+                }
+                i += Character.charCount(cp);
+            }
+        }
     }
 
     /** cron-utils says what is wrong but not where; find the first field that fails on its own. */

@@ -160,6 +160,69 @@ public final class FireTimes {
         return new Window(List.copyOf(found), firstOmitted);
     }
 
+    /** Longest clock change to look back for (historic double summer time was 2 h); see {@link #dstSkipped}. */
+    private static final Duration LONGEST_TRANSITION = Duration.ofHours(3);
+
+    /**
+     * A fire the DST policy did not take: a wall-clock time inside a spring-forward gap under {@code skip}
+     * ({@code at} = the transition, where {@code shift} would have fired; all the gap's matching local times in one
+     * record), or the second occurrence of a repeated local time under {@code once} ({@code at} = that occurrence).
+     */
+    public record DstSkip(Instant at, List<LocalDateTime> localTimes, boolean gap) {
+        public DstSkip {
+            localTimes = List.copyOf(localTimes);
+        }
+    }
+
+    /**
+     * The fires in {@code (fromExclusive, toInclusive]} this schedule's {@link DstPolicy} leaves out, ascending, at most
+     * {@code limit}. A gap whose transition instant is itself a fire time (the cron also matches the first local
+     * time after the gap) is not reported: {@code shift} would have fired there once too, so no fire is lost.
+     * Never collides with a fire instant, so a ledger can record these beside the fires.
+     */
+    public List<DstSkip> dstSkipped(Instant fromExclusive, Instant toInclusive, int limit) {
+        Objects.requireNonNull(fromExclusive, "fromExclusive");
+        Objects.requireNonNull(toInclusive, "toInclusive");
+        List<DstSkip> out = new java.util.ArrayList<>();
+        if (dst.gap() == DstPolicy.Gap.SHIFT && dst.overlap() == DstPolicy.Overlap.TWICE) return out;
+        // The second pass of a repeated hour lies after its transition: start early enough to see that transition.
+        ZoneOffsetTransition tr = rules.nextTransition(fromExclusive.minus(LONGEST_TRANSITION));
+        while (tr != null && !tr.getInstant().isAfter(toInclusive) && out.size() < limit) {
+            if (tr.isGap() && dst.gap() == DstPolicy.Gap.SKIP) {
+                Instant at = tr.getInstant();
+                List<LocalDateTime> locals = matching(tr.getDateTimeBefore(), tr.getDateTimeAfter());
+                if (!locals.isEmpty() && at.isAfter(fromExclusive) && !isFireTime(at)) {
+                    out.add(new DstSkip(at, locals, true));
+                }
+            } else if (tr.isOverlap() && dst.overlap() == DstPolicy.Overlap.ONCE) {
+                for (LocalDateTime local : matching(tr.getDateTimeAfter(), tr.getDateTimeBefore())) {
+                    Instant second = local.toInstant(tr.getOffsetAfter());
+                    if (second.isAfter(fromExclusive) && !second.isAfter(toInclusive) && out.size() < limit) {
+                        out.add(new DstSkip(second, List.of(local), false));
+                    }
+                }
+            }
+            tr = rules.nextTransition(tr.getInstant());
+        }
+        return out;
+    }
+
+    /** Matching wall-clock minutes in {@code [fromInclusive, toExclusive)}. */
+    private List<LocalDateTime> matching(LocalDateTime fromInclusive, LocalDateTime toExclusive) {
+        List<LocalDateTime> out = new java.util.ArrayList<>();
+        LocalDateTime cursor = fromInclusive.minusMinutes(1);
+        while (true) {
+            Optional<LocalDateTime> next = CronExpressions.nextLocal(cron, cursor);
+            if (next.isEmpty() || !next.get().isBefore(toExclusive)) return out;
+            out.add(next.get());
+            cursor = next.get();
+        }
+    }
+
+    private boolean isFireTime(Instant t) {
+        return !forward(t.minusMillis(1), t, 1).isEmpty();
+    }
+
     /**
      * The latest fire instants of a window, and the earliest older one that was not enumerated (null if none).
      */

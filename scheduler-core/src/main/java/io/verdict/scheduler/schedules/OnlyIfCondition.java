@@ -1,7 +1,14 @@
 package io.verdict.scheduler.schedules;
 
+import io.verdict.scheduler.runs.Run;
+import io.verdict.scheduler.runs.RunFilter;
+import io.verdict.scheduler.runs.RunStore;
+import io.verdict.scheduler.runs.Trigger;
+
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -28,5 +35,18 @@ public interface OnlyIfCondition {
             return Optional.of("onlyIf.policyRevision is " + wanted + " but the current policy revision is "
                     + current.orElse("unknown"));
         };
+    }
+
+    /**
+     * {@link #policyRevision} with the tenant's current revision taken from its newest {@code policy}-triggered run
+     * that names one (a policy intake event or policy run request carries it). No such run: the revision is unknown
+     * and a schedule with {@code onlyIf.policyRevision} does not fire. One short indexed listing per fire, and only
+     * for schedules that set the condition.
+     */
+    static OnlyIfCondition latestPolicyRevision(RunStore runs) {
+        return policyRevision(tenant -> runs.list(new RunFilter(Set.of(tenant), Set.of(Trigger.POLICY), null, null,
+                        null, null, null, null), null, 20).items().stream()
+                .map(Run::reason).filter(Objects::nonNull).map(r -> r.policyRevision()).filter(Objects::nonNull)
+                .findFirst());
     }
 }

@@ -155,10 +155,53 @@ public final class ScheduleService {
 
     /** The next {@code count} (1..100) fire instants from now, whether or not the schedule is paused. */
     public List<Instant> next(String tenantId, String id, int count) {
+        return next(tenantId, id, count, null);
+    }
+
+    /** Earliest and latest {@code from} accepted by {@link #next(String, String, int, Instant)}. */
+    public static final Instant MIN_FROM = Instant.parse("1970-01-01T00:00:00Z");
+    public static final Instant MAX_FROM = Instant.parse("9000-01-01T00:00:00Z");
+
+    /**
+     * The first {@code count} (1..100) fire instants strictly after {@code from} (null: now), whether or not the
+     * schedule is paused — "when would it fire after the maintenance window / next DST change". {@code from} may be
+     * in the past; it must lie in 1970..9000 (field {@code from}).
+     */
+    public List<Instant> next(String tenantId, String id, int count, Instant from) {
         if (count < 1 || count > MAX_NEXT) {
             throw ValidationException.of("count", "must be between 1 and " + MAX_NEXT);
         }
-        return FireTimes.of(get(tenantId, id)).next(clock.instant(), count);
+        if (from != null && (from.isBefore(MIN_FROM) || from.isAfter(MAX_FROM))) {
+            throw ValidationException.of("from", "must be between " + MIN_FROM + " and " + MAX_FROM);
+        }
+        return FireTimes.of(get(tenantId, id)).next(from == null ? clock.instant() : from, count);
+    }
+
+    public static final int MAX_UPCOMING = 500;
+
+    /**
+     * The next fire of each enabled schedule of the tenant after {@code from} (null: now) and, when {@code until} is
+     * given, no later than it; soonest first (ties by schedule id), only those after the page key
+     * {@code (afterAt, afterScheduleId)} when given, at most {@code limit} (1..500). Paused and deleted schedules
+     * have no upcoming fire; {@code scheduleId} narrows to one schedule.
+     */
+    public List<UpcomingFire> upcoming(String tenantId, Instant from, Instant until, String scheduleId,
+                                       Instant afterAt, String afterScheduleId, int limit) {
+        if (limit < 1 || limit > MAX_UPCOMING) {
+            throw ValidationException.of("limit", "must be between 1 and " + MAX_UPCOMING);
+        }
+        Instant start = from == null ? clock.instant() : from;
+        List<UpcomingFire> out = new ArrayList<>();
+        for (Schedule s : store.list(tenantId)) {
+            if (!s.enabled() || s.isDeleted() || (scheduleId != null && !scheduleId.equals(s.id()))) continue;
+            FireTimes.of(s).next(start)
+                    .filter(at -> until == null || !at.isAfter(until))
+                    .map(at -> new UpcomingFire(s, at))
+                    .filter(u -> afterAt == null || u.isAfter(afterAt, afterScheduleId == null ? "" : afterScheduleId))
+                    .ifPresent(out::add);
+        }
+        out.sort(UpcomingFire.ORDER);
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
     }
 
     /**

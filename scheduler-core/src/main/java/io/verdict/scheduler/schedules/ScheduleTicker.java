@@ -29,8 +29,8 @@ import java.util.Optional;
  * (at most once, visibly, rather than a duplicate sweep).
  *
  * <p>Every decision is in the ledger: {@code fired} (with run id), {@code skipped} ({@code overlap}: the previous
- * run of the schedule is still going; {@code onlyIf}: its condition does not hold; {@code paused}: written by
- * {@link ScheduleService#resume}), {@code missed}, {@code failed} (with the error code).
+ * run of the schedule is still going; {@code onlyIf}: its condition does not hold; {@code dstPolicy}: the
+ * schedule's DST policy leaves the fire out; {@code paused}: written by {@link ScheduleService#resume}), {@code missed}, {@code failed} (with the error code).
  *
  * <p>Stateless apart from its ports: several instances may tick concurrently, and one instance may be shared by
  * threads.
@@ -87,7 +87,9 @@ public final class ScheduleTicker {
                 .orElse(s.createdAt() == null ? now : s.createdAt());
         if (!now.isAfter(from)) return;
         int runnable = settings.maxCatchUp();
-        FireTimes.Window due = FireTimes.of(s).latest(from, now, Math.max(1, runnable) + settings.maxMissedRecorded());
+        FireTimes fireTimes = FireTimes.of(s);
+        recordDstSkips(s, fireTimes, from, now, made);
+        FireTimes.Window due = fireTimes.latest(from, now, Math.max(1, runnable) + settings.maxMissedRecorded());
         List<Instant> times = due.times();
         if (times.isEmpty()) return;
         int firstToRun = Math.max(0, times.size() - runnable);
@@ -114,6 +116,30 @@ public final class ScheduleTicker {
             if (contiguous) settled = fireTime;
         }
         if (settled != null) ledger.advance(s.tenantId(), s.id(), settled);
+    }
+
+    /**
+     * Fires the DST policy leaves out are decisions too ("why didn't it fire at 02:30?"). They never share an instant
+     * with a fire, so recording them (insert-if-absent, by any instance, on every tick that sees them) cannot block
+     * one; they do not move the cursor.
+     */
+    private void recordDstSkips(Schedule s, FireTimes fireTimes, Instant from, Instant now, List<TickDecision> made) {
+        List<TickDecision> skipped = new ArrayList<>();
+        for (FireTimes.DstSkip skip : fireTimes.dstSkipped(from, now, settings.maxMissedRecorded())) {
+            skipped.add(TickDecision.skipped(s, skip.at(), TickDecision.DST_POLICY, describe(s, skip), now, instanceId));
+        }
+        if (!skipped.isEmpty()) made.addAll(ledger.recordAll(skipped));
+    }
+
+    private static String describe(Schedule s, FireTimes.DstSkip skip) {
+        java.time.format.DateTimeFormatter hm = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+        String day = skip.localTimes().get(0).toLocalDate().toString();
+        String times = String.join(", ", skip.localTimes().stream().map(hm::format).toList());
+        return skip.gap()
+                ? times + " on " + day + " do" + (skip.localTimes().size() == 1 ? "es" : "") + " not exist in "
+                + s.timezone() + " (clocks spring forward); dstPolicy.gap is skip (shift would fire at " + skip.at() + ")"
+                : times + " on " + day + " happens twice in " + s.timezone() + "; dstPolicy.overlap is once, so only the "
+                + "first occurrence fires (twice would fire again at " + skip.at() + ")";
     }
 
     private String catchUpRule() {

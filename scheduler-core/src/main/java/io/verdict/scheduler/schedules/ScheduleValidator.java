@@ -17,6 +17,17 @@ import java.util.Set;
  */
 public final class ScheduleValidator {
     public static final int MAX_NAME_LENGTH = 200;
+    public static final int MAX_POLICY_REVISION_LENGTH = 128;
+    /** Ten years: a report older than that is simply "old"; larger values are typos. */
+    public static final int MAX_REPORT_AGE_DAYS = 3650;
+    /*
+     * Pace limits. Upper bounds keep a typo (an extra zero or two) from becoming a schedule that floods the scanner
+     * or plans an unbounded run; they are the only ranges anywhere: the HTTP adapter reports these, it has none.
+     */
+    public static final int MAX_JOBS = 10_000_000;
+    public static final double MAX_RATE_PER_SECOND = 100_000;
+    public static final int MAX_PARALLELISM = 1024;
+    public static final int MAX_BURST = 100_000;
     private static final Set<String> SEVERITIES = Set.of("critical", "high", "medium", "low");
 
     private ScheduleValidator() {}
@@ -29,6 +40,8 @@ public final class ScheduleValidator {
         if (name.isEmpty()) errors.add(new FieldError("name", "is required"));
         else if (name.length() > MAX_NAME_LENGTH) {
             errors.add(new FieldError("name", "is " + name.length() + " characters; at most " + MAX_NAME_LENGTH));
+        } else if (hasControl(spec.name())) { // before trimming: trim() also eats control characters
+            errors.add(new FieldError("name", "must not contain control characters"));
         }
 
         String cron = CronExpressions.normalize(spec.cronExpression());
@@ -39,11 +52,15 @@ public final class ScheduleValidator {
         selector(tenantId, selection, errors);
 
         Schedule.OnlyIf onlyIf = spec.onlyIf() == null ? Schedule.OnlyIf.NONE : spec.onlyIf();
-        if (onlyIf.lastReportOlderThanDays() != null && onlyIf.lastReportOlderThanDays() < 1) {
-            errors.add(new FieldError("onlyIf.lastReportOlderThanDays", "must be at least 1 day"));
-        }
-        if (onlyIf.policyRevision() != null && onlyIf.policyRevision().isBlank()) {
+        range(errors, "onlyIf.lastReportOlderThanDays", onlyIf.lastReportOlderThanDays(), MAX_REPORT_AGE_DAYS);
+        String revision = onlyIf.policyRevision();
+        if (revision != null && revision.isBlank()) {
             errors.add(new FieldError("onlyIf.policyRevision", "must not be blank (omit it instead)"));
+        } else if (revision != null && revision.length() > MAX_POLICY_REVISION_LENGTH) {
+            errors.add(new FieldError("onlyIf.policyRevision", "is " + revision.length() + " characters; at most "
+                    + MAX_POLICY_REVISION_LENGTH));
+        } else if (revision != null && hasControl(revision)) {
+            errors.add(new FieldError("onlyIf.policyRevision", "must not contain control characters"));
         }
 
         Schedule.NotifyPolicy notify = spec.notifications() == null ? Schedule.NotifyPolicy.DEFAULT : spec.notifications();
@@ -53,12 +70,13 @@ public final class ScheduleValidator {
         }
 
         Schedule.Limits limits = spec.limits() == null ? Schedule.Limits.NONE : spec.limits();
-        positive(errors, "limits.maxJobs", limits.maxJobs());
-        positive(errors, "limits.parallelism", limits.parallelism());
-        positive(errors, "limits.burst", limits.burst());
-        if (limits.ratePerSecond() != null
-                && (!(limits.ratePerSecond() > 0) || limits.ratePerSecond().isInfinite())) {
-            errors.add(new FieldError("limits.ratePerSecond", "must be a positive number"));
+        range(errors, "limits.maxJobs", limits.maxJobs(), MAX_JOBS);
+        range(errors, "limits.parallelism", limits.parallelism(), MAX_PARALLELISM);
+        range(errors, "limits.burst", limits.burst(), MAX_BURST);
+        Double rate = limits.ratePerSecond();
+        if (rate != null && !(rate > 0 && rate <= MAX_RATE_PER_SECOND)) { // NaN fails both comparisons
+            errors.add(new FieldError("limits.ratePerSecond", "is " + rate + "; must be greater than 0 and at most "
+                    + (long) MAX_RATE_PER_SECOND));
         }
 
         Schedule.DstPolicy dst = spec.dstPolicy() == null ? Schedule.DstPolicy.DEFAULT : spec.dstPolicy();
@@ -118,8 +136,14 @@ public final class ScheduleValidator {
         }
     }
 
-    private static void positive(List<FieldError> errors, String field, Integer value) {
-        if (value != null && value < 1) errors.add(new FieldError(field, "must be at least 1"));
+    private static void range(List<FieldError> errors, String field, Integer value, int max) {
+        if (value != null && (value < 1 || value > max)) {
+            errors.add(new FieldError(field, "is " + value + "; must be between 1 and " + max));
+        }
+    }
+
+    private static boolean hasControl(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
     }
 
     private static void collect(List<FieldError> errors, Runnable check) {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * What the scheduler decided for one fire time of one schedule: the per-schedule history an operator reads to
  * answer "why didn't my schedule fire?". At most one decision exists per (tenant, schedule, fire time).
  *
- * @param reason    for {@code skipped}: {@value #PAUSED}, {@value #OVERLAP} or {@value #ONLY_IF}; for {@code missed}:
+ * @param reason    for {@code skipped}: {@value #PAUSED}, {@value #OVERLAP}, {@value #ONLY_IF} or
+ *                  {@value #DST_POLICY}; for {@code missed}:
  *                  {@value #CATCH_UP_LIMIT}; for {@code failed}: the error code (e.g. {@code ERR_RUN_009}); else null
  * @param runId     the planned run, for {@code fired}
  * @param detail    a sentence for people (which run overlapped, what failed, how many fire times were folded)
@@ -31,6 +32,8 @@ public record TickDecision(
     public static final String OVERLAP = "overlap";
     public static final String ONLY_IF = "onlyIf";
     public static final String CATCH_UP_LIMIT = "catchUpLimit";
+    /** The schedule's {@code dstPolicy} left the fire out (a skipped gap, or the second pass of a repeated hour). */
+    public static final String DST_POLICY = "dstPolicy";
 
     public enum Outcome {
         /** Claimed by an instance that is planning the run right now (or crashed while doing so). */

@@ -51,6 +51,29 @@ class CronExpressionsTest {
                 });
     }
 
+    /** Integer.parseInt reads any script's digits: without the check '٣ * * * *' fired at minute 3. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\u0663 * * * *        | minute field '\u0663' | U+0663",
+            "0 \uFF13 * * *        | hour field '\uFF13' | U+FF13",
+            "0 0 1\u0969 * *       | day-of-month field '1\u0969' | U+0969",
+            "0 0 * 1\u00A0 *       | month field '1\u00A0' | U+00A0",
+            "0 0 * * MON-FR\u0130  | day-of-week field 'MON-FR\u0130' | U+0130",
+    })
+    void acceptsAsciiDigitsOnly(String expr, String field, String codePoint) {
+        String unescaped = expr.strip(); // the \\u escapes are resolved by javac
+        assertThatThrownBy(() -> CronExpressions.parse(unescaped))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(f -> {
+                            assertThat(f.field()).isEqualTo("cronExpression");
+                            assertThat(f.message()).contains(field).contains(codePoint)
+                                    .contains("ASCII digits 0-9");
+                        }));
+        assertThatThrownBy(() -> ScheduleValidator.validate("t1", ScheduleSpec.simple("n", unescaped, "UTC")))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors())
+                        .extracting(ValidationException.FieldError::field).containsExactly("cronExpression"));
+    }
+
     @Test
     void explainsWrongFieldCounts() {
         assertThat(message("* * * *")).contains("has 4 fields").contains("minute hour day-of-month month day-of-week");

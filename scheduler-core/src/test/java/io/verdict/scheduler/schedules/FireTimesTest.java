@@ -226,4 +226,69 @@ class FireTimesTest {
                     .isEmpty();
         }
     }
+
+    @Nested
+    class DstSkipped {
+        private List<FireTimes.DstSkip> skipped(String cron, Gap gap, Overlap overlap, String from, String to) {
+            return FireTimes.of(cron, "Europe/Berlin", new DstPolicy(gap, overlap))
+                    .dstSkipped(Instant.parse(from), Instant.parse(to), 100);
+        }
+
+        @Test
+        void aSkippedGapIsOneRecordAtTheTransitionNamingEveryLocalTime() {
+            var s = skipped("*/20 2 * * *", Gap.SKIP, Overlap.ONCE, "2025-03-29T12:00:00Z", "2025-03-31T00:00:00Z");
+            assertThat(s).singleElement().satisfies(k -> {
+                assertThat(k.gap()).isTrue();
+                assertThat(k.at()).isEqualTo(Instant.parse("2025-03-30T01:00:00Z"));
+                assertThat(k.localTimes()).extracting(Object::toString)
+                        .containsExactly("2025-03-30T02:00", "2025-03-30T02:20", "2025-03-30T02:40");
+            });
+            // shift fires them (at the transition): nothing is left out.
+            assertThat(skipped("*/20 2 * * *", Gap.SHIFT, Overlap.ONCE, "2025-03-29T12:00:00Z", "2025-03-31T00:00:00Z"))
+                    .isEmpty();
+        }
+
+        @Test
+        void aGapWhoseTransitionIsAFireTimeLosesNothing() {
+            // 02:30 is skipped but 03:00 fires at the very instant shift would have used.
+            assertThat(skipped("0,30 * * * *", Gap.SKIP, Overlap.ONCE, "2025-03-30T00:00:00Z", "2025-03-30T03:00:00Z"))
+                    .isEmpty();
+            assertThat(FireTimes.of("0,30 * * * *", "Europe/Berlin", new DstPolicy(Gap.SKIP, Overlap.ONCE))
+                    .between(Instant.parse("2025-03-30T00:50:00Z"), Instant.parse("2025-03-30T01:10:00Z"), 10))
+                    .containsExactly(Instant.parse("2025-03-30T01:00:00Z"));
+        }
+
+        @Test
+        void onceLeavesOutEachSecondPassOfTheRepeatedHour() {
+            var s = skipped("0,30 2 * * *", Gap.SHIFT, Overlap.ONCE, "2025-10-25T12:00:00Z", "2025-10-27T00:00:00Z");
+            assertThat(s).extracting(FireTimes.DstSkip::at)
+                    .containsExactly(Instant.parse("2025-10-26T01:00:00Z"), Instant.parse("2025-10-26T01:30:00Z"));
+            assertThat(s).allMatch(k -> !k.gap());
+            assertThat(skipped("0,30 2 * * *", Gap.SHIFT, Overlap.TWICE, "2025-10-25T12:00:00Z", "2025-10-27T00:00:00Z"))
+                    .isEmpty();
+            // A window that starts inside the repeated hour still sees the rest of the second pass.
+            assertThat(skipped("0,30 2 * * *", Gap.SHIFT, Overlap.ONCE, "2025-10-26T01:10:00Z", "2025-10-26T02:00:00Z"))
+                    .extracting(FireTimes.DstSkip::at).containsExactly(Instant.parse("2025-10-26T01:30:00Z"));
+        }
+
+        @Test
+        void skipsNeverShareAnInstantWithAFire() {
+            for (String cron : List.of("* * * * *", "*/15 * * * *", "0,30 * * * *", "30 2 * * *", "0 3 * * *")) {
+                FireTimes t = FireTimes.of(cron, "Europe/Berlin", new DstPolicy(Gap.SKIP, Overlap.ONCE));
+                for (String day : List.of("2025-03-30", "2025-10-26")) {
+                    Instant from = Instant.parse(day + "T00:00:00Z");
+                    Instant to = from.plusSeconds(4 * 3600);
+                    List<Instant> fires = t.between(from, to, 10_000);
+                    for (FireTimes.DstSkip k : t.dstSkipped(from, to, 1000)) {
+                        assertThat(fires).as(cron).doesNotContain(k.at());
+                    }
+                }
+            }
+        }
+
+        @Test
+        void windowsWithoutATransitionCostNothing() {
+            assertThat(skipped("* * * * *", Gap.SKIP, Overlap.ONCE, "2025-06-01T00:00:00Z", "2025-06-30T00:00:00Z")).isEmpty();
+        }
+    }
 }

@@ -267,15 +267,31 @@ class ScheduleTickerTest {
         }
         assertThat(firer.count("skip", "2025-03-30T01:00:00Z")).isZero();
         assertThat(firer.count("shift", "2025-03-30T01:00:00Z")).isEqualTo(1);
-        assertThat(history("skip")).extracting(TickDecision::fireTime).doesNotContain(Instant.parse("2025-03-30T01:00:00Z"));
+        // Not fired, but not silent either (issue 7): the gap's 02:30 is a skipped decision at the transition.
+        assertThat(history("skip")).filteredOn(d -> d.fireTime().equals(Instant.parse("2025-03-30T01:00:00Z")))
+                .singleElement().satisfies(d -> {
+                    assertThat(d.outcome()).isEqualTo(TickDecision.Outcome.SKIPPED);
+                    assertThat(d.reason()).isEqualTo(TickDecision.DST_POLICY);
+                    assertThat(d.runId()).isNull();
+                    assertThat(d.detail()).contains("02:30 on 2025-03-30 does not exist in Europe/Berlin")
+                            .contains("dstPolicy.gap is skip");
+                });
+        assertThat(history("shift")).filteredOn(d -> d.fireTime().isBefore(Instant.parse("2025-04-01T00:00:00Z")))
+                .extracting(TickDecision::reason).doesNotContain(TickDecision.DST_POLICY);
         assertThat(firer.count("twice", "2025-10-26T00:30:00Z")).isEqualTo(1);
         assertThat(firer.count("twice", "2025-10-26T01:30:00Z")).isEqualTo(1);
         assertThat(firer.count("skip", "2025-10-26T00:30:00Z")).isEqualTo(1);
         assertThat(firer.count("skip", "2025-10-26T01:30:00Z")).isZero();
+        assertThat(ledger.find("t1", "skip", Instant.parse("2025-10-26T01:30:00Z"))).hasValueSatisfying(d -> {
+            assertThat(d.outcome()).isEqualTo(TickDecision.Outcome.SKIPPED);
+            assertThat(d.reason()).isEqualTo(TickDecision.DST_POLICY);
+            assertThat(d.detail()).contains("02:30 on 2025-10-26 happens twice").contains("dstPolicy.overlap is once");
+        });
+        assertThat(history("twice")).extracting(TickDecision::reason).doesNotContain(TickDecision.DST_POLICY);
         // Ticking every 5 minutes through the spring days: nothing missed, the gap day simply has no fire.
         assertThat(history("skip")).filteredOn(d -> d.fireTime().isBefore(Instant.parse("2025-04-01T00:00:00Z")))
                 .extracting(TickDecision::fireTime).containsExactly(Instant.parse("2025-03-31T00:30:00Z"),
-                        Instant.parse("2025-03-29T01:30:00Z"));
+                        Instant.parse("2025-03-30T01:00:00Z"), Instant.parse("2025-03-29T01:30:00Z"));
     }
 
     @Test
@@ -328,8 +344,13 @@ class ScheduleTickerTest {
             for (Instant f : due) {
                 assertThat(firer.count(s.id(), f.toString())).as(s.id() + " at " + f).isEqualTo(1);
             }
-            assertThat(history(s.id())).as(s.id()).hasSize(due.size())
-                    .allSatisfy(d -> assertThat(d.outcome()).isEqualTo(Outcome.FIRED));
+            // Besides the fires, exactly the second passes a DST policy of "once" leaves out are recorded (issue 7).
+            assertThat(history(s.id())).as(s.id()).filteredOn(d -> !TickDecision.DST_POLICY.equals(d.reason()))
+                    .hasSize(due.size()).allSatisfy(d -> assertThat(d.outcome()).isEqualTo(Outcome.FIRED));
+            assertThat(history(s.id())).as(s.id()).filteredOn(d -> TickDecision.DST_POLICY.equals(d.reason()))
+                    .allSatisfy(d -> assertThat(d.outcome()).isEqualTo(Outcome.SKIPPED))
+                    .extracting(TickDecision::fireTime).containsExactlyInAnyOrderElementsOf(FireTimes.of(s)
+                            .dstSkipped(start, end, 1000).stream().map(FireTimes.DstSkip::at).toList());
         }
         assertThat(firer.total).hasValue(expected);
         assertThat(reports.stream().mapToLong(r -> r.count(Outcome.FIRED)).sum()).isEqualTo(expected);

@@ -53,4 +53,15 @@ public final class ConsoleJson {
 
     public record QueueView(List<QueueRow> queues, List<ScheduleBacklog> bySchedule, PlannerStatus planner,
                             ExecutorStatus executor) {}
+
+    /**
+     * A row of the {@code scheduled} tab: the next fire of an enabled schedule.
+     *
+     * @param nextFireLocal the same instant in the schedule's zone, with its offset
+     * @param selector      a one-line summary of the schedule's selection ({@code by-namespace: payments, billing})
+     */
+    public record ScheduledRow(String scheduleId, String name, Instant nextFireAt, String nextFireLocal,
+                               String cronExpression, String timezone, String mode, String selector) {}
+
+    public record ScheduledRows(List<ScheduledRow> items, String nextCursor, String tab) {}
 }

@@ -101,26 +101,26 @@ public final class ConsoleRoutes {
 
     // ---- runs table ----------------------------------------------------------------------------------------
 
-    private static RunRows list(Context ctx, RequestContext rc, Api api) {
+    private static Object list(Context ctx, RequestContext rc, Api api) {
         Scheduler s = api.scheduler();
         String tab = Params.single(ctx, "tab");
+        if ("scheduled".equals(tab)) return ScheduledTab.list(ctx, rc, api);
         Set<RunState> tabStates = null;
-        Set<Trigger> tabTriggers = null;
         if (tab != null) {
             switch (tab) {
                 case "active" -> tabStates = EnumSet.of(RunState.PLANNING, RunState.QUEUED, RunState.RUNNING);
                 case "completed" -> tabStates = EnumSet.of(RunState.COMPLETED, RunState.CANCELLED);
                 case "failures" -> tabStates = EnumSet.of(RunState.ERROR);
-                case "scheduled" -> tabTriggers = EnumSet.of(Trigger.CRON);
                 default -> throw ValidationException.of("tab", "must be active, completed, scheduled or failures");
             }
         }
-        RunFilter filter = RunQuery.filter(ctx, rc.tenantId(), tabStates, tabTriggers);
-        if (tabTriggers != null && filter.triggers().isEmpty()) return new RunRows(List.of(), null, tab);
+        RunFilter filter = RunQuery.filter(ctx, rc.tenantId(), tabStates, null);
         String severity = Params.single(ctx, "severity");
         if (severity != null && !Set.of("critical", "high", "medium", "low", "kev").contains(severity)) {
             throw ValidationException.of("severity", "must be critical, high, medium, low or kev");
         }
+        // The planner cuts a run into shardCount shards (its segments, 0..shardCount-1): shard=N lists the runs
+        // that have planner shard N, i.e. were planned into more than N shards (SPEC §7, seed: "planner shard").
         Integer shard = ctx.queryParam("shard") == null ? null : Params.intQuery(ctx, "shard", 0, 0, 1_000_000);
         int limit = api.pageSize(ctx);
         String cursor = Params.cursor(ctx);
@@ -159,7 +159,7 @@ public final class ConsoleRoutes {
     }
 
     private static boolean matches(String severity, Integer shard, Run r, RunStats st) {
-        if (shard != null && r.shardCount() != shard) return false;
+        if (shard != null && r.shardCount() <= shard) return false;
         if (severity == null) return true;
         return switch (severity) {
             case "critical" -> st.newCriticals() > 0;

@@ -64,6 +64,11 @@ public final class RunStreams implements AutoCloseable {
             throw new ApiProblem(406, "this endpoint streams text/event-stream; poll GET /console/runs/" + runId
                     + "/events?after=ID for JSON");
         }
+        if (ctx.method().equals(io.javalin.http.HandlerType.HEAD)) {
+            // Same checks as GET (token, scope, tenant, run, Accept) but no stream: a HEAD has no body to hold open.
+            ctx.status(200).contentType("text/event-stream");
+            return;
+        }
         long after = lastEventId(ctx);
         RunEventLog log = scheduler.storage().events();
         if (closed) throw new ApiProblem(503, "the server is shutting down");

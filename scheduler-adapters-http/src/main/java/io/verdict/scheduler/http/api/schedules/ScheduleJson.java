@@ -68,6 +68,7 @@ public final class ScheduleJson {
 
     public record Decisions(String scheduleId, List<Decision> items) {}
 
-    public record NextRuns(String scheduleId, String cronExpression, String timezone, boolean enabled,
+    /** @param from the instant the fire times follow (the request's {@code from}, or now) */
+    public record NextRuns(String scheduleId, String cronExpression, String timezone, boolean enabled, Instant from,
                            List<FireTime> nextRuns) {}
 }

@@ -37,6 +37,7 @@ public final class ScheduleRoutes {
 
     public static void register(RouteTable routes, Api api) {
         ScheduleService svc = api.scheduler().schedules();
+        ScheduleMergePatch patches = new ScheduleMergePatch(api.bodies().json());
 
         routes.get(PATH, Scope.SCHEDULES_READ, (ctx, rc) ->
                 api.responses().ok(ctx, new ScheduleList(svc.list(rc.tenantId()).stream().map(ScheduleView::of).toList())));
@@ -53,9 +54,9 @@ public final class ScheduleRoutes {
         routes.patch(PATH + "/{scheduleId}", Scope.SCHEDULES_WRITE, (ctx, rc) -> {
             String id = Params.id(ctx, "scheduleId");
             Schedule current = svc.get(rc.tenantId(), id); // 404 before 400: never validate against a schedule not there
-            ScheduleBody body = api.bodies().read(ctx, ScheduleBody.class);
-            long expected = body.version() == null ? current.version() : body.version();
-            Schedule s = svc.update(caller(rc), id, ScheduleDraft.forPatch(body, current, rc.tenantId()), expected);
+            ScheduleMergePatch.Patched p = patches.apply(current, api.bodies().bytes(ctx));
+            long expected = p.expectedVersion() == null ? current.version() : p.expectedVersion();
+            Schedule s = svc.update(caller(rc), id, ScheduleDraft.forPatch(p.merged(), rc.tenantId()), expected);
             api.responses().ok(ctx, ScheduleView.of(s));
         });
 
@@ -77,9 +78,11 @@ public final class ScheduleRoutes {
         routes.get(PATH + "/{scheduleId}/next", Scope.SCHEDULES_READ, (ctx, rc) -> {
             Schedule s = svc.get(rc.tenantId(), Params.id(ctx, "scheduleId"));
             int count = Params.intQuery(ctx, "count", 5, 1, ScheduleService.MAX_NEXT);
+            Instant asked = Params.instantQuery(ctx, "from");
+            Instant from = asked == null ? api.scheduler().clock().instant() : asked;
             ZoneId zone = FireTimes.of(s).zone();
-            api.responses().ok(ctx, new NextRuns(s.id(), s.cronExpression(), s.timezone(), s.enabled(),
-                    svc.next(rc.tenantId(), s.id(), count).stream()
+            api.responses().ok(ctx, new NextRuns(s.id(), s.cronExpression(), s.timezone(), s.enabled(), from,
+                    svc.next(rc.tenantId(), s.id(), count, from).stream()
                             .map(i -> new FireTime(i, i.atZone(zone).toOffsetDateTime().toString())).toList()));
         });
 
