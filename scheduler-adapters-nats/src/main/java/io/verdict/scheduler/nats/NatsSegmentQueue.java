@@ -53,6 +53,8 @@ import java.util.UUID;
  */
 public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     private static final String ENQUEUE_HEADER = "Verdict-Enqueue";
+    private static final String REVISION_HEADER = "Verdict-Record-Revision";
+    private static final String AVAILABLE_HEADER = "Verdict-Available-At";
     private static final Duration FETCH_WAIT = Duration.ofMillis(100);
     private static final int MAX_SKIPS_PER_CLAIM = 256;
 
@@ -106,15 +108,18 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     public void enqueue(SegmentRef ref, Instant availableAt) {
         String key = QueueRecord.key(ref);
         String enqueueId = UUID.randomUUID().toString();
+        long revision;
         try {
             // The record first: it is what makes a second enqueue a no-op, and a delivery without it is dropped.
-            state.create(key, QueueRecord.waiting(ref, enqueueId, availableAt, 0).bytes());
+            revision = state.create(key, QueueRecord.waiting(ref, enqueueId, availableAt, 0).bytes());
         } catch (JetStreamApiException exists) {
             return; // waiting or leased already
         } catch (Exception e) {
             throw NatsFailures.unchecked("enqueue " + ref.key(), e);
         }
-        Headers h = new Headers().put(ENQUEUE_HEADER, enqueueId);
+        // The message says which record it was queued with, so its first delivery needs no read of the record.
+        Headers h = new Headers().put(ENQUEUE_HEADER, enqueueId).put(REVISION_HEADER, Long.toString(revision))
+                .put(AVAILABLE_HEADER, availableAt.toString());
         try {
             nats.jetStream().publish(NatsMessage.builder().subject(settings.subject(ref.tenantId())).headers(h)
                     .data(SegmentRefCodec.write(ref), StandardCharsets.UTF_8).build(),
@@ -158,8 +163,22 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     private Optional<Lease> tryLease(Message msg, String owner, Duration leaseTime) {
         SegmentRef ref = SegmentRefCodec.read(new String(msg.getData(), StandardCharsets.UTF_8));
         String key = QueueRecord.key(ref);
-        String enqueueId = msg.getHeaders() == null ? null : msg.getHeaders().getFirst(ENQUEUE_HEADER);
+        Headers h = msg.getHeaders();
+        String enqueueId = h == null ? null : h.getFirst(ENQUEUE_HEADER);
         try {
+            if (msg.metaData().deliveredCount() == 1 && h.getFirst(REVISION_HEADER) != null) {
+                // First delivery: the record is most likely still the one written at enqueue. Lease it with one
+                // write checked against that revision; if anything changed it since, decide from a fresh read.
+                QueueRecord queued = QueueRecord.waiting(ref, enqueueId, Instant.parse(h.getFirst(AVAILABLE_HEADER)), 0);
+                Instant now = clock.now();
+                if (queued.availableAt().isAfter(now)) {
+                    msg.nakWithDelay(Duration.between(now, queued.availableAt()));
+                    return Optional.empty();
+                }
+                Optional<Lease> fast = writeLease(msg, queued, Long.parseLong(h.getFirst(REVISION_HEADER)), owner,
+                        now, leaseTime);
+                if (fast.isPresent()) return fast;
+            }
             KeyValueEntry entry = live(state.get(key));
             QueueRecord rec = entry == null ? null : QueueRecord.read(entry.getValue());
             if (rec == null || !rec.enqueueId().equals(enqueueId)) {
@@ -183,93 +202,85 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                 }
                 return Optional.empty();
             }
-            long token = msg.metaData().consumerSequence();
-            Instant expiresAt = now.plus(leaseTime);
-            QueueRecord leased = rec.lease(token, owner, expiresAt, msg.getReplyTo());
-            try {
-                state.update(key, leased.bytes(), entry.getRevision());
-            } catch (JetStreamApiException changed) {
-                msg.nak(); // changed under us (purge, reclaim): let the next delivery decide again
-                return Optional.empty();
-            }
-            return Optional.of(new Lease(ref, owner, token, expiresAt, leased.deliveries(), msg.getReplyTo()));
+            Optional<Lease> lease = writeLease(msg, rec, entry.getRevision(), owner, now, leaseTime);
+            if (lease.isEmpty()) msg.nak(); // changed under us (purge, reclaim): let the next delivery decide again
+            return lease;
         } catch (Exception e) {
             throw NatsFailures.unchecked("claim " + ref.key(), e);
         }
     }
 
+    /** Writes the lease into the record if it is still at {@code revision}; empty when it is not. */
+    private Optional<Lease> writeLease(Message msg, QueueRecord rec, long revision, String owner, Instant now,
+                                       Duration leaseTime) throws Exception {
+        long token = msg.metaData().consumerSequence();
+        Instant expiresAt = now.plus(leaseTime);
+        QueueRecord leased = rec.lease(token, owner, expiresAt, msg.getReplyTo());
+        long written;
+        try {
+            written = state.update(QueueRecord.key(rec.ref()), leased.bytes(), revision);
+        } catch (JetStreamApiException changed) {
+            return Optional.empty();
+        }
+        Receipt receipt = new Receipt(written, rec.enqueueId(), msg.getReplyTo());
+        return Optional.of(new Lease(rec.ref(), owner, token, expiresAt, leased.deliveries(), receipt.toString()));
+    }
+
     @Override
     public Lease renew(Lease lease, Duration leaseTime) {
-        String key = QueueRecord.key(lease.ref());
+        Receipt receipt = Receipt.parse(lease.receipt());
+        Instant now = clock.now();
+        if (!lease.expiresAt().isAfter(now)) throw stale(lease); // expired, reclaimed or not
+        Instant expiresAt = now.plus(leaseTime);
+        QueueRecord renewed = QueueRecord.held(lease, receipt).renewed(expiresAt);
+        long written;
         try {
-            KeyValueEntry entry = live(state.get(key));
-            Instant now = clock.now();
-            QueueRecord rec = held(entry, lease);
-            if (rec == null || !rec.expiresAt().isAfter(now)) {
-                throw stale(lease, entry == null ? null : QueueRecord.read(entry.getValue()));
-            }
-            Instant expiresAt = now.plus(leaseTime);
-            try {
-                state.update(key, rec.renewed(expiresAt).bytes(), entry.getRevision());
-            } catch (JetStreamApiException changed) {
-                throw stale(lease, null);
-            }
-            send(rec.reply(), "+WPI"); // in-progress ack: restarts the server's ack wait
-            return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), expiresAt, lease.deliveries(),
-                    lease.receipt());
-        } catch (StaleLeaseException e) {
-            throw e;
+            written = state.update(QueueRecord.key(lease.ref()), renewed.bytes(), receipt.revision());
+        } catch (JetStreamApiException changed) {
+            throw stale(lease);
         } catch (Exception e) {
             throw NatsFailures.unchecked("renew " + lease.ref().key(), e);
         }
+        send(receipt.reply(), "+WPI"); // in-progress ack: restarts the server's ack wait
+        return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), expiresAt, lease.deliveries(),
+                receipt.at(written).toString());
     }
 
     @Override
     public boolean ack(Lease lease) {
-        String key = QueueRecord.key(lease.ref());
-        try {
-            KeyValueEntry entry = live(state.get(key));
-            QueueRecord rec = held(entry, lease);
-            if (rec == null || !deleteRecord(key, entry.getRevision())) return false;
-            send(rec.reply(), "+ACK");
-            return true;
-        } catch (Exception e) {
-            throw NatsFailures.unchecked("ack " + lease.ref().key(), e);
-        }
+        Receipt receipt = Receipt.parse(lease.receipt());
+        if (!deleteRecord(QueueRecord.key(lease.ref()), receipt.revision())) return false;
+        send(receipt.reply(), "+ACK");
+        return true;
     }
 
     @Override
     public boolean retryAt(Lease lease, Instant availableAt) {
-        String key = QueueRecord.key(lease.ref());
+        Receipt receipt = Receipt.parse(lease.receipt());
+        QueueRecord released = QueueRecord.held(lease, receipt).released(availableAt);
         try {
-            KeyValueEntry entry = live(state.get(key));
-            QueueRecord rec = held(entry, lease);
-            if (rec == null) return false;
-            try {
-                state.update(key, rec.released(availableAt).bytes(), entry.getRevision());
-            } catch (JetStreamApiException changed) {
-                return false;
-            }
-            nak(rec.reply(), Duration.between(clock.now(), availableAt));
-            return true;
+            state.update(QueueRecord.key(lease.ref()), released.bytes(), receipt.revision());
+        } catch (JetStreamApiException changed) {
+            return false;
         } catch (Exception e) {
             throw NatsFailures.unchecked("retry " + lease.ref().key(), e);
         }
+        nak(receipt.reply(), Duration.between(clock.now(), availableAt));
+        return true;
     }
 
     @Override
     public boolean deadLetter(Lease lease, String reason) {
-        String key = QueueRecord.key(lease.ref());
+        Receipt receipt = Receipt.parse(lease.receipt());
+        QueueRecord rec = QueueRecord.held(lease, receipt);
+        if (!deleteRecord(QueueRecord.key(lease.ref()), receipt.revision())) return false;
         try {
-            KeyValueEntry entry = live(state.get(key));
-            QueueRecord rec = held(entry, lease);
-            if (rec == null || !deleteRecord(key, entry.getRevision())) return false;
             publishDeadLetter(rec, reason, clock.now());
-            send(rec.reply(), "+TERM");
-            return true;
         } catch (Exception e) {
             throw NatsFailures.unchecked("dead-letter " + lease.ref().key(), e);
         }
+        send(receipt.reply(), "+TERM");
+        return true;
     }
 
     @Override
@@ -338,13 +349,6 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                 DeadLetterCodec.write(new DeadLetter(rec.ref(), reason, rec.deliveries(), at)));
     }
 
-    /** The record if {@code lease} still holds it (same delivery token), else null. */
-    private static QueueRecord held(KeyValueEntry entry, Lease lease) {
-        if (entry == null) return null;
-        QueueRecord rec = QueueRecord.read(entry.getValue());
-        return rec.leased() && rec.token() == lease.fencingToken() ? rec : null;
-    }
-
     private static KeyValueEntry live(KeyValueEntry e) {
         return e == null || e.getOperation() != KeyValueOperation.PUT ? null : e;
     }
@@ -382,8 +386,15 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         else send(reply, "-NAK {\"delay\":" + delay.toNanos() + "}");
     }
 
-    private static StaleLeaseException stale(Lease lease, QueueRecord current) {
-        return new StaleLeaseException(lease.ref().key(), lease.fencingToken(), current == null ? 0 : current.token());
+    private StaleLeaseException stale(Lease lease) {
+        long current = 0;
+        try {
+            KeyValueEntry e = live(state.get(QueueRecord.key(lease.ref())));
+            if (e != null) current = QueueRecord.read(e.getValue()).token();
+        } catch (Exception ignored) {
+            // the token in the message is for operators; the lease is stale either way
+        }
+        return new StaleLeaseException(lease.ref().key(), lease.fencingToken(), current);
     }
 
     @Override

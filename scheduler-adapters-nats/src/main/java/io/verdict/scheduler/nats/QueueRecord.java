@@ -16,6 +16,8 @@ import java.util.Map;
  *
  * @param enqueueId  matches the message's {@code Verdict-Enqueue} header; a message whose ID differs (or whose record
  *                   is gone) is left over from an acked, purged or dead-lettered segment and is dropped on delivery
+ * @param availableAt while waiting: when it may be handed out; while leased: when the lease runs out (so a lease
+ *                   alone is enough to rebuild the record it holds, see {@link #held})
  * @param token      the consumer sequence of the delivery that holds the lease (0 while waiting)
  * @param reply      the JetStream ack subject of that delivery: any node can ack, nak, renew or term with it
  */
@@ -27,11 +29,17 @@ record QueueRecord(SegmentRef ref, String enqueueId, boolean leased, Instant ava
     }
 
     QueueRecord lease(long token, String owner, Instant expiresAt, String reply) {
-        return new QueueRecord(ref, enqueueId, true, availableAt, deliveries + 1, token, owner, expiresAt, reply);
+        return new QueueRecord(ref, enqueueId, true, expiresAt, deliveries + 1, token, owner, expiresAt, reply);
+    }
+
+    /** The record a lease holds, rebuilt from the lease and its receipt alone (no read). */
+    static QueueRecord held(io.verdict.scheduler.queue.Lease lease, Receipt receipt) {
+        return new QueueRecord(lease.ref(), receipt.enqueueId(), true, lease.expiresAt(), lease.deliveries(),
+                lease.fencingToken(), lease.owner(), lease.expiresAt(), receipt.reply());
     }
 
     QueueRecord renewed(Instant expiresAt) {
-        return new QueueRecord(ref, enqueueId, true, availableAt, deliveries, token, owner, expiresAt, reply);
+        return new QueueRecord(ref, enqueueId, true, expiresAt, deliveries, token, owner, expiresAt, reply);
     }
 
     QueueRecord released(Instant availableAt) {
