@@ -132,13 +132,13 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
 
     @Override
     public Optional<Lease> claim(String owner, Duration leaseTime) {
-        if (System.nanoTime() - lastReclaimNanos > settings.reclaimEvery().toNanos()) reclaimExpired();
         boolean reclaimed = false;
         for (int skips = 0; skips < MAX_SKIPS_PER_CLAIM; skips++) {
             Message msg = nextDelivery();
             if (msg == null) {
                 // Nothing delivered: leases shorter than the ack wait may have run out without the server noticing.
-                if (reclaimed || reclaimExpired() == 0) return Optional.empty();
+                // Scanning the records costs a pass over the bucket, so an idle node does it every reclaimEvery.
+                if (reclaimed || !reclaimDue() || reclaimExpired() == 0) return Optional.empty();
                 reclaimed = true;
                 continue;
             }
@@ -146,6 +146,10 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
             if (lease.isPresent()) return lease;
         }
         return Optional.empty();
+    }
+
+    private boolean reclaimDue() {
+        return System.nanoTime() - lastReclaimNanos > settings.reclaimEvery().toNanos();
     }
 
     private Message nextDelivery() {
