@@ -23,14 +23,15 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The module layout as rules. Everything under the root package is the core (domain, ports, in-memory adapters)
- * except the adapter packages {@code mongo}, {@code redis}, {@code http} and the wiring package {@code app}.
+ * except the adapter packages {@code mongo}, {@code redis}, {@code http}, {@code nats} and the wiring package
+ * {@code app}.
  *
  * <p>Rules are built for a root package so the very same rules can be run against the fixture classes under
  * {@code io.verdict.scheduler.archfixture}, which break each of them on purpose.
  */
 final class ArchitectureRules {
     /** Adapters: each talks to one technology and must not know the others. */
-    static final List<String> ADAPTERS = List.of("mongo", "redis", "http");
+    static final List<String> ADAPTERS = List.of("mongo", "redis", "http", "nats");
     /** Wires adapters together into a runnable service. */
     static final String APP = "app";
     /** The only libraries the core may use besides the JDK. */
@@ -74,7 +75,7 @@ final class ArchitectureRules {
                 .because("adapters implement the core's ports, never the other way round");
     }
 
-    /** (3) Mongo, Redis and HTTP adapters do not use each other (they meet only in app). */
+    /** (3) Mongo, Redis, HTTP and NATS adapters do not use each other (they meet only in app). */
     ArchRule adaptersDoNotDependOnEachOther() {
         CompositeArchRule rule = null;
         for (String a : ADAPTERS) {
@@ -92,6 +93,17 @@ final class ArchitectureRules {
         return classes().that().resideOutsideOfPackage(pkg(APP))
                 .should(dependOnAtMostOneAdapter())
                 .because("choosing and combining adapters is configuration, kept in one place");
+    }
+
+    /**
+     * (6) The NATS adapter uses the JDK, the NATS client and the core — nothing else (no other adapter, no
+     * framework), so it can be replaced or dropped without touching anything but app.
+     */
+    ArchRule natsAdapterDependsOnlyOnTheCoreAndTheNatsClient() {
+        return classes().that().resideInAPackage(pkg("nats"))
+                .should().onlyDependOnClassesThat(resideInAnyPackage("java..", "io.nats..", pkg("nats")).or(core())
+                        .as("the JDK, the NATS client, the NATS adapter itself or the core"))
+                .because("an adapter translates between one technology and the core's ports, and nothing more");
     }
 
     /** (5) The core's packages form no cycle. */

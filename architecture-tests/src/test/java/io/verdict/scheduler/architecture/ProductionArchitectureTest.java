@@ -20,6 +20,7 @@ class ProductionArchitectureTest {
                 .importPackages("io.verdict");
         // Guard against a silently empty import (which would make every rule pass).
         assertThat(classes.contain("io.verdict.scheduler.Scheduler")).as("core classes imported").isTrue();
+        assertThat(classes.contain("io.verdict.scheduler.nats.NatsSegmentQueue")).as("NATS adapter imported").isTrue();
         assertThat(classes.contain("io.verdict.scheduler.archfixture.app.AppWiring"))
                 .as("fixtures are test classes and stay out").isFalse();
     }
@@ -42,6 +43,11 @@ class ProductionArchitectureTest {
     @Test
     void onlyAppWiresAdapters() {
         RULES.onlyAppWiresAdapters().check(classes);
+    }
+
+    @Test
+    void natsAdapterDependsOnlyOnTheCoreAndTheNatsClient() {
+        RULES.natsAdapterDependsOnlyOnTheCoreAndTheNatsClient().check(classes);
     }
 
     @Test

@@ -40,11 +40,14 @@ class RulesCatchViolationsTest {
                 rule("2 core does not depend on adapters", ArchitectureRules::coreDoesNotDependOnAdapters,
                         FIXTURES + ".planning.PlannerUsesMongo"),
                 rule("3 adapters do not depend on each other", ArchitectureRules::adaptersDoNotDependOnEachOther,
-                        FIXTURES + ".redis.RedisUsesMongo"),
+                        FIXTURES + ".redis.RedisUsesMongo", FIXTURES + ".nats.NatsUsesRedis"),
                 rule("4 only app wires adapters", ArchitectureRules::onlyAppWiresAdapters,
                         "io.verdict.archfixture.RogueWiring"),
                 rule("5 core packages are free of cycles", ArchitectureRules::corePackagesAreFreeOfCycles,
-                        FIXTURES + ".runs.RunSide", FIXTURES + ".queue.QueueSide"));
+                        FIXTURES + ".runs.RunSide", FIXTURES + ".queue.QueueSide"),
+                rule("6 the NATS adapter depends only on the core and the NATS client",
+                        ArchitectureRules::natsAdapterDependsOnlyOnTheCoreAndTheNatsClient,
+                        FIXTURES + ".nats.NatsUsesRedis", FIXTURES + ".nats.NatsUsesFramework"));
     }
 
     private static Arguments rule(String name, Function<ArchitectureRules, ArchRule> rule, String... offenders) {

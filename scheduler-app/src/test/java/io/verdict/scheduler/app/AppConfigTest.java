@@ -49,6 +49,26 @@ class AppConfigTest {
     }
 
     @Test
+    void natsIsSelectedByItsUrlAndValidatedByKey() {
+        AppConfig c = AppConfig.load(Map.of("SCHEDULER_NATS_URL", "nats://user:hunter2@10.0.0.5:4222,nats://10.0.0.6:4222"), Map.of());
+        assertThat(c.natsUrl()).isEqualTo("nats://user:hunter2@10.0.0.5:4222,nats://10.0.0.6:4222");
+        assertThat(c.natsNamespace()).isEqualTo("verdict");
+        assertThat(c.describe()).contains("queue=nats://***@10.0.0.5:4222").doesNotContain("hunter2");
+        assertThat(AppConfig.load(Map.of(), Map.of()).natsUrl()).isNull();
+
+        assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_NATS_URL", "http://a:secret@nats:4222",
+                "SCHEDULER_NATS_NAMESPACE", "prod.eu"), Map.of()))
+                .hasMessageContaining("SCHEDULER_NATS_URL must be nats://host[:port] or tls://host[:port]")
+                .hasMessageContaining("SCHEDULER_NATS_NAMESPACE must be 1-32 letters, digits or '-' (got 'prod.eu')")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_NATS_URL", "nats://127.0.0.1:4222",
+                "SCHEDULER_REDIS_URI", "redis://127.0.0.1:6379"), Map.of()))
+                .hasMessageContaining("SCHEDULER_NATS_URL and SCHEDULER_REDIS_URI are exclusive");
+        assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_NATS_NAMESPACE", "prod"), Map.of()))
+                .hasMessageContaining("SCHEDULER_NATS_NAMESPACE is set but SCHEDULER_NATS_URL is not");
+    }
+
+    @Test
     void separateRolesNeedASharedStore() {
         assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_ROLE", "api"), Map.of()))
                 .hasMessageContaining("needs SCHEDULER_MONGO_URI");

@@ -20,7 +20,8 @@ import java.util.Set;
  * every problem is reported at once, by key.
  *
  * @param mongoUri  external MongoDB; null = embedded store in {@code dataDir}
- * @param redisUri  Redis for queue, locks and live events; null = queue and locks in the store
+ * @param redisUri  Redis for queue, locks and live events; null = queue and locks in the store (or NATS, see
+ *                  {@link #natsUrl()})
  * @param seed      run-ID nonce seed; null = random per process
  */
 public record AppConfig(
@@ -57,7 +58,7 @@ public record AppConfig(
             "SCHEDULER_LEASE_SECONDS", "SCHEDULER_SEGMENT_SIZE", "SCHEDULER_DATA_DIR", "SCHEDULER_HTTP_PORT",
             "SCHEDULER_SEED", "SCHEDULER_INSTANCE_ID", "SCHEDULER_SCANNER_URL", "SCHEDULER_SIM_LATENCY_MS",
             "SCHEDULER_SIM_UNAVAILABLE_RATE", "SCHEDULER_SIM_TIMEOUT_RATE", "SCHEDULER_MAX_INDEX_AGE_MINUTES",
-            "SCHEDULER_CONFIG",
+            "SCHEDULER_CONFIG", "SCHEDULER_NATS_URL", "SCHEDULER_NATS_NAMESPACE",
             // Read by the HTTP layer (serve); listed so a config file may carry them too.
             "SCHEDULER_JWKS_FILE", "SCHEDULER_JWKS_URL", "SCHEDULER_JWT_ISSUER", "SCHEDULER_JWT_AUDIENCE",
             "SCHEDULER_RUNS_DASHBOARD_ENABLED", "SCHEDULER_RUNS_SSE_ENABLED", "SCHEDULER_RUNS_RETRY_ENABLED",
@@ -75,6 +76,16 @@ public record AppConfig(
         public List<String> problems() {
             return problems;
         }
+    }
+
+    /** NATS JetStream for queue, locks and live events (exclusive with Redis); null = not used. */
+    public String natsUrl() {
+        return settings.get("SCHEDULER_NATS_URL");
+    }
+
+    /** Names the streams and buckets of this deployment on the NATS server (default {@code verdict}). */
+    public String natsNamespace() {
+        return settings.getOrDefault("SCHEDULER_NATS_NAMESPACE", "verdict");
     }
 
     public boolean embeddedStore() {
@@ -114,6 +125,7 @@ public record AppConfig(
         if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://"))) {
             problems.add("SCHEDULER_REDIS_URI must start with redis:// or rediss:// (got '" + redact(redis) + "')");
         }
+        NatsSettingsCheck.check(m, redis != null, problems);
         Role role = null;
         String roleText = m.getOrDefault("SCHEDULER_ROLE", "all");
         try {
@@ -205,7 +217,7 @@ public record AppConfig(
     public String describe() {
         return "role=" + role.name().toLowerCase(Locale.ROOT)
                 + " store=" + (mongoUri == null ? "embedded(" + dataDir.toAbsolutePath() + ")" : redact(mongoUri))
-                + " queue=" + (redisUri == null ? "store" : redact(redisUri))
+                + " queue=" + (redisUri != null ? redact(redisUri) : natsUrl() != null ? redact(natsUrl()) : "store")
                 + " workers=" + workers + " lease=" + leaseTime.toSeconds() + "s segmentSize=" + segmentSize
                 + " scanner=" + (scannerUrl == null ? "simulated" : scannerUrl) + " instance=" + instanceId;
     }

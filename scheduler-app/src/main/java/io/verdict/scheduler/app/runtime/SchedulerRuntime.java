@@ -37,7 +37,7 @@ import java.util.SplittableRandom;
 /**
  * Wires a {@link Scheduler} from the configuration: the store (external MongoDB, or the embedded one — an
  * in-process MongoDB wire server on an H2 file in the data directory, so the default is durable with the same
- * adapter code), the queue, locks and live events (Redis when configured, else the store), the scanner (HTTP or
+ * adapter code), the queue, locks and live events (Redis or NATS when configured, else the store), the scanner (HTTP or
  * simulated), and the workers. Closing it shuts down in reverse order after the workers finished their segments.
  */
 public final class SchedulerRuntime implements AutoCloseable {
@@ -72,6 +72,11 @@ public final class SchedulerRuntime implements AutoCloseable {
                 RedisRunEventLog log = new RedisRunEventLog(redis, config.redisPrefix());
                 resources.push(log);
                 events = log;
+            } else if (config.natsUrl() != null) {
+                NatsTransport nats = NatsTransport.open(config, resources);
+                queue = nats.queue();
+                locks = nats.locks();
+                events = nats.events();
             } else {
                 queue = mongo.segmentQueue();
                 locks = mongo.lockService();
@@ -85,7 +90,7 @@ public final class SchedulerRuntime implements AutoCloseable {
                     .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
                     .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config)).build();
             if (config.role().runsWorkers() && config.workers() > 0) {
-                // With a store-backed or Redis queue the messages survived; re-enqueueing is idempotent and covers
+                // With a store-backed, Redis or NATS queue the messages survived; re-enqueueing is idempotent and covers
                 // a crash between persisting segments and enqueueing them.
                 scheduler.resumeUnfinishedRuns();
                 scheduler.startWorkers(config.workers());

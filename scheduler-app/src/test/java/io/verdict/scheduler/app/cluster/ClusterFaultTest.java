@@ -13,6 +13,7 @@ import io.verdict.scheduler.impact.Component;
 import io.verdict.scheduler.impact.ImageRecord;
 import io.verdict.scheduler.impact.Selector;
 import io.verdict.scheduler.mongo.MongoStorage;
+import io.verdict.scheduler.nats.NatsConnection;
 import io.verdict.scheduler.planning.PlanRequest;
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Mode;
@@ -73,6 +74,8 @@ class ClusterFaultTest {
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private String prefix;
+    private static final String NATS_URL = System.getProperty("nats.url", "nats://127.0.0.1:4222");
+    private final String natsNamespace = "ft-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeEach
     void startStore() {
@@ -92,6 +95,9 @@ class ClusterFaultTest {
         client.close();
         mongoServer.shutdownNow();
         RedisKeys.deleteAll("redis://127.0.0.1:6379", prefix);
+        try (NatsConnection nats = NatsConnection.connect(NATS_URL)) {
+            nats.deleteNamespace(natsNamespace);
+        }
     }
 
     private static List<ImageRecord> estate() {
@@ -104,13 +110,22 @@ class ClusterFaultTest {
         return out;
     }
 
-    private Map<String, String> env(String role, String instance, String redisUri) {
+    /** The queue transport of every node: Redis at {@code uri} under this test's prefix. */
+    private Map<String, String> redis(String uri) {
+        return Map.of("SCHEDULER_REDIS_URI", uri, "SCHEDULER_REDIS_PREFIX", prefix);
+    }
+
+    /** The queue transport of every node: NATS JetStream at 127.0.0.1:4222 in this test's own namespace. */
+    private Map<String, String> nats() {
+        return Map.of("SCHEDULER_NATS_URL", NATS_URL, "SCHEDULER_NATS_NAMESPACE", natsNamespace);
+    }
+
+    private Map<String, String> env(String role, String instance, Map<String, String> transport) {
         Map<String, String> env = new HashMap<>();
         env.put("SCHEDULER_ROLE", role);
         env.put("SCHEDULER_INSTANCE_ID", instance);
         env.put("SCHEDULER_MONGO_URI", "mongodb://127.0.0.1:" + mongoServer.getLocalAddress().getPort());
-        env.put("SCHEDULER_REDIS_URI", redisUri);
-        env.put("SCHEDULER_REDIS_PREFIX", prefix);
+        env.putAll(transport);
         env.put("SCHEDULER_SEED", Long.toString(SEED));
         env.put("SCHEDULER_SEGMENT_SIZE", "50");
         env.put("SCHEDULER_LEASE_SECONDS", "3");
@@ -123,13 +138,13 @@ class ClusterFaultTest {
     }
 
     /** Indexes the estate in the shared store, starts the API and three workers, starts the run over HTTP. */
-    private String startClusterRun(String redisUri) throws Exception {
+    private String startClusterRun(Map<String, String> transport) throws Exception {
         Storage storage = mongo.storage();
         for (ImageRecord img : estate()) storage.images().save(img);
-        NodeProcess api = NodeProcess.start("api", dir, env("api", "api-1", redisUri), "serve");
+        NodeProcess api = NodeProcess.start("api", dir, env("api", "api-1", transport), "serve");
         nodes.add(api);
         int port = Integer.parseInt(api.await(LISTENING, Duration.ofSeconds(60)));
-        for (int i = 1; i <= 3; i++) nodes.add(NodeProcess.start("worker-" + i, dir, env("worker", "worker-" + i, redisUri), "serve"));
+        for (int i = 1; i <= 3; i++) nodes.add(NodeProcess.start("worker-" + i, dir, env("worker", "worker-" + i, transport), "serve"));
 
         ByteArrayOutputStream token = new ByteArrayOutputStream();
         assertThat(Main.run(new String[]{"token", "--tenant", TENANT, "--data-dir", dir.resolve("api-1").toString()},
@@ -192,7 +207,16 @@ class ClusterFaultTest {
 
     @Test
     void killingAWorkerMidRunLosesNothingAndDoesNothingTwice() throws Exception {
-        String runId = startClusterRun("redis://127.0.0.1:6379");
+        killAWorkerMidRun(redis("redis://127.0.0.1:6379"));
+    }
+
+    @Test
+    void killingAWorkerMidRunOnNatsLosesNothingAndDoesNothingTwice() throws Exception {
+        killAWorkerMidRun(nats());
+    }
+
+    private void killAWorkerMidRun(Map<String, String> transport) throws Exception {
+        String runId = startClusterRun(transport);
 
         // Wait until the run is well under way, then SIGKILL a worker that holds a segment right now.
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -245,7 +269,7 @@ class ClusterFaultTest {
         }
         OwnRedis redis = OwnRedis.start(port, dir.resolve("redis"));
         cleanup.add(redis);
-        String runId = startClusterRun("redis://127.0.0.1:" + port);
+        String runId = startClusterRun(redis("redis://127.0.0.1:" + port));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (stats(runId).processed() < TARGETS / 4 && System.nanoTime() < deadline) Thread.sleep(50);
         int before = stats(runId).processed();
