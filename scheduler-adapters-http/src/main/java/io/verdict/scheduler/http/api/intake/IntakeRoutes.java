@@ -9,6 +9,7 @@ import io.verdict.scheduler.http.api.intake.IntakeJson.ImageBody;
 import io.verdict.scheduler.http.api.intake.IntakeJson.ImageIndexed;
 import io.verdict.scheduler.http.api.intake.documents.IntakeDocuments;
 import io.verdict.scheduler.http.api.intake.documents.PurlFields;
+import io.verdict.scheduler.http.api.intake.documents.SbomDocuments;
 import io.verdict.scheduler.http.problem.ApiProblem;
 import io.verdict.scheduler.http.routes.Params;
 import io.verdict.scheduler.http.routes.RequestContext;
@@ -57,6 +58,7 @@ public final class IntakeRoutes {
 
         routes.put(IMAGES + "/{digest}", Scope.RUNS_WRITE, (ctx, rc) -> {
             String digest = Params.digest(ctx);
+            if (SbomDocuments.handles(ctx)) { SbomDocuments.index(ctx, rc, api, digest); return; } // CycloneDX / SPDX
             ImageRecord image = image(rc.tenantId(), digest, api.bodies().read(ctx, ImageBody.class));
             api.scheduler().indexImage(image);
             api.audit(rc, "image.index", digest, Map.of("components", Integer.toString(image.components().size())));

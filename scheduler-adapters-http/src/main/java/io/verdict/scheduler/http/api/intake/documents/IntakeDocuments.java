@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * Which document an intake webhook received: the scheduler's own event body, or a standard document the
- * adapter translates into one — an OSV advisory on {@code /events/advisory}. The translated body then goes
+ * adapter translates into one — an OSV advisory on {@code /events/advisory}, an OpenVEX or CycloneDX VEX
+ * document on {@code /events/vex}. The translated body then goes
  * through exactly the same validation and intake as a native one; without an event ID in the document, the ID is
  * derived from the document (id + modified), so re-sending the same document is idempotent.
  */
@@ -41,6 +42,15 @@ public final class IntakeDocuments {
             String eventId = derivedId("osv", String.join(",", t.ids()), t.modified());
             String exportId = String.join(",", t.ids());
             if (exportId.length() > 256) exportId = exportId.substring(0, 240) + ",+" + (t.ids().size() - 1);
+            return new Read(new EventBody(eventId, null, t.purls(), t.vulnerabilityIds(), List.of(), exportId, null,
+                    instant(t.modified())), t.warnings());
+        }
+        if (root != null && source == IntakeEvent.Source.EXCITITOR
+                && (VexDocuments.looksLikeOpenVex(root) || VexDocuments.looksLikeCycloneDxVex(root))) {
+            VexDocuments.Translation t = VexDocuments.looksLikeOpenVex(root) ? VexDocuments.openVex(root) : VexDocuments.cycloneDx(root);
+            String eventId = derivedId(t.format().equals("openvex") ? "openvex" : "cdxvex",
+                    t.id() == null ? "" : t.id(), t.modified());
+            String exportId = t.id() == null ? null : t.id().length() > 256 ? t.id().substring(0, 256) : t.id();
             return new Read(new EventBody(eventId, null, t.purls(), t.vulnerabilityIds(), List.of(), exportId, null,
                     instant(t.modified())), t.warnings());
         }
@@ -69,7 +79,7 @@ public final class IntakeDocuments {
         }
     }
 
-    private static JsonNode tree(byte[] body) {
+    static JsonNode tree(byte[] body) {
         try {
             return body.length == 0 ? null : TREES.readTree(body);
         } catch (IOException e) {

@@ -46,16 +46,25 @@ public final class PurlFields {
     public static String component(FieldErrors errors, String field, String value) {
         String v = errors.text(field, value, true, MAX_LENGTH);
         if (v == null) return null;
-        try {
-            PackageUrl p = PackageUrl.parse(v);
-            if (p.version() != null && p.version().regionMatches(true, 0, "vers:", 0, 5)) {
-                errors.add(field, "version: an SBOM component names one installed version, not a vers: range");
-                return null;
-            }
-            return v;
-        } catch (PurlSyntaxException e) {
-            errors.add(field, describe(e));
+        String problem = componentProblem(v);
+        if (problem != null) {
+            errors.add(field, problem);
             return null;
+        }
+        return v;
+    }
+
+    /** Why the string cannot be an SBOM component's purl, or null when it can. */
+    public static String componentProblem(String purl) {
+        if (purl.length() > MAX_LENGTH) return "at most " + MAX_LENGTH + " characters";
+        try {
+            PackageUrl p = PackageUrl.parse(purl);
+            if (p.version() != null && p.version().regionMatches(true, 0, "vers:", 0, 5)) {
+                return "version: an SBOM component names one installed version, not a vers: range";
+            }
+            return null;
+        } catch (PurlSyntaxException e) {
+            return describe(e);
         }
     }
 
