@@ -40,10 +40,31 @@ final class PurlTypeRules {
      */
     static String matchName(String type, String name) {
         return switch (type) {
-            case "pypi" -> name.replaceAll("[-_.]+", "-");
+            case "pypi" -> pep503(name);
             case "nuget" -> name.toLowerCase(Locale.ROOT);
             default -> name;
         };
+    }
+
+    /** PEP 503 normalisation: every run of {@code -}, {@code _} and {@code .} becomes one {@code -}. */
+    private static String pep503(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        boolean inRun = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (isSep(c)) {
+                if (!inRun) b.append('-');
+                inRun = true;
+            } else {
+                b.append(c);
+                inRun = false;
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean isSep(char c) {
+        return c == '-' || c == '_' || c == '.';
     }
 
     private static void npm(String scope, String name) {
