@@ -1,5 +1,6 @@
 package io.verdict.scheduler.impact;
 
+import io.verdict.scheduler.purl.PackageQuery;
 import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -24,6 +25,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Ordinals are dense ints handed out per (tenant, digest) and recycled after removal, which keeps bitmaps
  * compact. Reads run concurrently; writes take an exclusive lock (SBOM updates are rare next to queries).
+ *
+ * <p>Purls are keyed by their canonical match key ({@link Purls#key}), so equivalent spellings meet. Next to the
+ * purl → bitmap map, the index keeps per package (type + namespace + name) the versions present and their keys:
+ * a versionless query is the union of that package's bitmaps, a {@code vers:} range the union of the bitmaps of
+ * the versions inside it — the other packages are never looked at.
  */
 public final class ImpactIndex {
     private final Clock clock;
@@ -38,6 +44,11 @@ public final class ImpactIndex {
     private final Map<String, RoaringBitmap> inventory = new HashMap<>();
     private final Map<String, RoaringBitmap> usage = new HashMap<>();
     private final Map<String, RoaringBitmap> tenants = new HashMap<>();
+    /** package key → (version → match key) for the versions present in {@link #inventory}. */
+    private final Map<String, Map<String, String>> versions = new HashMap<>();
+    /** Raw component purl → its index key, so re-indexing the same SBOM strings does not re-parse them. */
+    private final Map<String, Purls.Key> keyCache = new HashMap<>();
+    private static final int KEY_CACHE_LIMIT = 1 << 20;
     /** Bumped (under the write lock) whenever an image enters or leaves; re-indexing the same digest keeps it. */
     private long membership;
     private volatile DigestOrder digestOrder = new DigestOrder(-1, new int[0]);
@@ -75,9 +86,16 @@ public final class ImpactIndex {
             store(ordinal, image);
             tenants.computeIfAbsent(image.tenantId(), t -> new RoaringBitmap()).add(ordinal);
             for (Component c : image.components()) {
-                String purl = Purls.normalize(c.purl());
-                inventory.computeIfAbsent(purl, p -> new RoaringBitmap()).add(ordinal);
-                if (c.usedByEntrypoint()) usage.computeIfAbsent(purl, p -> new RoaringBitmap()).add(ordinal);
+                Purls.Key key = key(c.purl());
+                RoaringBitmap inv = inventory.get(key.match());
+                if (inv == null) {
+                    inventory.put(key.match(), inv = new RoaringBitmap());
+                    if (key.packageKey() != null) {
+                        versions.computeIfAbsent(key.packageKey(), k -> new HashMap<>()).put(key.versionOrEmpty(), key.match());
+                    }
+                }
+                inv.add(ordinal);
+                if (c.usedByEntrypoint()) usage.computeIfAbsent(key.match(), p -> new RoaringBitmap()).add(ordinal);
             }
             builtAt = clock.instant();
         } finally {
@@ -127,17 +145,39 @@ public final class ImpactIndex {
         RoaringBitmap t = tenants.get(image.tenantId());
         if (t != null) t.remove(ordinal);
         for (Component c : image.components()) {
-            String purl = Purls.normalize(c.purl());
-            removeFrom(inventory, purl, ordinal);
-            removeFrom(usage, purl, ordinal);
+            Purls.Key key = key(c.purl());
+            if (removeFrom(inventory, key.match(), ordinal) && key.packageKey() != null) {
+                Map<String, String> present = versions.get(key.packageKey());
+                if (present != null) {
+                    present.remove(key.versionOrEmpty());
+                    if (present.isEmpty()) versions.remove(key.packageKey());
+                }
+            }
+            removeFrom(usage, key.match(), ordinal);
         }
     }
 
-    private static void removeFrom(Map<String, RoaringBitmap> map, String purl, int ordinal) {
+    /** Called under the write lock. */
+    private Purls.Key key(String raw) {
+        Purls.Key k = keyCache.get(raw);
+        if (k == null) {
+            if (keyCache.size() >= KEY_CACHE_LIMIT) keyCache.clear();
+            k = Purls.key(raw);
+            keyCache.put(raw, k);
+        }
+        return k;
+    }
+
+    /** Removes the ordinal; true when that emptied (and so dropped) the purl's bitmap. */
+    private static boolean removeFrom(Map<String, RoaringBitmap> map, String purl, int ordinal) {
         RoaringBitmap b = map.get(purl);
-        if (b == null) return;
+        if (b == null) return false;
         b.remove(ordinal);
-        if (b.isEmpty()) map.remove(purl);
+        if (b.isEmpty()) {
+            map.remove(purl);
+            return true;
+        }
+        return false;
     }
 
     /** Marks the index as in sync with its source now (e.g. after a full re-sync from the SBOM service). */
@@ -192,15 +232,44 @@ public final class ImpactIndex {
         RoaringBitmap tenant = tenants.get(query.tenantId());
         if (tenant == null) return new RoaringBitmap();
         if (query.allImages()) return tenant.clone();
-        RoaringBitmap union = union(query.usageOnly() ? usage : inventory, query.purls());
+        RoaringBitmap union = union(query.usageOnly() ? usage : inventory, keys(query.purls()));
         union.and(tenant);
         return union;
     }
 
-    private static RoaringBitmap union(Map<String, RoaringBitmap> map, Set<String> purls) {
-        List<RoaringBitmap> parts = new ArrayList<>(purls.size());
+    /**
+     * The match keys a query's purls stand for: an exact purl its own key, a versionless purl or a range the keys
+     * of the package's versions that qualify. A string that is not a purl is looked up as written (the adapters
+     * reject those before they get here; stored requests from before canonical keys still resolve).
+     */
+    private List<String> keys(Set<String> purls) {
+        List<String> out = new ArrayList<>(purls.size());
         for (String p : purls) {
-            RoaringBitmap b = map.get(Purls.normalize(p));
+            PackageQuery q = Purls.query(p);
+            switch (q) {
+                case null -> out.add(Purls.normalize(p));
+                case PackageQuery.Exact e -> out.add(e.matchKey());
+                case PackageQuery.AnyVersion a -> {
+                    Map<String, String> present = versions.get(a.packageKey());
+                    if (present != null) out.addAll(present.values());
+                }
+                case PackageQuery.InRange r -> {
+                    Map<String, String> present = versions.get(r.packageKey());
+                    if (present != null) {
+                        for (Map.Entry<String, String> v : present.entrySet()) {
+                            if (!v.getKey().isEmpty() && r.range().contains(v.getKey())) out.add(v.getValue());
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static RoaringBitmap union(Map<String, RoaringBitmap> map, List<String> keys) {
+        List<RoaringBitmap> parts = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            RoaringBitmap b = map.get(k);
             if (b != null) parts.add(b);
         }
         return parts.isEmpty() ? new RoaringBitmap() : FastAggregation.or(parts.iterator());
@@ -210,8 +279,18 @@ public final class ImpactIndex {
     public ImpactSet resolve(ImpactQuery query) {
         lock.readLock().lock();
         try {
-            RoaringBitmap hits = candidatesLocked(query);
-            RoaringBitmap used = query.allImages() ? new RoaringBitmap() : union(usage, query.purls());
+            RoaringBitmap tenant = tenants.get(query.tenantId());
+            List<String> keys = query.allImages() || tenant == null ? List.of() : keys(query.purls());
+            RoaringBitmap hits;
+            if (tenant == null) {
+                hits = new RoaringBitmap();
+            } else if (query.allImages()) {
+                hits = tenant.clone();
+            } else {
+                hits = union(query.usageOnly() ? usage : inventory, keys);
+                hits.and(tenant);
+            }
+            RoaringBitmap used = query.allImages() ? new RoaringBitmap() : union(usage, keys);
             Selector selector = query.selector().withTenant(query.tenantId());
             // Hits are already the tenant's: a selector that filters nothing else need not look at the images.
             boolean filters = filtersBeyondTenant(selector);

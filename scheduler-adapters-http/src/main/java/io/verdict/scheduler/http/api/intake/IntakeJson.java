@@ -15,7 +15,9 @@ public final class IntakeJson {
     public record EventBody(String eventId, String tenantId, List<String> purls, List<String> vulnerabilityIds,
                             List<String> priorityPurls, String exportId, String policyRevision, String occurredAt) {}
 
-    public record EventAccepted(String eventId, String runId, boolean duplicate, List<String> unresolvedVulnerabilityIds) {}
+    /** {@code warnings}: what a translated document (OSV) carried that was ignored, e.g. GIT ranges. */
+    public record EventAccepted(String eventId, String runId, boolean duplicate, List<String> unresolvedVulnerabilityIds,
+                                List<String> warnings) {}
 
     public record ComponentJson(String purl, Boolean usedByEntrypoint) {}
 

@@ -7,6 +7,9 @@ import io.verdict.scheduler.http.api.intake.IntakeJson.EventAccepted;
 import io.verdict.scheduler.http.api.intake.IntakeJson.EventBody;
 import io.verdict.scheduler.http.api.intake.IntakeJson.ImageBody;
 import io.verdict.scheduler.http.api.intake.IntakeJson.ImageIndexed;
+import io.verdict.scheduler.http.api.intake.documents.IntakeDocuments;
+import io.verdict.scheduler.http.api.intake.documents.PurlFields;
+import io.verdict.scheduler.http.api.intake.documents.SbomDocuments;
 import io.verdict.scheduler.http.problem.ApiProblem;
 import io.verdict.scheduler.http.routes.Params;
 import io.verdict.scheduler.http.routes.RequestContext;
@@ -55,6 +58,7 @@ public final class IntakeRoutes {
 
         routes.put(IMAGES + "/{digest}", Scope.RUNS_WRITE, (ctx, rc) -> {
             String digest = Params.digest(ctx);
+            if (SbomDocuments.handles(ctx)) { SbomDocuments.index(ctx, rc, api, digest); return; } // CycloneDX / SPDX
             ImageRecord image = image(rc.tenantId(), digest, api.bodies().read(ctx, ImageBody.class));
             api.scheduler().indexImage(image);
             api.audit(rc, "image.index", digest, Map.of("components", Integer.toString(image.components().size())));
@@ -72,7 +76,8 @@ public final class IntakeRoutes {
 
     private static void event(Context ctx, RequestContext rc, Api api, VulnerabilityCatalog catalog,
                               IntakeEvent.Source source) {
-        EventBody b = api.bodies().read(ctx, EventBody.class);
+        IntakeDocuments.Read document = IntakeDocuments.event(ctx, api.bodies(), source); // native body, or OSV translated
+        EventBody b = document.body();
         FieldErrors errors = new FieldErrors();
         String eventId = errors.text("eventId", b.eventId(), true, 128);
         if (eventId != null && !EVENT_ID.matcher(eventId).matches()) errors.add("eventId", "use letters, digits and . _ : -");
@@ -124,15 +129,11 @@ public final class IntakeRoutes {
         }
         api.responses().json(ctx, r.duplicate() ? 200 : 202,
                 new EventAccepted(eventId, r.runId().orElse(null), r.duplicate(),
-                        resolved.unresolved()));
+                        resolved.unresolved(), document.warnings()));
     }
 
     private static List<String> purls(FieldErrors errors, String field, List<String> values) {
-        List<String> out = errors.texts(field, values, MAX_PURLS, 1024);
-        for (int i = 0; i < out.size(); i++) {
-            if (!out.get(i).startsWith("pkg:")) errors.add(field + "[" + i + "]", "not a package URL (pkg:type/name@version)");
-        }
-        return out;
+        return PurlFields.queries(errors, field, values, MAX_PURLS);
     }
 
     static ImageRecord image(String tenant, String digest, ImageBody b) {
@@ -163,12 +164,8 @@ public final class IntakeRoutes {
                     errors.add("components[" + i + "]", "must be an object {purl, usedByEntrypoint}");
                     continue;
                 }
-                String purl = errors.text("components[" + i + "].purl", c.purl(), true, 1024);
-                if (purl != null && !purl.startsWith("pkg:")) {
-                    errors.add("components[" + i + "].purl", "not a package URL");
-                } else if (purl != null) {
-                    components.add(new Component(purl, c.usedByEntrypoint() != null && c.usedByEntrypoint()));
-                }
+                String purl = PurlFields.component(errors, "components[" + i + "].purl", c.purl());
+                if (purl != null) components.add(new Component(purl, c.usedByEntrypoint() != null && c.usedByEntrypoint()));
             }
         }
         errors.throwIfAny();

@@ -143,10 +143,7 @@ public final class RunRoutes {
 
     static PreviewResult preview(Scheduler s, VulnerabilityCatalog catalog, RequestContext rc, Preview b) {
         FieldErrors errors = new FieldErrors();
-        List<String> purls = errors.texts("purls", b.purls(), 10_000, 1024);
-        for (int i = 0; i < purls.size(); i++) {
-            if (!purls.get(i).startsWith("pkg:")) errors.add("purls[" + i + "]", "not a package URL (pkg:type/name@version)");
-        }
+        List<String> purls = io.verdict.scheduler.http.api.intake.documents.PurlFields.queries(errors, "purls", b.purls(), 10_000);
         List<String> vulns = errors.texts("vulnerabilityIds", b.vulnerabilityIds(), 10_000, 64);
         if ((b.purls() == null || b.purls().isEmpty()) && (b.vulnerabilityIds() == null || b.vulnerabilityIds().isEmpty())) {
             errors.add("purls", "give purls[] or vulnerabilityIds[]");
