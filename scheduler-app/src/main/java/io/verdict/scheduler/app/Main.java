@@ -19,9 +19,11 @@ public final class Main {
                         --seed N (42) --images N (10000) --workers N (4) --segment-size N (100)
                         --latency-ms N (8) --unavailable-rate R (0.02) --timeout-rate R (0.0005) --tenant T (demo)
               serve     (default) start the HTTP control plane: --port N (8080, 0 = any) --demo --data-dir D (./data)
+                        --host H (127.0.0.1 with the dev signing key, 0.0.0.0 with SCHEDULER_JWKS_*; SCHEDULER_HTTP_HOST)
                         --role api|worker|all (all) --workers N (4) --config FILE; environment: SCHEDULER_MONGO_URI,
                         SCHEDULER_REDIS_URI, SCHEDULER_ROLE, SCHEDULER_WORKERS, SCHEDULER_LEASE_SECONDS, ... (README)
               token     print a dev token for the embedded service: --tenant T --scope a,b,c --ttl SECONDS (3600)
+                        --data-dir D (./data; must hold the service's key) --init (create a key if there is none)
               verify    check an evidence bundle offline: --bundle FILE --public-key FILE (data/evidence-ed25519.pub)
               help      this text
             """;
@@ -37,7 +39,7 @@ public final class Main {
             return switch (command) {
                 case "demo" -> DemoCommand.run(rest, out);
                 case "serve" -> io.verdict.scheduler.app.serve.ServeCommand.run(rest, out, System.getenv());
-                case "token" -> io.verdict.scheduler.app.serve.TokenCommand.run(rest, out, System.getenv());
+                case "token" -> io.verdict.scheduler.app.serve.TokenCommand.run(rest, out, err, System.getenv());
                 case "verify" -> io.verdict.scheduler.app.evidence.VerifyCommand.run(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);

@@ -100,12 +100,9 @@ public final class SchedulerRuntime implements AutoCloseable {
     private static MongoDatabase database(AppConfig config, Deque<AutoCloseable> resources) {
         String uri = config.mongoUri();
         if (uri == null) {
-            try {
-                Files.createDirectories(config.dataDir());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
-            }
+            DataDirectory.prepare(config.dataDir());
             MongoServer server = new MongoServer(new H2Backend(config.dataDir().resolve("scheduler.mv").toString()));
+            DataDirectory.restrict(config.dataDir());
             InetSocketAddress address = server.bind(); // loopback, random free port: reachable from this process only
             resources.push(server::shutdown);
             uri = "mongodb://127.0.0.1:" + address.getPort();
