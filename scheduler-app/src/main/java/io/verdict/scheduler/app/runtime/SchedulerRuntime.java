@@ -67,7 +67,9 @@ public final class SchedulerRuntime implements AutoCloseable {
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());
                 resources.push(redis);
-                queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()));
+                // Tokens never go backwards: when Redis has lost its counter it is seeded from the store.
+                queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()),
+                        storage.segments()::maxFencingToken);
                 locks = new RedisLockService(redis, config.redisPrefix());
                 RedisRunEventLog log = new RedisRunEventLog(redis, config.redisPrefix());
                 resources.push(log);
