@@ -57,6 +57,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
     private static final LuaScript SEED = LuaScript.fromResources(COMMON, "queue-seed-fencing.lua");
 
     private final RedisCommands<String, String> redis;
+    private final RedisGuard guard;
     private final RedisQueueSettings settings;
     private final String[] keys;
     private final String ttlMillis;
@@ -81,6 +82,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
      */
     public RedisSegmentQueue(RedisConnection connection, RedisQueueSettings settings, LongSupplier fencingFloor) {
         this.redis = Objects.requireNonNull(connection, "connection").commands();
+        this.guard = connection.guard();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.fencingFloor = Objects.requireNonNull(fencingFloor, "fencingFloor");
         this.keys = settings.scriptKeys();
@@ -289,7 +291,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
             Range<String> range = before == null ? Range.unbounded()
                     : Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(before));
             List<StreamMessage<String, String>> page =
-                    redis.xrevrange(settings.deadStream(), range, Limit.from(deadLetterPage));
+                    guard.call(() -> redis.xrevrange(settings.deadStream(), range, Limit.from(deadLetterPage)));
             for (StreamMessage<String, String> m : page) {
                 Map<String, String> b = m.getBody();
                 if (tenantId.equals(b.get("tenantId"))) {
@@ -317,17 +319,23 @@ public final class RedisSegmentQueue implements SegmentQueue {
         args[1] = settings.group();
         args[2] = ttlMillis;
         System.arraycopy(scriptArgs, 0, args, 3, scriptArgs.length);
-        try {
-            return script.run(redis, type, keys, args);
-        } catch (RedisCommandExecutionException e) {
-            // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate and try once more.
-            if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
-            ensureGroup();
-            return script.run(redis, type, keys, args);
-        }
+        return guard.call(() -> {
+            try {
+                return script.run(redis, type, keys, args);
+            } catch (RedisCommandExecutionException e) {
+                // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate, try once more.
+                if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
+                ensureGroup();
+                return script.run(redis, type, keys, args);
+            }
+        });
     }
 
     private void ensureGroup() {
+        guard.run(this::createGroup);
+    }
+
+    private void createGroup() {
         try {
             // From "0": entries added before any node created the group are still delivered.
             redis.xgroupCreate(XReadArgs.StreamOffset.from(settings.stream(), "0"), settings.group(),

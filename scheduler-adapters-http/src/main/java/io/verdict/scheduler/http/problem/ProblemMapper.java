@@ -48,7 +48,7 @@ public final class ProblemMapper {
             case ERR_API_413 -> 413;
             case ERR_API_429 -> 429;
             case ERR_RUN_002 -> 422;
-            case ERR_RUN_009, ERR_RUN_003 -> 503;
+            case ERR_RUN_009, ERR_RUN_003, ERR_API_503 -> 503;
             case ERR_RUN_004 -> 502;
             case ERR_RUN_005 -> 504;
             case ERR_RUN_006, ERR_RUN_007 -> 409;
@@ -58,6 +58,8 @@ public final class ProblemMapper {
     private static Map<String, String> headersOf(ErrorCode c) {
         return switch (c) {
             case ERR_RUN_001, ERR_API_429 -> Map.of("Retry-After", "1");
+            // Queue/locks unreachable: the circuit breaker probes again within seconds.
+            case ERR_API_503 -> Map.of("Retry-After", "2");
             case ERR_RUN_009, ERR_RUN_003 -> Map.of("Retry-After", "30");
             default -> Map.of();
         };
