@@ -25,6 +25,9 @@ public final class ProblemMapper {
         if (t instanceof ValidationException v) {
             return new Mapped(400, v.code().name(), v.code().title(), v.getMessage(), v.errors(), Map.of());
         }
+        if (t instanceof io.verdict.scheduler.errors.LimitExceededException l) {
+            return new Mapped(413, l.code().name(), l.code().title(), l.getMessage(), l.errors(), Map.of());
+        }
         if (t instanceof SchedulerException s) {
             ErrorCode c = s.code();
             return new Mapped(statusOf(c), c.name(), c.title(), s.getMessage(), List.of(), headersOf(c));

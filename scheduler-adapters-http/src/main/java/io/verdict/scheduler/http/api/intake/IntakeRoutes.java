@@ -73,6 +73,8 @@ public final class IntakeRoutes {
     private static void event(Context ctx, RequestContext rc, Api api, VulnerabilityCatalog catalog,
                               IntakeEvent.Source source) {
         EventBody b = api.bodies().read(ctx, EventBody.class);
+        // The core's per-event bounds first: a body within the byte limit can still carry a pair explosion.
+        io.verdict.scheduler.intake.IntakeLimits.check(b.purls(), b.vulnerabilityIds(), b.priorityPurls());
         FieldErrors errors = new FieldErrors();
         String eventId = errors.text("eventId", b.eventId(), true, 128);
         if (eventId != null && !EVENT_ID.matcher(eventId).matches()) errors.add("eventId", "use letters, digits and . _ : -");
