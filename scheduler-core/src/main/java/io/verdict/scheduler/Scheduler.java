@@ -71,6 +71,7 @@ public final class Scheduler implements AutoCloseable {
     private final ScheduleService schedules;
     private final ScheduleTicker ticker;
     private volatile java.util.concurrent.ScheduledExecutorService cron;
+    private final io.verdict.scheduler.execution.QueueReconciler reconciler;
 
     Scheduler(SchedulerBuilder b) {
         this.config = b;
@@ -81,6 +82,8 @@ public final class Scheduler implements AutoCloseable {
         this.planner = new Planner(index, storage.runs(), storage.segments(), b.queue, b.locks, storage.verdicts(),
                 lifecycle, new RunIdGenerator(b.seed), b.clock, b.metrics, b.segmentSize, b.maxIndexAge, b.instanceId);
         this.backpressure = new Backpressure(Duration.ofMillis(20), Duration.ofSeconds(2));
+        this.reconciler = new io.verdict.scheduler.execution.QueueReconciler(storage.runs(), storage.segments(), b.queue,
+                b.clock, io.verdict.scheduler.execution.QueueReconciler.intervalFor(b.leaseTime));
         if (b.loadIndex) index.loadAll(storage.images().loadAll(), null);
         this.schedules = new ScheduleService(storage.schedules(), b.tickLedger, storage.audit(), b.clock);
         this.ticker = new ScheduleTicker(storage.schedules(), b.tickLedger, b.locks, new PlanningFirer(planner::plan),
@@ -297,8 +300,15 @@ public final class Scheduler implements AutoCloseable {
     /** Starts {@code count} worker threads in this process. */
     public synchronized void startWorkers(int count) {
         if (workers != null) throw new IllegalStateException("workers already started");
-        workers = new WorkerPool(count, i -> newWorker(config.instanceId + "-w" + i), Duration.ofMillis(25),
-                config.queue::reclaimExpired);
+        workers = new WorkerPool(count, i -> newWorker(config.instanceId + "-w" + i), Duration.ofMillis(25), () -> {
+            config.queue.reclaimExpired();
+            reconciler.maybeReconcile(); // the store is the truth: re-enqueue what a lossy queue dropped
+        });
+    }
+
+    /** Re-enqueues segments the store holds as queued (or leased with an expired lease); see QueueReconciler. */
+    public int reconcileQueue() {
+        return reconciler.reconcile();
     }
 
     public SegmentWorker newWorker(String workerId) {

@@ -71,7 +71,8 @@ public final class ControlPlane implements AutoCloseable {
         RouteTable table = new RouteTable();
         ControlPlane[] self = new ControlPlane[1];
 
-        OpsRoutes.register(table, scheduler, responses, metrics, () -> self[0] != null && self[0].stopping);
+        OpsRoutes.register(table, scheduler, responses, metrics, () -> self[0] != null && self[0].stopping,
+                settings.metricsToken());
         ScheduleRoutes.register(table, api);
         RunRoutes.register(table, api, catalog, streams, metrics);
         IntakeRoutes.register(table, api, catalog);
@@ -144,6 +145,17 @@ public final class ControlPlane implements AutoCloseable {
     /** The port actually bound (useful with port 0). */
     public int port() {
         return app.port();
+    }
+
+    /** The interface actually bound ({@code 127.0.0.1}, {@code 0.0.0.0} for all, ...), read back from the connector. */
+    public String boundHost() {
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector sc) {
+                String h = sc.getHost();
+                return h == null ? "0.0.0.0" : h;
+            }
+        }
+        return "0.0.0.0";
     }
 
     /** The declared routes (method, path, scope) — what the OpenAPI document must describe. */

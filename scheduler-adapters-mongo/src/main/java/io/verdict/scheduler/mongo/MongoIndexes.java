@@ -26,7 +26,9 @@ public final class MongoIndexes {
                         index(new Document("createdAt", -1).append("_id", -1), "newest", false),
                         index(new Document("state", 1).append("createdAt", 1).append("_id", 1), "state_oldest", false))),
                 Map.entry(SEGMENTS, List.of(
-                        index(new Document("runId", 1).append("index", 1), "run_index", true))),
+                        index(new Document("runId", 1).append("index", 1), "run_index", true),
+                        // maxFencingToken(): seeding a lost Redis token counter reads the top entry only
+                        index(new Document("fencingToken", -1), "fencing_desc", false))),
                 Map.entry(DELTAS, List.of(
                         index(new Document("runId", 1).append("imageDigest", 1), "run_image", true))),
                 Map.entry(VERDICTS, List.of(

@@ -79,4 +79,10 @@ public final class MongoSegmentStore implements SegmentStore {
     private static org.bson.conversions.Bson key(String runId, int index) {
         return Filters.and(Filters.eq("runId", runId), Filters.eq("index", index));
     }
+
+    @Override
+    public long maxFencingToken() {
+        Document top = segments.find().sort(Sorts.descending("fencingToken")).limit(1).first();
+        return top == null ? 0 : Fields.longValue(top, "fencingToken");
+    }
 }

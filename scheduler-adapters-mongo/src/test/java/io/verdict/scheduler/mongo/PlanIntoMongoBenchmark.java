@@ -149,6 +149,7 @@ public final class PlanIntoMongoBenchmark {
         @Override public Optional<Segment> find(String runId, int index) { return delegate.find(runId, index); }
         @Override public List<Segment> forRun(String runId) { return delegate.forRun(runId); }
         @Override public Segment update(Segment updated) { return delegate.update(updated); }
+        @Override public long maxFencingToken() { return delegate.maxFencingToken(); }
     }
 
     /** Times enqueue (one insert per segment). */

@@ -1,6 +1,14 @@
 package io.verdict.scheduler.redis;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
@@ -13,14 +21,30 @@ public final class RedisConnection implements AutoCloseable {
     private final RedisEndpoint endpoint;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> shared;
+    private final RedisGuard guard;
+    private final ClientResources resources;
 
     private RedisConnection(RedisEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.client = RedisClient.create(endpoint.toLettuce());
+        this.guard = new RedisGuard(endpoint.toString());
+        // Reconnect attempts at most a second apart (lettuce's default backs off to 30 s), so work resumes
+        // promptly when Redis returns.
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, endpoint.toLettuce());
+        // While disconnected, commands fail at once instead of queueing until the reconnect (or the timeout);
+        // the client keeps reconnecting in the background, so work resumes when Redis returns.
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .timeoutOptions(TimeoutOptions.enabled(endpoint.commandTimeout()))
+                .build());
         try {
             this.shared = client.connect();
         } catch (RuntimeException e) {
             client.shutdown();
+            resources.shutdown();
             throw new IllegalStateException("cannot connect to Redis at " + endpoint + ": " + e.getMessage(), e);
         }
     }
@@ -38,6 +62,11 @@ public final class RedisConnection implements AutoCloseable {
         return endpoint;
     }
 
+    /** The circuit breaker every adapter call goes through. */
+    public RedisGuard guard() {
+        return guard;
+    }
+
     /** Synchronous commands on the shared connection; safe to call from any thread. */
     public RedisCommands<String, String> commands() {
         return shared.sync();
@@ -52,5 +81,6 @@ public final class RedisConnection implements AutoCloseable {
     public void close() {
         shared.close();
         client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

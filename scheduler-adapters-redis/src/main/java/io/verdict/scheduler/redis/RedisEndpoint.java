@@ -15,7 +15,8 @@ import java.util.Objects;
 public record RedisEndpoint(String host, int port, int database, String username, String password, boolean tls,
                             Duration commandTimeout) {
     public static final int DEFAULT_PORT = 6379;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    // Short: a request waiting on an unreachable Redis should fail fast (503) rather than hang; scripts take ms.
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1500);
 
     public RedisEndpoint {
         Objects.requireNonNull(host, "host");

@@ -27,10 +27,12 @@ public final class RedisLockService implements LockService {
     private static final LuaScript RELEASE = LuaScript.fromResources("lock-release.lua");
 
     private final RedisCommands<String, String> redis;
+    private final RedisGuard guard;
     private final String prefix;
 
     public RedisLockService(RedisConnection connection, String prefix) {
         this.redis = Objects.requireNonNull(connection, "connection").commands();
+        this.guard = connection.guard();
         this.prefix = Objects.requireNonNull(prefix, "prefix");
     }
 
@@ -47,8 +49,8 @@ public final class RedisLockService implements LockService {
         requireName(name);
         if (owner == null || owner.isBlank()) throw new IllegalArgumentException("lock owner is empty");
         if (ttl.toMillis() < 1) throw new IllegalArgumentException("lock ttl must be at least 1 ms");
-        List<Object> out = ACQUIRE.run(redis, ScriptOutputType.MULTI, new String[] {lockKey(name), fencingKey()},
-                CanonicalJson.write(owner), Long.toString(ttl.toMillis()));
+        List<Object> out = guard.call(() -> ACQUIRE.run(redis, ScriptOutputType.MULTI,
+                new String[] {lockKey(name), fencingKey()}, CanonicalJson.write(owner), Long.toString(ttl.toMillis())));
         if (out.isEmpty()) return Optional.empty();
         return Optional.of(new LockLease(name, owner, (Long) out.get(0), Instant.ofEpochMilli((Long) out.get(1))));
     }
@@ -56,7 +58,8 @@ public final class RedisLockService implements LockService {
     @Override
     public boolean release(LockLease lease) {
         requireName(lease.name());
-        Long n = RELEASE.run(redis, ScriptOutputType.INTEGER, new String[] {lockKey(lease.name())}, value(lease));
+        Long n = guard.call(() -> RELEASE.run(redis, ScriptOutputType.INTEGER, new String[] {lockKey(lease.name())},
+                value(lease)));
         return n == 1L;
     }
 

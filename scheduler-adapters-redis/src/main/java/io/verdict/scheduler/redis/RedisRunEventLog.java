@@ -79,8 +79,9 @@ public final class RedisRunEventLog implements RunEventLog, AutoCloseable {
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(runId, "runId");
         Instant at = clock.instant();
-        Long seq = APPEND.run(redis, ScriptOutputType.INTEGER, new String[] {streamKey(runId), seqKey(runId)},
-                tenantId, at.toString(), RunEventCodec.write(event), Long.toString(retention.toMillis()));
+        Long seq = connection.guard().call(() -> APPEND.run(redis, ScriptOutputType.INTEGER,
+                new String[] {streamKey(runId), seqKey(runId)}, tenantId, at.toString(), RunEventCodec.write(event),
+                Long.toString(retention.toMillis())));
         return new RunEventRecord(tenantId, runId, seq, at, event);
     }
 

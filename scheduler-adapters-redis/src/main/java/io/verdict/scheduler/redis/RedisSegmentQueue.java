@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The segment queue on Redis Streams, shared by every node that points at the same Redis and prefix.
@@ -52,11 +54,16 @@ public final class RedisSegmentQueue implements SegmentQueue {
     private static final LuaScript PURGE = LuaScript.fromResources(COMMON, "queue-purge.lua");
     private static final LuaScript RECLAIM = LuaScript.fromResources(COMMON, "queue-reclaim.lua");
     private static final LuaScript DEPTH = LuaScript.fromResources(COMMON, "queue-depth.lua");
+    private static final LuaScript SEED = LuaScript.fromResources(COMMON, "queue-seed-fencing.lua");
 
     private final RedisCommands<String, String> redis;
+    private final RedisGuard guard;
     private final RedisQueueSettings settings;
     private final String[] keys;
     private final String ttlMillis;
+    private final LongSupplier fencingFloor;
+    /** Highest token this node has handed out: a floor even when the store is briefly unreachable. */
+    private final AtomicLong highestIssued = new AtomicLong();
     int deadLetterPage = 200;
 
     /** The {@code runner} queue with default settings under {@code prefix}. */
@@ -65,11 +72,30 @@ public final class RedisSegmentQueue implements SegmentQueue {
     }
 
     public RedisSegmentQueue(RedisConnection connection, RedisQueueSettings settings) {
+        this(connection, settings, () -> 0L);
+    }
+
+    /**
+     * @param fencingFloor the highest fencing token already stored (the segment store's
+     *                     {@code maxFencingToken()}); read whenever Redis has no token counter — at start and
+     *                     after Redis lost its data — so tokens never go backwards
+     */
+    public RedisSegmentQueue(RedisConnection connection, RedisQueueSettings settings, LongSupplier fencingFloor) {
         this.redis = Objects.requireNonNull(connection, "connection").commands();
+        this.guard = connection.guard();
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.fencingFloor = Objects.requireNonNull(fencingFloor, "fencingFloor");
         this.keys = settings.scriptKeys();
         this.ttlMillis = Long.toString(settings.idempotencyTtl().toMillis());
         ensureGroup();
+        seedFencing();
+    }
+
+    /** Raises Redis' token counter to the highest token the store (or this node) already used; returns it. */
+    public long seedFencing() {
+        long floor = Math.max(fencingFloor.getAsLong(), highestIssued.get());
+        Long now = run(SEED, ScriptOutputType.INTEGER, Long.toString(floor));
+        return now;
     }
 
     public RedisQueueSettings settings() {
@@ -127,8 +153,16 @@ public final class RedisSegmentQueue implements SegmentQueue {
         requireOwner(owner);
         if (leaseTime.toMillis() < 1) throw new IllegalArgumentException("leaseTime must be at least 1 ms");
         if (max < 1 || max > MAX_PER_CALL) throw new IllegalArgumentException("max must be within 1.." + MAX_PER_CALL);
-        List<Object> out = run(CLAIM, ScriptOutputType.MULTI, owner, Long.toString(leaseTime.toMillis()),
-                Integer.toString(max), Integer.toString(settings.housekeepingLimit()));
+        String[] claimArgs = {owner, Long.toString(leaseTime.toMillis()), Integer.toString(max),
+                Integer.toString(settings.housekeepingLimit())};
+        List<Object> out = run(CLAIM, ScriptOutputType.MULTI, claimArgs);
+        if (!out.isEmpty() && (Long) out.get(0) < 0) {
+            // Redis lost its data: seed the counter from the store, recreate the group, then claim.
+            ensureGroup();
+            seedFencing();
+            out = run(CLAIM, ScriptOutputType.MULTI, claimArgs);
+            if (!out.isEmpty() && (Long) out.get(0) < 0) return List.of();
+        }
         if (out.isEmpty()) return List.of();
         Instant expires = Instant.ofEpochMilli((Long) out.get(0));
         List<Lease> leases = new ArrayList<>((out.size() - 1) / 4);
@@ -137,6 +171,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
             long token = (Long) out.get(i + 1);
             int deliveries = ((Long) out.get(i + 2)).intValue();
             leases.add(new Lease(ref, owner, token, expires, deliveries, (String) out.get(i + 3)));
+            highestIssued.accumulateAndGet(token, Math::max);
         }
         return leases;
     }
@@ -256,7 +291,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
             Range<String> range = before == null ? Range.unbounded()
                     : Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(before));
             List<StreamMessage<String, String>> page =
-                    redis.xrevrange(settings.deadStream(), range, Limit.from(deadLetterPage));
+                    guard.call(() -> redis.xrevrange(settings.deadStream(), range, Limit.from(deadLetterPage)));
             for (StreamMessage<String, String> m : page) {
                 Map<String, String> b = m.getBody();
                 if (tenantId.equals(b.get("tenantId"))) {
@@ -284,17 +319,23 @@ public final class RedisSegmentQueue implements SegmentQueue {
         args[1] = settings.group();
         args[2] = ttlMillis;
         System.arraycopy(scriptArgs, 0, args, 3, scriptArgs.length);
-        try {
-            return script.run(redis, type, keys, args);
-        } catch (RedisCommandExecutionException e) {
-            // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate and try once more.
-            if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
-            ensureGroup();
-            return script.run(redis, type, keys, args);
-        }
+        return guard.call(() -> {
+            try {
+                return script.run(redis, type, keys, args);
+            } catch (RedisCommandExecutionException e) {
+                // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate, try once more.
+                if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
+                ensureGroup();
+                return script.run(redis, type, keys, args);
+            }
+        });
     }
 
     private void ensureGroup() {
+        guard.run(this::createGroup);
+    }
+
+    private void createGroup() {
         try {
             // From "0": entries added before any node created the group are still delivered.
             redis.xgroupCreate(XReadArgs.StreamOffset.from(settings.stream(), "0"), settings.group(),

@@ -1,5 +1,8 @@
 -- ARGV[4] owner (consumer name), ARGV[5] lease ms, ARGV[6] max messages, ARGV[7] housekeeping limit.
 -- Returns {expiresAt, payload1, token1, deliveries1, entry1, payload2, ...}; {} when nothing is ready.
+-- A missing token counter means Redis lost its data (FLUSHALL, an empty replica, a restart without persistence):
+-- handing out tokens from 1 again would make every worker write look stale. Ask the caller to seed it first.
+if redis.call('EXISTS', FENCING) == 0 then return { -1 } end
 local now = now_ms()
 local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 promote(now, limit)

@@ -20,7 +20,8 @@ public enum ErrorCode {
     ERR_API_404("not found"),
     ERR_API_409("conflict"),
     ERR_API_413("payload too large"),
-    ERR_API_429("too many requests");
+    ERR_API_429("too many requests"),
+    ERR_API_503("dependency unavailable");
 
     private final String title;
 

@@ -24,11 +24,21 @@ public final class WorkerPool implements AutoCloseable {
         threads.forEach(Thread::start);
     }
 
+    /** Longest pause between attempts while the queue or store keeps failing. */
+    static final long MAX_FAILURE_BACKOFF_MS = 5_000;
+
     private void loop(SegmentWorker worker, Duration idle, Runnable housekeeping) {
         long pause = idle.toMillis();
+        int failures = 0;
         while (running.get()) {
             try {
-                if (worker.runOnce()) {
+                boolean worked = worker.runOnce();
+                if (failures > 0) {
+                    System.getLogger("scheduler.worker").log(System.Logger.Level.INFO,
+                            "worker " + worker.workerId() + " resumed after " + failures + " failed attempts");
+                    failures = 0;
+                }
+                if (worked) {
                     pause = idle.toMillis();
                 } else {
                     // An idle worker backs off (up to 20 idle periods) so a quiet cluster does not poll the store hard.
@@ -39,11 +49,17 @@ public final class WorkerPool implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // A store or queue hiccup must not kill the worker; the lease expires and the segment is reclaimed.
-                System.getLogger("scheduler.worker").log(System.Logger.Level.WARNING,
-                        "worker " + worker.workerId() + " iteration failed: " + e);
+                // A store or queue outage must not kill the worker, nor make it spin and flood the log: back off
+                // exponentially (up to 5 s), say so once per streak, and resume by itself when the dependency returns.
+                // A lease in hand expires and its segment is reclaimed.
+                failures++;
+                if (failures == 1) {
+                    System.getLogger("scheduler.worker").log(System.Logger.Level.WARNING,
+                            "worker " + worker.workerId() + " iteration failed, backing off: " + e);
+                }
+                long backoff = Math.min(MAX_FAILURE_BACKOFF_MS, idle.toMillis() << Math.min(failures, 20));
                 try {
-                    Thread.sleep(idle.toMillis());
+                    Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
                     return;
                 }

@@ -63,4 +63,11 @@ public final class InMemorySegmentStore implements SegmentStore {
         if (failure[0] != null) throw failure[0];
         return updated;
     }
+
+    @Override
+    public long maxFencingToken() {
+        long max = 0;
+        for (var m : byRun.values()) for (Segment s : m.values()) max = Math.max(max, s.fencingToken());
+        return max;
+    }
 }

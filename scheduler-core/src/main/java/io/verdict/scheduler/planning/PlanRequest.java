@@ -34,6 +34,9 @@ public record PlanRequest(
         Objects.requireNonNull(trigger, "trigger");
         mode = mode == null ? Mode.ANALYSIS_ONLY : mode;
         selector = selector == null ? Selector.allImages(tenantId) : selector;
+        // Bounded globs are a rule of every plan and preview, whichever edge the request came through.
+        var globProblems = io.verdict.scheduler.impact.Globs.problems("selector", selector);
+        if (!globProblems.isEmpty()) throw new io.verdict.scheduler.errors.ValidationException(globProblems);
         purls = purls == null ? Set.of() : Set.copyOf(purls);
         priorityPurls = priorityPurls == null ? Set.of() : Set.copyOf(priorityPurls);
         reason = reason == null ? new RunReason(null, null, null, null, null, null, null, null) : reason;

@@ -19,4 +19,10 @@ public interface SegmentStore {
      * {@code ConcurrentUpdateException}.
      */
     Segment update(Segment updated);
+
+    /**
+     * The highest fencing token of any stored segment, 0 when there is none. A queue whose token counter was lost
+     * (Redis emptied) seeds it from here, so new leases never carry a token below one a segment already holds.
+     */
+    long maxFencingToken();
 }

@@ -110,6 +110,7 @@ public final class ScheduleValidator {
         noBlanks(errors, "selection.namespaces", s.namespaces());
         noBlanks(errors, "selection.repositories", s.repositories());
         noBlanks(errors, "selection.includeTags", s.includeTags());
+        errors.addAll(io.verdict.scheduler.impact.Globs.problems("selection", s));
         for (int i = 0; i < s.digests().size(); i++) {
             String d = s.digests().get(i);
             if (!ImageRecord.isValidDigest(d)) {

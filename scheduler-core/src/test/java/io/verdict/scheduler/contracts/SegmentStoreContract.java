@@ -64,6 +64,17 @@ public abstract class SegmentStoreContract {
     }
 
     @Test
+    public void maxFencingTokenIsTheHighestStoredOne() {
+        assertThat(store.maxFencingToken()).isZero();
+        store.insertAll(List.of(queued("run-1", 0, List.of(D1)), queued("run-2", 0, List.of(D2))));
+        Segment s = store.find("run-1", 0).orElseThrow();
+        store.update(s.leasedBy("w", 41, T0.plusSeconds(30), T0));
+        Segment t = store.find("run-2", 0).orElseThrow();
+        store.update(t.leasedBy("w", 7, T0.plusSeconds(30), T0));
+        assertThat(store.maxFencingToken()).isEqualTo(41);
+    }
+
+    @Test
     public void digestOrderIsKept() {
         Segment s = queued("run-1", 0, List.of(D3, D1, D2));
         store.insertAll(List.of(s));

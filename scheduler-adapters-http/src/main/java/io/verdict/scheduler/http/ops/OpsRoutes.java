@@ -26,6 +26,15 @@ public final class OpsRoutes {
 
     public static void register(RouteTable routes, Scheduler s, Responses responses, MicrometerSchedulerMetrics metrics,
                                 BooleanSupplier shuttingDown) {
+        register(routes, s, responses, metrics, shuttingDown, null);
+    }
+
+    /**
+     * @param metricsToken when set, {@code /metrics} answers only a scraper sending {@code Authorization: Bearer
+     *                     <token>} (compared in constant time); the labels carry tenant IDs
+     */
+    public static void register(RouteTable routes, Scheduler s, Responses responses, MicrometerSchedulerMetrics metrics,
+                                BooleanSupplier shuttingDown, String metricsToken) {
         routes.get("/healthz", null, (ctx, rc) -> responses.ok(ctx, new Health("ok")));
 
         routes.get("/readyz", null, (ctx, rc) -> {
@@ -39,7 +48,16 @@ public final class OpsRoutes {
             responses.ok(ctx, new Readiness("ready", checks, s.index().size(), s.index().builtAt()));
         });
 
+        byte[] expected = metricsToken == null ? null
+                : ("Bearer " + metricsToken).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         routes.get("/metrics", null, (ctx, rc) -> {
+            if (expected != null) {
+                String auth = ctx.header("Authorization");
+                byte[] given = auth == null ? new byte[0] : auth.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (!java.security.MessageDigest.isEqual(expected, given)) {
+                    throw ApiProblem.unauthorized("/metrics needs the metrics bearer token (SCHEDULER_METRICS_TOKEN)");
+                }
+            }
             ctx.status(200);
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
             ctx.result(metrics.scrape());

@@ -25,6 +25,9 @@ public final class ProblemMapper {
         if (t instanceof ValidationException v) {
             return new Mapped(400, v.code().name(), v.code().title(), v.getMessage(), v.errors(), Map.of());
         }
+        if (t instanceof io.verdict.scheduler.errors.LimitExceededException l) {
+            return new Mapped(413, l.code().name(), l.code().title(), l.getMessage(), l.errors(), Map.of());
+        }
         if (t instanceof SchedulerException s) {
             ErrorCode c = s.code();
             return new Mapped(statusOf(c), c.name(), c.title(), s.getMessage(), List.of(), headersOf(c));
@@ -48,7 +51,7 @@ public final class ProblemMapper {
             case ERR_API_413 -> 413;
             case ERR_API_429 -> 429;
             case ERR_RUN_002 -> 422;
-            case ERR_RUN_009, ERR_RUN_003 -> 503;
+            case ERR_RUN_009, ERR_RUN_003, ERR_API_503 -> 503;
             case ERR_RUN_004 -> 502;
             case ERR_RUN_005 -> 504;
             case ERR_RUN_006, ERR_RUN_007 -> 409;
@@ -58,6 +61,8 @@ public final class ProblemMapper {
     private static Map<String, String> headersOf(ErrorCode c) {
         return switch (c) {
             case ERR_RUN_001, ERR_API_429 -> Map.of("Retry-After", "1");
+            // Queue/locks unreachable: the circuit breaker probes again within seconds.
+            case ERR_API_503 -> Map.of("Retry-After", "2");
             case ERR_RUN_009, ERR_RUN_003 -> Map.of("Retry-After", "30");
             default -> Map.of();
         };

@@ -24,6 +24,10 @@ public final class ProblemWriter {
         String correlationId = CorrelationIds.of(ctx);
         if (m.status() >= 500 && m.status() != 501 && m.status() != 503) {
             LOG.error("request failed [correlationId={} {} {}]", correlationId, ctx.method(), ctx.path(), t);
+        } else if (m.status() == 409) {
+            // Expected contention (planner lock held, version conflict): one line with the code, no stack trace.
+            LOG.warn("{} {} {}: {} [correlationId={}]", m.status(), m.code(), ctx.method() + " " + ctx.path(),
+                    m.detail(), correlationId);
         }
         write(ctx, m, correlationId);
     }

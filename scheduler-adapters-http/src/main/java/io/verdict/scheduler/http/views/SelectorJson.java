@@ -45,6 +45,11 @@ public record SelectorJson(String scope, String tenantId, List<String> namespace
             if (!ImageRecord.isValidDigest(ds.get(i))) errors.add(field + ".digests[" + i + "]", "must be sha256:<64 lower-case hex>");
         }
         List<String> tags = errors.texts(field + ".includeTags", includeTags, 1000, 128);
+        // The glob bounds are the core's rule; this only names the fields the way this request spells them.
+        java.util.Map<String, List<String>> globFields = new java.util.LinkedHashMap<>();
+        globFields.put(field + ".repositories", repos);
+        globFields.put(field + ".includeTags", tags);
+        io.verdict.scheduler.impact.Globs.problems(globFields).forEach(e -> errors.add(e.field(), e.message()));
         List<Selector.LabelFilter> ls = new ArrayList<>();
         if (labels != null) {
             if (labels.size() > 100) errors.add(field + ".labels", "at most 100 entries");

@@ -37,7 +37,7 @@ public final class Cli {
         CommandSpec root = Commands.group(NAME, "Keeps vulnerability verdicts current: java -jar scheduler-app.jar <command>.");
         root.addSubcommand("serve", LegacyCommands.serve(out, env));
         root.addSubcommand("demo", LegacyCommands.demo(out));
-        root.addSubcommand("token", LegacyCommands.token(out, env));
+        root.addSubcommand("token", LegacyCommands.token(out, err, env));
         root.addSubcommand("verify", LegacyCommands.verify(out));
         root.addSubcommand("runs", RunCommands.runs(cx));
         root.addSubcommand("schedules", ScheduleCommands.schedules(cx));

@@ -60,9 +60,9 @@ final class LegacyCommands {
                 DemoCommand.OPTIONS, Set.of(), argv -> DemoCommand.run(argv, out));
     }
 
-    static CommandSpec token(PrintStream out, Map<String, String> env) {
+    static CommandSpec token(PrintStream out, PrintStream err, Map<String, String> env) {
         return wrap("token", "Print a development token signed with the embedded service's key.",
-                TokenCommand.OPTIONS, TokenCommand.FLAGS, argv -> TokenCommand.run(argv, out, env));
+                TokenCommand.OPTIONS, TokenCommand.FLAGS, argv -> TokenCommand.run(argv, out, err, env));
     }
 
     static CommandSpec verify(PrintStream out) {

@@ -67,7 +67,9 @@ public final class SchedulerRuntime implements AutoCloseable {
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());
                 resources.push(redis);
-                queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()));
+                // Tokens never go backwards: when Redis has lost its counter it is seeded from the store.
+                queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()),
+                        storage.segments()::maxFencingToken);
                 locks = new RedisLockService(redis, config.redisPrefix());
                 RedisRunEventLog log = new RedisRunEventLog(redis, config.redisPrefix());
                 resources.push(log);
@@ -105,12 +107,9 @@ public final class SchedulerRuntime implements AutoCloseable {
     private static MongoDatabase database(AppConfig config, Deque<AutoCloseable> resources) {
         String uri = config.mongoUri();
         if (uri == null) {
-            try {
-                Files.createDirectories(config.dataDir());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
-            }
+            DataDirectory.prepare(config.dataDir());
             MongoServer server = new MongoServer(new H2Backend(config.dataDir().resolve("scheduler.mv").toString()));
+            DataDirectory.restrict(config.dataDir());
             InetSocketAddress address = server.bind(); // loopback, random free port: reachable from this process only
             resources.push(server::shutdown);
             uri = "mongodb://127.0.0.1:" + address.getPort();

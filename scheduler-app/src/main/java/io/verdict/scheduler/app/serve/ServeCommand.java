@@ -105,8 +105,9 @@ public final class ServeCommand {
         }
         int demoImages = a.intValue("demo-images", 2000, 1, 200_000);
         // File, environment and flags merged: HTTP and security keys may come from a config file too.
-        HttpSettings settings = httpSettings(cfg.settings()).withPort(cfg.httpPort()).withHost(a.string("host", "0.0.0.0"));
         Security security = security(cfg.dataDir(), cfg.settings());
+        HttpSettings settings = httpSettings(cfg.settings()).withPort(cfg.httpPort())
+                .withHost(host(a.string("host", null), cfg.setting("SCHEDULER_HTTP_HOST"), security.local()));
         IntakeSignatures signatures;
         try {
             signatures = IntakeSignatures.parse(cfg.setting("SCHEDULER_INTAKE_HMAC_SECRETS"), Clock.systemUTC());
@@ -122,6 +123,8 @@ public final class ServeCommand {
             throw new UsageException("serve: cannot start the scheduler: " + rootMessage(e));
         }
         Scheduler scheduler = runtime.scheduler();
+        // Keys and store files created during start (signing keys, evidence key, store files): this user only.
+        if (cfg.embeddedStore() || security.local()) io.verdict.scheduler.app.runtime.DataDirectory.restrict(cfg.dataDir());
         String loaded = "";
         ControlPlane plane = null;
         try {
@@ -139,19 +142,29 @@ public final class ServeCommand {
             throw new UsageException("serve: cannot listen on port " + settings.port() + ": " + rootMessage(e));
         }
         int port = plane.port();
-        out.printf("verdict scheduler listening on http://localhost:%d  (workers %d, store %s)%n", port, cfg.workers(),
+        String bound = plane.boundHost();
+        out.printf("verdict scheduler listening on http://%s:%d%s  (workers %d, store %s)%n", urlHost(bound), port,
+                bound.equals("0.0.0.0") || bound.equals("::") ? " (all interfaces)" : "", cfg.workers(),
                 cfg.embeddedStore() ? "embedded in " + cfg.dataDir() : "MongoDB");
+        if (security.local() && !isLoopback(bound)) {
+            out.println("warning: the development signing key is in use and the service listens beyond this machine;"
+                    + " anyone who can read " + cfg.dataDir() + " can mint tokens");
+        }
+        if (settings.metricsToken() == null && !isLoopback(bound)) {
+            out.println("note: /metrics is open (its labels carry tenant IDs); set SCHEDULER_METRICS_TOKEN to require a bearer token");
+        }
         if (!loaded.isEmpty()) out.println(loaded);
         out.println(security.note());
         if (security.local()) {
+            String here = (bound.equals("0.0.0.0") || bound.equals("::") ? "localhost" : urlHost(bound)) + ":" + port;
             out.printf("""
                     try it:
                       TOKEN=$(%s token --tenant demo --data-dir %s)
                       curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-                           -d '{"selector":{"scope":"all-images"},"reason":"first run"}' http://localhost:%d/api/v1/scheduler/runs
-                      curl -N -H "Authorization: Bearer $TOKEN" http://localhost:%d/console/runs/<id from above>/stream
-                    API description: http://localhost:%d/openapi.json
-                    """, JAR, cfg.dataDir(), port, port, port);
+                           -d '{"selector":{"scope":"all-images"},"reason":"first run"}' http://%s/api/v1/scheduler/runs
+                      curl -N -H "Authorization: Bearer $TOKEN" http://%s/console/runs/<id from above>/stream
+                    API description: http://%s/openapi.json
+                    """, JAR, cfg.dataDir(), here, here, here);
         }
         out.flush();
         LOG.info("listening on {}:{} (role {}, workers {}, store {})", settings.host(), port,
@@ -160,6 +173,25 @@ public final class ServeCommand {
     }
 
     record Security(JwtVerifier verifier, boolean local, String note) {}
+
+    /**
+     * The interface to listen on: {@code --host}, else SCHEDULER_HTTP_HOST, else loopback while the development
+     * signing key is in use (its tokens are minted from a file in the data dir, so the service should not be
+     * reachable from other machines by default) and all interfaces once an external JWKS is configured.
+     */
+    static String host(String option, String setting, boolean localKey) {
+        if (option != null && !option.isBlank()) return option.trim();
+        if (setting != null && !setting.isBlank()) return setting.trim();
+        return localKey ? "127.0.0.1" : "0.0.0.0";
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    }
+
+    private static String urlHost(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
 
     static Security security(Path dataDir, Map<String, String> env) {
         String file = env.get("SCHEDULER_JWKS_FILE");
@@ -196,7 +228,7 @@ public final class ServeCommand {
         put(flags, "runs.evidenceBundles", env.get("SCHEDULER_RUNS_EVIDENCE_BUNDLES"));
         HttpSettings s;
         try {
-            s = HttpSettings.DEFAULTS.withFlags(FeatureFlags.from(flags));
+            s = HttpSettings.DEFAULTS.withFlags(FeatureFlags.from(flags)).withMetricsToken(env.get("SCHEDULER_METRICS_TOKEN"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("serve: " + e.getMessage());
         }

@@ -64,7 +64,7 @@ class ClusterFaultTest {
     private static final String TENANT = "ft";
     private static final long SEED = 77;
     private static final int TARGETS = 10_000;
-    private static final Pattern LISTENING = Pattern.compile("listening on http://localhost:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^ /]+:(\\d+)");
 
     @TempDir
     Path dir;
@@ -150,7 +150,7 @@ class ClusterFaultTest {
         assertThat(Main.run(new String[]{"token", "--tenant", TENANT, "--data-dir", dir.resolve("api-1").toString()},
                 new PrintStream(token, true, StandardCharsets.UTF_8), System.err)).isZero();
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/scheduler/runs"))
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/scheduler/runs"))
                 .header("Authorization", "Bearer " + token.toString(StandardCharsets.UTF_8).trim())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"selector\":{\"scope\":\"all-images\"},\"reason\":\"fault test\"}"))

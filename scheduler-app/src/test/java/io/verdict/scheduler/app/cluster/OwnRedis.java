@@ -38,6 +38,20 @@ final class OwnRedis implements AutoCloseable {
         throw new IllegalStateException("redis-server did not start on port " + port);
     }
 
+    int port() {
+        return port;
+    }
+
+    /** SIGTERM and wait: clients see connection refused until {@link #startAgain()}. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    void startAgain() throws IOException, InterruptedException {
+        launch();
+    }
+
     void restart() throws IOException, InterruptedException {
         process.destroy(); // SIGTERM: redis flushes the AOF and exits
         process.waitFor();

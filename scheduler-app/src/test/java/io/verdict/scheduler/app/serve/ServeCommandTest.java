@@ -30,7 +30,7 @@ class ServeCommandTest {
         try (ServeCommand.Running svc = ServeCommand.start(List.of("--port", "0", "--host", "127.0.0.1", "--demo",
                 "--demo-images", "300", "--data-dir", data.toString(), "--workers", "2"), new PrintStream(started), env)) {
             String banner = started.toString(StandardCharsets.UTF_8);
-            assertThat(banner).contains("listening on http://localhost:" + svc.port()).contains("token --tenant demo")
+            assertThat(banner).contains("listening on http://127.0.0.1:" + svc.port()).contains("token --tenant demo")
                     .contains("(created now)").contains("demo estate: 300 images");
 
             ByteArrayOutputStream tok = new ByteArrayOutputStream();
@@ -80,5 +80,62 @@ class ServeCommandTest {
         assertThat(Main.run(new String[]{"serve", "--port", "70000", "--data-dir", data.toString()}, o, e)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--tenant is required").contains("unknown scope 'root'")
                 .contains("SCHEDULER_HTTP_PORT");
+    }
+
+    @Test
+    void withTheDevelopmentKeyItListensOnLoopbackUnlessToldOtherwise() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ServeCommand.Running svc = ServeCommand.start(List.of("--port", "0", "--data-dir", data.toString(),
+                "--workers", "0"), new PrintStream(out), Map.of())) {
+            assertThat(svc.plane().boundHost()).isEqualTo("127.0.0.1");
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("listening on http://127.0.0.1:" + svc.port());
+        }
+        ByteArrayOutputStream wide = new ByteArrayOutputStream();
+        try (ServeCommand.Running svc = ServeCommand.start(List.of("--port", "0", "--data-dir", data.toString(),
+                "--workers", "0"), new PrintStream(wide), Map.of("SCHEDULER_HTTP_HOST", "0.0.0.0"))) {
+            assertThat(svc.plane().boundHost()).isEqualTo("0.0.0.0");
+            assertThat(wide.toString(StandardCharsets.UTF_8)).contains("listening on http://0.0.0.0:" + svc.port()
+                    + " (all interfaces)").contains("development signing key").contains("SCHEDULER_METRICS_TOKEN");
+        }
+        assertThat(ServeCommand.host(null, null, false)).as("an external JWKS: all interfaces").isEqualTo("0.0.0.0");
+        assertThat(ServeCommand.host("10.1.2.3", "0.0.0.0", true)).as("--host wins").isEqualTo("10.1.2.3");
+    }
+
+    @Test
+    void tokenRefusesToMintWithoutAKeyUnlessInitAndNamesTheDataDir() throws Exception {
+        Path empty = data.resolve("elsewhere");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(Main.run(new String[]{"token", "--tenant", "demo", "--data-dir", empty.toString()},
+                new PrintStream(out), new PrintStream(err))).isEqualTo(2);
+        assertThat(out.size()).as("no token printed").isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no signing key in data dir "
+                + empty.toAbsolutePath().normalize()).contains("--init");
+        assertThat(java.nio.file.Files.exists(empty.resolve("keys"))).as("nothing created").isFalse();
+
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertThat(Main.run(new String[]{"token", "--tenant", "demo", "--data-dir", empty.toString(), "--init"},
+                new PrintStream(out), new PrintStream(err2))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+        assertThat(err2.toString(StandardCharsets.UTF_8)).contains("data dir " + empty.toAbsolutePath().normalize())
+                .contains("key created now");
+    }
+
+    @Test
+    void dataDirectoryIsPrivate() throws Exception {
+        Path dir = data.resolve("private");
+        try (ServeCommand.Running svc = ServeCommand.start(List.of("--port", "0", "--data-dir", dir.toString(),
+                "--workers", "0"), new PrintStream(new ByteArrayOutputStream()), Map.of())) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+            try (var files = java.nio.file.Files.walk(dir)) {
+                var regular = files.filter(java.nio.file.Files::isRegularFile).toList();
+                assertThat(regular).extracting(p -> p.getFileName().toString()).contains("scheduler.mv");
+                for (Path f : regular) {
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                            java.nio.file.Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------");
+                }
+            }
+        }
     }
 }

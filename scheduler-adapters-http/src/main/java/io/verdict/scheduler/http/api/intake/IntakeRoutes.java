@@ -78,6 +78,8 @@ public final class IntakeRoutes {
                               IntakeEvent.Source source) {
         IntakeDocuments.Read document = IntakeDocuments.event(ctx, api.bodies(), source); // native body, or OSV translated
         EventBody b = document.body();
+        // The core's per-event bounds first: a body within the byte limit can still carry a pair explosion.
+        io.verdict.scheduler.intake.IntakeLimits.check(b.purls(), b.vulnerabilityIds(), b.priorityPurls());
         FieldErrors errors = new FieldErrors();
         String eventId = errors.text("eventId", b.eventId(), true, 128);
         if (eventId != null && !EVENT_ID.matcher(eventId).matches()) errors.add("eventId", "use letters, digits and . _ : -");

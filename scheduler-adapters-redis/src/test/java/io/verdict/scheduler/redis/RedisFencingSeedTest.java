@@ -1,0 +1,53 @@
+package io.verdict.scheduler.redis;
+
+import io.verdict.scheduler.queue.Lease;
+import io.verdict.scheduler.queue.SegmentRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When Redis comes back empty (FLUSHALL, failover to an empty replica), the token counter is seeded from the
+ * highest token the store holds, so a new lease never carries a token a stored segment already exceeds.
+ */
+class RedisFencingSeedTest {
+    private final RedisConnection redis = RedisTestSupport.connect();
+    private final String prefix = RedisTestSupport.uniquePrefix();
+
+    @AfterEach
+    void cleanUp() {
+        RedisTestSupport.deleteKeys(redis, prefix);
+        redis.close();
+    }
+
+    @Test
+    void tokensNeverGoBackwardsWhenRedisLosesItsData() {
+        AtomicLong storedMax = new AtomicLong(500); // what the segment store already holds
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(prefix), storedMax::get);
+        queue.enqueue(new SegmentRef("acme", "run-1", 0, null), Instant.EPOCH);
+        Lease first = queue.claim("w1", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(first.fencingToken()).as("seeded at start from the store").isGreaterThan(500);
+        storedMax.set(first.fencingToken() + 40); // later leases were written to the store
+
+        RedisTestSupport.deleteKeys(redis, prefix); // Redis lost everything under this prefix
+
+        queue.enqueue(new SegmentRef("acme", "run-1", 1, null), Instant.EPOCH);
+        Lease second = queue.claim("w1", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken() + 40);
+        assertThat(queue.ack(second)).isTrue();
+    }
+
+    @Test
+    void aHigherCounterIsNeverLowered() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(prefix), () -> 10L);
+        redis.commands().set(prefix + "scheduler:runner:fencing", "900");
+        assertThat(queue.seedFencing()).isEqualTo(900);
+        queue.enqueue(new SegmentRef("acme", "run-1", 0, null), Instant.EPOCH);
+        assertThat(queue.claim("w", Duration.ofSeconds(5)).orElseThrow().fencingToken()).isEqualTo(901);
+    }
+}
