@@ -22,13 +22,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Where the adapter's SQL runs, always inside a transaction that commits before the call returns — so a write a
- * store acknowledged is durable (SQLite: WAL with {@code synchronous=FULL}, the commit fsyncs the log; PostgreSQL:
- * its own commit). A store method is one {@link #transaction}; a call made while one is open on this thread joins it.
+ * store acknowledged is durable (SQLite: the write-ahead log is fsynced before the call returns; PostgreSQL:
+ * its own synchronous commit). A store method is one {@link #transaction}; a call made while one is open on this thread joins it.
  *
  * <ul>
  *   <li>SQLite: one connection, guarded by a lock in this process (SQLite has one writer anyway; one connection
  *   avoids busy waits between our own threads), opened in WAL mode with {@code BEGIN IMMEDIATE} transactions and a
- *   busy timeout. The file is created {@code 0600}; a lock file next to it keeps a second process out, which is
+ *   busy timeout; a writing transaction returns once the log is fsynced ({@link WalGroupSync}: group commit). The file is created {@code 0600}; a lock file next to it keeps a second process out, which is
  *   what lets {@link JdbcStorage#recoverEmbedded} release every lock and lease at start.</li>
  *   <li>PostgreSQL: a HikariCP pool; serialization failures and deadlocks retry the transaction.</li>
  * </ul>
@@ -82,15 +82,16 @@ public final class JdbcDatabase implements AutoCloseable {
             if (posix) Files.setPosixFilePermissions(lockFile, PosixFilePermissions.fromString("rw-------"));
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            // FULL: in WAL mode the log is fsynced on every commit, so an acknowledged write survives power loss
-            // and kill -9 alike (NORMAL would survive kill -9 but may lose the last commits on power loss).
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            // NORMAL plus our own group fsync of the log after every writing commit (WalGroupSync): as durable as
+            // FULL — a store call returns after its commit is on disk — but concurrent writers share one fsync.
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.setBusyTimeout(10_000);
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + abs, config.toProperties());
             c.setAutoCommit(false);
             FileChannel heldChannel = lockChannel;
-            return new JdbcDatabase(JdbcDialect.SQLITE, new SingleConnection(c, heldChannel), "sqlite:" + abs);
+            return new JdbcDatabase(JdbcDialect.SQLITE, new SingleConnection(c, heldChannel, new WalGroupSync(abs)),
+                    "sqlite:" + abs);
         } catch (IOException e) {
             closeQuietly(lockChannel);
             throw new UncheckedIOException("cannot open the SQLite store " + abs, e);
@@ -147,10 +148,12 @@ public final class JdbcDatabase implements AutoCloseable {
                 throw new JdbcStoreException("no connection to " + description + ": " + e.getMessage(), e);
             }
             current.set(c);
+            T result;
+            long ticket;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
+                ticket = source.committed(c);
             } catch (SQLException e) {
                 rollback(c);
                 if (attempt < MAX_ATTEMPTS && dialect.isTransient(e)) {
@@ -165,6 +168,8 @@ public final class JdbcDatabase implements AutoCloseable {
                 current.remove();
                 source.release(c);
             }
+            source.awaitDurable(ticket); // outside the connection: other writers commit meanwhile and share the sync
+            return result;
         }
     }
 
@@ -206,6 +211,13 @@ public final class JdbcDatabase implements AutoCloseable {
     private interface ConnectionSource {
         Connection acquire() throws SQLException;
 
+        /** Right after a commit, connection still held: a ticket for {@link #awaitDurable}, 0 if nothing to wait for. */
+        default long committed(Connection c) throws SQLException {
+            return 0;
+        }
+
+        default void awaitDurable(long ticket) {}
+
         void release(Connection c);
 
         void close();
@@ -215,12 +227,34 @@ public final class JdbcDatabase implements AutoCloseable {
     private static final class SingleConnection implements ConnectionSource {
         private final Connection connection;
         private final FileChannel lockChannel;
+        private final WalGroupSync sync;
         private final ReentrantLock lock = new ReentrantLock();
+        private long lastTotalChanges;
         private volatile boolean closed;
 
-        SingleConnection(Connection connection, FileChannel lockChannel) {
+        SingleConnection(Connection connection, FileChannel lockChannel, WalGroupSync sync) throws SQLException {
             this.connection = Objects.requireNonNull(connection);
             this.lockChannel = lockChannel;
+            this.sync = sync;
+            this.lastTotalChanges = totalChanges();
+        }
+
+        private long totalChanges() throws SQLException {
+            return connection.unwrap(org.sqlite.SQLiteConnection.class).getDatabase().total_changes();
+        }
+
+        /** Only a transaction that changed rows waits for the disk; reads and no-op upserts return at once. */
+        @Override
+        public long committed(Connection c) throws SQLException {
+            long changes = totalChanges();
+            if (changes == lastTotalChanges) return 0;
+            lastTotalChanges = changes;
+            return sync.ticket();
+        }
+
+        @Override
+        public void awaitDurable(long ticket) {
+            sync.awaitDurable(ticket);
         }
 
         @Override
@@ -245,6 +279,7 @@ public final class JdbcDatabase implements AutoCloseable {
                 if (closed) return;
                 closed = true;
                 closeQuietly(connection);
+                closeQuietly(sync);
                 closeQuietly(lockChannel); // releases the file lock
             } finally {
                 lock.unlock();

@@ -5,7 +5,10 @@ import io.verdict.scheduler.impact.ImageStore;
 
 import java.util.List;
 
-/** Indexed SBOMs in {@code images}, one row per (tenant, digest); read whole at start to rebuild the index. */
+/**
+ * Indexed SBOMs in {@code images}, one row per (tenant, digest); read whole at start to rebuild the index. Saving an
+ * image identical to the stored one changes no row (so re-indexing an unchanged estate costs reads, not fsyncs).
+ */
 public final class JdbcImageStore implements ImageStore {
     private final JdbcDatabase db;
 
@@ -16,7 +19,7 @@ public final class JdbcImageStore implements ImageStore {
     @Override
     public void save(ImageRecord image) {
         db.transaction(c -> Sql.update(c, "INSERT INTO images (tenant_id, digest, doc) VALUES (?,?,?) "
-                        + "ON CONFLICT (tenant_id, digest) DO UPDATE SET doc = excluded.doc", image.tenantId(),
+                        + "ON CONFLICT (tenant_id, digest) DO UPDATE SET doc = excluded.doc WHERE images.doc <> excluded.doc", image.tenantId(),
                 image.digest(), CatalogCodecs.image(image).json()));
     }
 
@@ -26,7 +29,7 @@ public final class JdbcImageStore implements ImageStore {
         List<Object[]> rows = new java.util.ArrayList<>(images.size());
         for (ImageRecord i : images) rows.add(new Object[] {i.tenantId(), i.digest(), CatalogCodecs.image(i).json()});
         db.transaction(c -> Sql.batch(c, "INSERT INTO images (tenant_id, digest, doc) VALUES (?,?,?) "
-                + "ON CONFLICT (tenant_id, digest) DO UPDATE SET doc = excluded.doc", rows));
+                + "ON CONFLICT (tenant_id, digest) DO UPDATE SET doc = excluded.doc WHERE images.doc <> excluded.doc", rows));
     }
 
     @Override

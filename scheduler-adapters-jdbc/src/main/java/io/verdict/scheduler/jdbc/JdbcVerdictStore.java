@@ -22,7 +22,7 @@ public final class JdbcVerdictStore implements VerdictStore {
     @Override
     public void save(String tenantId, ScanReport report) {
         db.transaction(c -> Sql.update(c, "INSERT INTO verdicts (tenant_id, image_digest, doc) VALUES (?,?,?) "
-                        + "ON CONFLICT (tenant_id, image_digest) DO UPDATE SET doc = excluded.doc", tenantId,
+                        + "ON CONFLICT (tenant_id, image_digest) DO UPDATE SET doc = excluded.doc WHERE verdicts.doc <> excluded.doc", tenantId,
                 report.imageDigest(), CatalogCodecs.report(tenantId, report).json()));
     }
 }
