@@ -112,6 +112,17 @@ public final class JdbcStorage implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} — any number of store calls on this thread — as one transaction: one commit (one fsync on
+     * SQLite) for all of them, all or none. For bulk loads such as seeding an estate.
+     */
+    public void inOneTransaction(Runnable work) {
+        db.transaction(c -> {
+            work.run();
+            return null;
+        });
+    }
+
     /** Stops the event pollers; the database stays open (it belongs to the caller). */
     @Override
     public void close() {

@@ -18,8 +18,10 @@ public final class Main {
               demo      build a synthetic estate, ingest an advisory and run the impacted re-evaluation live
                         --seed N (42) --images N (10000) --workers N (4) --segment-size N (100)
                         --latency-ms N (8) --unavailable-rate R (0.02) --timeout-rate R (0.0005) --tenant T (demo)
+                        --data-dir D (./data; the demo's SQLite store demo.db there is emptied first)
               serve     (default) start the HTTP control plane: --port N (8080, 0 = any) --demo --data-dir D (./data)
-                        --role api|worker|all (all) --workers N (4) --config FILE; environment: SCHEDULER_MONGO_URI,
+                        --role api|worker|all (all) --workers N (4) --config FILE; store: embedded SQLite
+                        (D/scheduler.db) unless SCHEDULER_POSTGRES_URL or SCHEDULER_MONGO_URI; environment:
                         SCHEDULER_REDIS_URI, SCHEDULER_ROLE, SCHEDULER_WORKERS, SCHEDULER_LEASE_SECONDS, ... (README)
               token     print a dev token for the embedded service: --tenant T --scope a,b,c --ttl SECONDS (3600)
               verify    check an evidence bundle offline: --bundle FILE --public-key FILE (data/evidence-ed25519.pub)
