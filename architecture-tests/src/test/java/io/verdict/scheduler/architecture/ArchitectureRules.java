@@ -23,15 +23,15 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The module layout as rules. Everything under the root package is the core (domain, ports, in-memory adapters)
- * except the adapter packages {@code mongo}, {@code redis}, {@code http}, {@code nats} and the wiring package
- * {@code app}.
+ * except the adapter packages {@code mongo}, {@code jdbc}, {@code redis}, {@code http}, {@code nats} and the wiring
+ * package {@code app}.
  *
  * <p>Rules are built for a root package so the very same rules can be run against the fixture classes under
  * {@code io.verdict.scheduler.archfixture}, which break each of them on purpose.
  */
 final class ArchitectureRules {
     /** Adapters: each talks to one technology and must not know the others. */
-    static final List<String> ADAPTERS = List.of("mongo", "redis", "http", "nats");
+    static final List<String> ADAPTERS = List.of("mongo", "jdbc", "redis", "http", "nats");
     /** Wires adapters together into a runnable service. */
     static final String APP = "app";
     /** The only libraries the core may use besides the JDK. */
@@ -75,7 +75,7 @@ final class ArchitectureRules {
                 .because("adapters implement the core's ports, never the other way round");
     }
 
-    /** (3) Mongo, Redis, HTTP and NATS adapters do not use each other (they meet only in app). */
+    /** (3) Mongo, JDBC, Redis, HTTP and NATS adapters do not use each other (they meet only in app). */
     ArchRule adaptersDoNotDependOnEachOther() {
         CompositeArchRule rule = null;
         for (String a : ADAPTERS) {

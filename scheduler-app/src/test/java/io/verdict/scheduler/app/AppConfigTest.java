@@ -18,6 +18,8 @@ class AppConfigTest {
     void noConfigurationIsTheEmbeddedDefault() {
         AppConfig c = AppConfig.load(Map.of(), Map.of());
         assertThat(c.embeddedStore()).isTrue();
+        assertThat(c.store()).isEqualTo(AppConfig.Store.EMBEDDED);
+        assertThat(c.embeddedFile()).isEqualTo(Path.of("data", "scheduler.db"));
         assertThat(c.redisUri()).isNull();
         assertThat(c.role()).isEqualTo(Role.ALL);
         assertThat(c.leaseTime()).isEqualTo(Duration.ofSeconds(30));
@@ -72,6 +74,29 @@ class AppConfigTest {
     void separateRolesNeedASharedStore() {
         assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_ROLE", "api"), Map.of()))
                 .hasMessageContaining("needs SCHEDULER_MONGO_URI");
+    }
+
+    @Test
+    void postgresIsSelectedByItsUrlAndMayServeSeparateRoles() {
+        AppConfig c = AppConfig.load(Map.of("SCHEDULER_POSTGRES_URL", "jdbc:postgresql://db:5432/verdict?password=hunter2",
+                "SCHEDULER_ROLE", "worker", "SCHEDULER_POSTGRES_POOL_SIZE", "4"), Map.of());
+        assertThat(c.store()).isEqualTo(AppConfig.Store.POSTGRES);
+        assertThat(c.embeddedStore()).isFalse();
+        assertThat(c.postgresPoolSize()).isEqualTo(4);
+        assertThat(c.describe()).contains("postgresql(jdbc:postgresql://db:5432/verdict?password=***)")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void storesAreMutuallyExclusiveAndPostgresUrlsAreValidatedByKey() {
+        assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_POSTGRES_URL", "jdbc:postgresql://db/verdict",
+                "SCHEDULER_MONGO_URI", "mongodb://db:27017"), Map.of()))
+                .hasMessageContaining("SCHEDULER_MONGO_URI and SCHEDULER_POSTGRES_URL are mutually exclusive");
+        assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_POSTGRES_URL", "postgres://u:hunter2@db/verdict"), Map.of()))
+                .hasMessageContaining("SCHEDULER_POSTGRES_URL must start with jdbc:postgresql://")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> AppConfig.load(Map.of("SCHEDULER_POSTGRES_USER", "app"), Map.of()))
+                .hasMessageContaining("SCHEDULER_POSTGRES_USER is set but SCHEDULER_POSTGRES_URL is not");
     }
 
     @Test

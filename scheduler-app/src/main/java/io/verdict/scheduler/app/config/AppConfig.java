@@ -19,7 +19,8 @@ import java.util.Set;
  * environment variable names everywhere, so there is one name per setting to document. Validated as a whole:
  * every problem is reported at once, by key.
  *
- * @param mongoUri  external MongoDB; null = embedded store in {@code dataDir}
+ * @param mongoUri    external MongoDB; null unless {@link #store()} is {@link Store#MONGO}
+ * @param postgresUrl external PostgreSQL ({@code jdbc:postgresql://…}); null unless {@link #store()} is {@link Store#POSTGRES}
  * @param redisUri  Redis for queue, locks and live events; null = queue and locks in the store (or NATS, see
  *                  {@link #natsUrl()})
  * @param seed      run-ID nonce seed; null = random per process
@@ -27,6 +28,7 @@ import java.util.Set;
 public record AppConfig(
         String mongoUri,
         String mongoDatabase,
+        String postgresUrl,
         String redisUri,
         String redisPrefix,
         Role role,
@@ -53,7 +55,21 @@ public record AppConfig(
         return settings.get(key);
     }
 
+    /** Where state lives: exactly one of them. */
+    public enum Store {
+        /** SQLite file {@code scheduler.db} in the data directory (the default). */
+        EMBEDDED,
+        /** {@code SCHEDULER_POSTGRES_URL}. */
+        POSTGRES,
+        /** {@code SCHEDULER_MONGO_URI}. */
+        MONGO
+    }
+
+    public static final String EMBEDDED_FILE = "scheduler.db";
+
     public static final Set<String> KEYS = Set.of("SCHEDULER_MONGO_URI", "SCHEDULER_MONGO_DATABASE",
+            "SCHEDULER_POSTGRES_URL", "SCHEDULER_POSTGRES_USER", "SCHEDULER_POSTGRES_PASSWORD",
+            "SCHEDULER_POSTGRES_POOL_SIZE",
             "SCHEDULER_REDIS_URI", "SCHEDULER_REDIS_PREFIX", "SCHEDULER_ROLE", "SCHEDULER_WORKERS",
             "SCHEDULER_LEASE_SECONDS", "SCHEDULER_SEGMENT_SIZE", "SCHEDULER_DATA_DIR", "SCHEDULER_HTTP_PORT",
             "SCHEDULER_SEED", "SCHEDULER_INSTANCE_ID", "SCHEDULER_SCANNER_URL", "SCHEDULER_SIM_LATENCY_MS",
@@ -90,7 +106,18 @@ public record AppConfig(
     }
 
     public boolean embeddedStore() {
-        return mongoUri == null;
+        return store() == Store.EMBEDDED;
+    }
+
+    public Store store() {
+        if (mongoUri != null) return Store.MONGO;
+        if (postgresUrl != null) return Store.POSTGRES;
+        return Store.EMBEDDED;
+    }
+
+    /** The embedded store's file. */
+    public Path embeddedFile() {
+        return dataDir.resolve(EMBEDDED_FILE);
     }
 
     /** Loads from the process environment plus {@code overrides} (e.g. from command-line flags). */
@@ -122,6 +149,23 @@ public record AppConfig(
         if (mongo != null && !(mongo.startsWith("mongodb://") || mongo.startsWith("mongodb+srv://"))) {
             problems.add("SCHEDULER_MONGO_URI must start with mongodb:// or mongodb+srv:// (got '" + redact(mongo) + "')");
         }
+        String postgres = m.get("SCHEDULER_POSTGRES_URL");
+        if (postgres != null && !postgres.startsWith("jdbc:postgresql://")) {
+            problems.add("SCHEDULER_POSTGRES_URL must start with jdbc:postgresql:// (got '" + redact(postgres) + "')");
+        }
+        if (mongo != null && postgres != null) {
+            problems.add("SCHEDULER_MONGO_URI and SCHEDULER_POSTGRES_URL are mutually exclusive: choose one store "
+                    + "(neither = the embedded SQLite store in SCHEDULER_DATA_DIR)");
+        }
+        if (postgres == null) {
+            for (String k : List.of("SCHEDULER_POSTGRES_USER", "SCHEDULER_POSTGRES_PASSWORD", "SCHEDULER_POSTGRES_POOL_SIZE")) {
+                if (m.containsKey(k)) problems.add(k + " is set but SCHEDULER_POSTGRES_URL is not");
+            }
+        }
+        if (mongo == null && m.containsKey("SCHEDULER_MONGO_DATABASE")) {
+            problems.add("SCHEDULER_MONGO_DATABASE is set but SCHEDULER_MONGO_URI is not");
+        }
+        integer(m, "SCHEDULER_POSTGRES_POOL_SIZE", 16, 1, 1000, problems);
         String redis = m.get("SCHEDULER_REDIS_URI");
         if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://"))) {
             problems.add("SCHEDULER_REDIS_URI must start with redis:// or rediss:// (got '" + redact(redis) + "')");
@@ -134,8 +178,9 @@ public record AppConfig(
         } catch (IllegalArgumentException e) {
             problems.add("SCHEDULER_ROLE must be one of api, worker, all (got '" + roleText + "')");
         }
-        if (role != null && role != Role.ALL && mongo == null) {
-            problems.add("SCHEDULER_ROLE=" + roleText + " needs SCHEDULER_MONGO_URI: separate api and worker processes must share a store");
+        if (role != null && role != Role.ALL && mongo == null && postgres == null) {
+            problems.add("SCHEDULER_ROLE=" + roleText + " needs SCHEDULER_MONGO_URI or SCHEDULER_POSTGRES_URL: "
+                    + "separate api and worker processes must share a store");
         }
         int workers = integer(m, "SCHEDULER_WORKERS", 4, 0, 1024, problems);
         int lease = integer(m, "SCHEDULER_LEASE_SECONDS", 30, 1, 3600, problems);
@@ -160,7 +205,7 @@ public record AppConfig(
         if (!problems.isEmpty()) throw new InvalidConfigException(problems);
         String instance = m.getOrDefault("SCHEDULER_INSTANCE_ID",
                 hostName() + "-" + ProcessHandle.current().pid());
-        return new AppConfig(mongo, m.getOrDefault("SCHEDULER_MONGO_DATABASE", "scheduler"), redis,
+        return new AppConfig(mongo, m.getOrDefault("SCHEDULER_MONGO_DATABASE", "scheduler"), postgres, redis,
                 m.getOrDefault("SCHEDULER_REDIS_PREFIX", ""), role, workers, Duration.ofSeconds(lease), segmentSize,
                 Path.of(m.getOrDefault("SCHEDULER_DATA_DIR", "data")), port, seed, instance, scanner,
                 Duration.ofMillis(latency), unavailable, timeout, maxAge == 0 ? null : Duration.ofMinutes(maxAge), m);
@@ -200,7 +245,13 @@ public record AppConfig(
 
     /** URIs may carry passwords; never echo them. */
     static String redact(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//***@");
+        return uri.replaceAll("//[^@/]*@", "//***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    /** Pool size of the PostgreSQL store (default 16). */
+    public int postgresPoolSize() {
+        String v = settings.get("SCHEDULER_POSTGRES_POOL_SIZE");
+        return v == null ? 16 : Integer.parseInt(v);
     }
 
     private static String hostName() {
@@ -217,7 +268,11 @@ public record AppConfig(
     /** One line for the start-up log, secrets redacted. */
     public String describe() {
         return "role=" + role.name().toLowerCase(Locale.ROOT)
-                + " store=" + (mongoUri == null ? "embedded(" + dataDir.toAbsolutePath() + ")" : redact(mongoUri))
+                + " store=" + switch (store()) {
+                    case EMBEDDED -> "embedded(sqlite:" + embeddedFile().toAbsolutePath() + ")";
+                    case POSTGRES -> "postgresql(" + redact(postgresUrl) + ")";
+                    case MONGO -> "mongodb(" + redact(mongoUri) + ")";
+                }
                 + " queue=" + (redisUri != null ? redact(redisUri) : natsUrl() != null ? redact(natsUrl()) : "store")
                 + " workers=" + workers + " lease=" + leaseTime.toSeconds() + "s segmentSize=" + segmentSize
                 + " scanner=" + (scannerUrl == null ? "simulated" : scannerUrl) + " instance=" + instanceId;

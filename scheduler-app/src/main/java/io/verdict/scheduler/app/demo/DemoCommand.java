@@ -5,12 +5,18 @@ import io.verdict.scheduler.app.cli.Args;
 import io.verdict.scheduler.impact.ImageRecord;
 import io.verdict.scheduler.intake.IntakeEvent;
 import io.verdict.scheduler.intake.IntakeResult;
+import io.verdict.scheduler.jdbc.JdbcDatabase;
+import io.verdict.scheduler.jdbc.JdbcStorage;
 import io.verdict.scheduler.retry.RetryPolicy;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunStats;
 import io.verdict.scheduler.simulation.SimulatedScanner;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +31,10 @@ public final class DemoCommand {
     public static final Instant EPOCH = Instant.parse("2025-10-26T14:05:11Z");
 
     public static final Set<String> OPTIONS = Set.of("seed", "images", "workers", "segment-size", "latency-ms",
-            "unavailable-rate", "timeout-rate", "tenant");
+            "unavailable-rate", "timeout-rate", "tenant", "data-dir");
+
+    /** The demo's own SQLite file in the data directory, emptied at the start of every demo. */
+    public static final String DEMO_FILE = "demo.db";
 
     /** What a demo run produced, for tests and the summary. */
     public record Result(Run run, RunStats stats, int impacted, long elapsedMillis) {}
@@ -43,17 +52,51 @@ public final class DemoCommand {
         if (!DemoEstate.TENANTS.contains(tenant)) {
             throw new io.verdict.scheduler.app.cli.UsageException("demo: --tenant must be one of " + DemoEstate.TENANTS);
         }
-        Result r = execute(seed, images, workers, segmentSize, latency, unavailable, timeout, tenant, out);
+        String dirOption = a.string("data-dir", null);
+        String dirEnv = System.getenv("SCHEDULER_DATA_DIR");
+        Path dataDir = Path.of(dirOption != null ? dirOption : dirEnv != null && !dirEnv.isBlank() ? dirEnv : "data");
+        Result r = execute(seed, images, workers, segmentSize, latency, unavailable, timeout, tenant, dataDir, out);
         return r.run().state() == io.verdict.scheduler.runs.RunState.COMPLETED ? 0 : 1;
     }
 
+    /** The demo in a temporary data directory, removed afterwards. */
     public static Result execute(long seed, int images, int workers, int segmentSize, int latencyMs,
                                  double unavailableRate, double timeoutRate, String tenant, PrintStream out)
             throws InterruptedException {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("verdict-demo");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return execute(seed, images, workers, segmentSize, latencyMs, unavailableRate, timeoutRate, tenant, dir, out);
+        } finally {
+            deleteStore(dir);
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // a temporary directory left behind is harmless
+            }
+        }
+    }
+
+    /**
+     * The demo on the embedded default: a SQLite store ({@value #DEMO_FILE} in {@code dataDir}, emptied first so the
+     * same seed gives the same run on every invocation), its store-backed queue and locks.
+     */
+    public static Result execute(long seed, int images, int workers, int segmentSize, int latencyMs,
+                                 double unavailableRate, double timeoutRate, String tenant, Path dataDir,
+                                 PrintStream out) throws InterruptedException {
         AnchoredClock clock = new AnchoredClock(EPOCH);
         SimulatedScanner scanner = new SimulatedScanner(seed, new SimulatedScanner.Profile(
                 Duration.ofMillis(latencyMs), unavailableRate, timeoutRate, 0, 0.3), clock);
-        try (Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).scanner(scanner)
+        deleteStore(dataDir);
+        try (JdbcDatabase db = JdbcDatabase.sqlite(dataDir.resolve(DEMO_FILE));
+             JdbcStorage store = new JdbcStorage(db, clock);
+             Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).scanner(scanner)
+                .storage(store.storage()).queue(store.segmentQueue()).locks(store.lockService())
+                .tickLedger(store.tickLedger())
                 .segmentSize(segmentSize).leaseTime(Duration.ofSeconds(20))
                 .retryPolicy(new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2, 6, Duration.ofMillis(100)))
                 .instanceId("demo").build()) {
@@ -61,15 +104,17 @@ public final class DemoCommand {
             long t0 = System.nanoTime();
             DemoEstate estate = new DemoEstate(seed);
             List<ImageRecord> estateImages = estate.images(images);
-            long components = 0;
-            for (ImageRecord img : estateImages) {
-                scheduler.indexImage(img);
-                // The verdicts from before the advisory: what the new ones are compared against.
-                scheduler.storage().verdicts().save(img.tenantId(), scanner.baseline(img.digest(), EPOCH.minus(Duration.ofDays(1))));
-                components += img.components().size();
-            }
+            long[] components = {0};
+            store.inOneTransaction(() -> { // one commit for the whole estate
+                for (ImageRecord img : estateImages) {
+                    scheduler.indexImage(img);
+                    // The verdicts from before the advisory: what the new ones are compared against.
+                    scheduler.storage().verdicts().save(img.tenantId(), scanner.baseline(img.digest(), EPOCH.minus(Duration.ofDays(1))));
+                    components[0] += img.components().size();
+                }
+            });
             out.printf("estate    %,d images across %s, %,d components in %d ms%n",
-                    estateImages.size(), DemoEstate.TENANTS, components,
+                    estateImages.size(), DemoEstate.TENANTS, components[0],
                     (System.nanoTime() - t0) / 1_000_000);
 
             DemoEstate.Advisory advisory = estate.advisory();
@@ -107,6 +152,16 @@ public final class DemoCommand {
                     s.deltas(), s.newCriticals(), s.newHigh(), s.newMedium(), s.newLow(), s.resolved(), s.quieted(), s.kevHits());
             out.println("plan      " + run.planDigest());
             return new Result(run, s, run.candidates(), elapsed);
+        }
+    }
+
+    private static void deleteStore(Path dataDir) {
+        for (String suffix : new String[] {"", "-wal", "-shm", ".lock"}) {
+            try {
+                Files.deleteIfExists(dataDir.resolve(DEMO_FILE + suffix));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot empty the demo store in " + dataDir, e);
+            }
         }
     }
 }

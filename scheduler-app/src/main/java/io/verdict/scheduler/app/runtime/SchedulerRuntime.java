@@ -3,14 +3,15 @@ package io.verdict.scheduler.app.runtime;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.Storage;
 import io.verdict.scheduler.app.config.AppConfig;
 import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.execution.Scanner;
 import io.verdict.scheduler.http.clients.HttpScanner;
+import io.verdict.scheduler.jdbc.JdbcDatabase;
+import io.verdict.scheduler.jdbc.JdbcServerClock;
+import io.verdict.scheduler.jdbc.JdbcStorage;
 import io.verdict.scheduler.mongo.MongoServerClock;
 import io.verdict.scheduler.mongo.MongoStorage;
 import io.verdict.scheduler.observability.SchedulerMetrics;
@@ -21,49 +22,69 @@ import io.verdict.scheduler.redis.RedisLockService;
 import io.verdict.scheduler.redis.RedisQueueSettings;
 import io.verdict.scheduler.redis.RedisRunEventLog;
 import io.verdict.scheduler.redis.RedisSegmentQueue;
+import io.verdict.scheduler.schedules.TickLedger;
 import io.verdict.scheduler.simulation.SimulatedScanner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
- * Wires a {@link Scheduler} from the configuration: the store (external MongoDB, or the embedded one — an
- * in-process MongoDB wire server on an H2 file in the data directory, so the default is durable with the same
- * adapter code), the queue, locks and live events (Redis or NATS when configured, else the store), the scanner (HTTP or
- * simulated), and the workers. Closing it shuts down in reverse order after the workers finished their segments.
+ * Wires a {@link Scheduler} from the configuration: the store (the embedded SQLite file in the data directory by
+ * default, or an external PostgreSQL or MongoDB), the queue, locks and live events (Redis or NATS when configured, else
+ * the store), the scanner (HTTP or simulated), and the workers. Closing it shuts down in reverse order after the
+ * workers finished their segments.
+ *
+ * <p>At start it repairs what a crash of the previous process left: on the embedded store (held by one process, a
+ * file lock proves it) every lock and lease is released and runs left in {@code planning} are removed; on
+ * PostgreSQL the locks held under this instance's identity are released and runs stuck in {@code planning} for
+ * longer than any planning takes are removed.
  */
 public final class SchedulerRuntime implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("scheduler.app");
+    /** The previous embedded store (mongo-java-server on H2); not read any more, see the README. */
+    public static final String LEGACY_EMBEDDED_FILE = "scheduler.mv";
+    private static final Duration PLANNING_GRACE = Duration.ofMinutes(10);
+
     private final AppConfig config;
     private final Scheduler scheduler;
     private final Deque<AutoCloseable> resources;
+    private final Consumer<Runnable> bulk;
 
-    private SchedulerRuntime(AppConfig config, Scheduler scheduler, Deque<AutoCloseable> resources) {
+    private SchedulerRuntime(AppConfig config, Scheduler scheduler, Deque<AutoCloseable> resources,
+                             Consumer<Runnable> bulk) {
         this.config = config;
         this.scheduler = scheduler;
         this.resources = resources;
+        this.bulk = bulk;
     }
+
+    /** The store chosen by the configuration, as the builder needs it. */
+    private record Store(Clock clock, Storage storage, SegmentQueue queue, LockService locks, TickLedger ticks,
+                         Consumer<Runnable> bulk) {}
 
     public static SchedulerRuntime start(AppConfig config, SchedulerMetrics metrics) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            MongoDatabase db = database(config, resources);
-            // Shared stores are judged by the database server's clock (one clock for every node); the embedded store
-            // lives in this process, so its clock is this process's.
-            Clock clock = config.embeddedStore() ? Clock.systemUTC() : new MongoServerClock(db);
-            MongoStorage mongo = new MongoStorage(db, clock);
-            resources.push(mongo);
-            Storage storage = mongo.storage();
-            SegmentQueue queue;
-            LockService locks;
-            RunEventLog events;
+            Store store = switch (config.store()) {
+                case EMBEDDED -> embedded(config, resources);
+                case POSTGRES -> postgres(config, resources);
+                case MONGO -> mongo(config, resources);
+            };
+            Storage storage = store.storage();
+            SegmentQueue queue = store.queue();
+            LockService locks = store.locks();
+            RunEventLog events = storage.events();
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());
                 resources.push(redis);
@@ -79,15 +100,13 @@ public final class SchedulerRuntime implements AutoCloseable {
                 queue = nats.queue();
                 locks = nats.locks();
                 events = nats.events();
-            } else {
-                queue = mongo.segmentQueue();
-                locks = mongo.lockService();
-                events = storage.events();
             }
             storage = new Storage(storage.runs(), storage.segments(), storage.deltas(), storage.verdicts(),
                     storage.images(), storage.schedules(), storage.cursors(), storage.audit(), events);
+            Clock clock = store.clock();
             long seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
-            Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).storage(storage).queue(queue).locks(locks).tickLedger(mongo.tickLedger())
+            Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).storage(storage).queue(queue).locks(locks)
+                    .tickLedger(store.ticks())
                     .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
                     .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
                     .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config)).build();
@@ -97,26 +116,61 @@ public final class SchedulerRuntime implements AutoCloseable {
                 scheduler.resumeUnfinishedRuns();
                 scheduler.startWorkers(config.workers());
             }
-            return new SchedulerRuntime(config, scheduler, resources);
+            return new SchedulerRuntime(config, scheduler, resources, store.bulk());
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
         }
     }
 
-    private static MongoDatabase database(AppConfig config, Deque<AutoCloseable> resources) {
-        String uri = config.mongoUri();
-        if (uri == null) {
-            DataDirectory.prepare(config.dataDir());
-            MongoServer server = new MongoServer(new H2Backend(config.dataDir().resolve("scheduler.mv").toString()));
-            DataDirectory.restrict(config.dataDir());
-            InetSocketAddress address = server.bind(); // loopback, random free port: reachable from this process only
-            resources.push(server::shutdown);
-            uri = "mongodb://127.0.0.1:" + address.getPort();
+    private static Store embedded(AppConfig config, Deque<AutoCloseable> resources) {
+        Path dir = config.dataDir();
+        DataDirectory.prepare(dir);
+        Path legacy = dir.resolve(LEGACY_EMBEDDED_FILE);
+        if (Files.exists(legacy)) {
+            LOG.log(System.Logger.Level.WARNING, "found " + legacy + ", the store of an earlier release (H2 via an "
+                    + "in-process MongoDB server); it is not read any more and is left untouched. State now lives in "
+                    + config.embeddedFile() + ". Re-index images and re-create schedules through the API (see README, "
+                    + "'Upgrading the embedded store'), then delete " + legacy + ".");
         }
-        MongoClient client = MongoClients.create(uri);
+        JdbcDatabase db = JdbcDatabase.sqlite(config.embeddedFile());
+        resources.push(db);
+        DataDirectory.restrict(dir);
+        Clock clock = Clock.systemUTC(); // one process owns the file: its clock is the store's clock
+        JdbcStorage jdbc = new JdbcStorage(db, clock);
+        resources.push(jdbc);
+        jdbc.recoverEmbedded();
+        return new Store(clock, jdbc.storage(), jdbc.segmentQueue(), jdbc.lockService(), jdbc.tickLedger(),
+                jdbc::inOneTransaction);
+    }
+
+    private static Store postgres(AppConfig config, Deque<AutoCloseable> resources) {
+        JdbcDatabase db = JdbcDatabase.postgres(config.postgresUrl(), config.setting("SCHEDULER_POSTGRES_USER"),
+                config.setting("SCHEDULER_POSTGRES_PASSWORD"), config.postgresPoolSize());
+        resources.push(db);
+        // Shared by every node: expiry is judged by the database server's clock.
+        Clock clock = new JdbcServerClock(db);
+        JdbcStorage jdbc = new JdbcStorage(db, clock);
+        resources.push(jdbc);
+        var locks = jdbc.lockService();
+        int freed = locks.releaseAllOwnedBy(config.instanceId());
+        if (freed > 0) {
+            LOG.log(System.Logger.Level.INFO, "released " + freed + " lock(s) held by a previous process of instance "
+                    + config.instanceId());
+        }
+        jdbc.removeInterruptedPlanning(clock.instant().minus(PLANNING_GRACE));
+        return new Store(clock, jdbc.storage(), jdbc.segmentQueue(), locks, jdbc.tickLedger(), jdbc::inOneTransaction);
+    }
+
+    private static Store mongo(AppConfig config, Deque<AutoCloseable> resources) {
+        MongoClient client = MongoClients.create(config.mongoUri());
         resources.push(client);
-        return client.getDatabase(config.mongoDatabase());
+        MongoDatabase db = client.getDatabase(config.mongoDatabase());
+        Clock clock = new MongoServerClock(db);
+        MongoStorage mongo = new MongoStorage(db, clock);
+        resources.push(mongo);
+        return new Store(clock, mongo.storage(), mongo.segmentQueue(), mongo.lockService(), mongo.tickLedger(),
+                Runnable::run);
     }
 
     private static io.verdict.scheduler.evidence.Signer evidenceSigner(AppConfig config) {
@@ -144,6 +198,14 @@ public final class SchedulerRuntime implements AutoCloseable {
 
     public AppConfig config() {
         return config;
+    }
+
+    /**
+     * Runs many store writes made on this thread as one unit: one transaction (one commit, one fsync) on the SQL
+     * stores, one after the other on MongoDB. For bulk loads such as seeding the demo estate.
+     */
+    public void bulk(Runnable work) {
+        bulk.accept(work);
     }
 
     /** Graceful: workers stop claiming and finish the segments in hand, then connections close. */

@@ -1,0 +1,35 @@
+package io.verdict.scheduler.jdbc;
+
+import io.verdict.scheduler.runs.DeltaStore;
+import io.verdict.scheduler.runs.DeltaSummary;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Deltas in {@code deltas}; the primary key (run_id, image_digest) is the idempotency: a repeat records nothing. */
+public final class JdbcDeltaStore implements DeltaStore {
+    private final JdbcDatabase db;
+
+    public JdbcDeltaStore(JdbcDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public boolean record(DeltaSummary delta) {
+        return db.transaction(c -> Sql.update(c, "INSERT INTO deltas (run_id, image_digest, doc) VALUES (?,?,?) "
+                + "ON CONFLICT (run_id, image_digest) DO NOTHING", delta.runId(), delta.imageDigest(),
+                RunCodecs.delta(delta).json())) == 1;
+    }
+
+    @Override
+    public Optional<DeltaSummary> find(String runId, String imageDigest) {
+        return db.transaction(c -> Sql.one(c, "SELECT doc FROM deltas WHERE run_id = ? AND image_digest = ?",
+                rs -> RunCodecs.delta(Doc.parse(rs.getString(1))), runId, imageDigest));
+    }
+
+    @Override
+    public List<DeltaSummary> forRun(String runId) {
+        return db.transaction(c -> Sql.list(c, "SELECT doc FROM deltas WHERE run_id = ? ORDER BY image_digest",
+                rs -> RunCodecs.delta(Doc.parse(rs.getString(1))), runId));
+    }
+}
