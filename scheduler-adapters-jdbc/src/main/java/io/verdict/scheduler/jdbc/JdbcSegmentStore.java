@@ -40,6 +40,14 @@ public final class JdbcSegmentStore implements SegmentStore {
     }
 
     @Override
+    public long maxFencingToken() {
+        // Read when a queue transport has lost its token counter (a Redis restart without persistence): rare, so a
+        // scan of the segments table is acceptable here.
+        return db.transaction(c -> Sql.one(c, "SELECT COALESCE(MAX(fencing_token), 0) FROM segments",
+                rs -> rs.getLong(1))).orElse(0L);
+    }
+
+    @Override
     public Optional<Segment> find(String runId, int index) {
         return db.transaction(c -> Sql.one(c, "SELECT doc FROM segments WHERE run_id = ? AND idx = ?",
                 rs -> RunCodecs.segment(Doc.parse(rs.getString(1))), runId, index));
