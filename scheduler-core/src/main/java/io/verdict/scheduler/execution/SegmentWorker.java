@@ -238,7 +238,7 @@ public final class SegmentWorker {
                 if (delta.isMeaningful() && deltas.record(delta)) {
                     lifecycle.events().append(run.tenantId(), run.id(), new RunEvent.DeltaReported(delta));
                     notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", digest, deltaPayload(delta)));
-                    metrics.delta(delta.newCriticals(), delta.newHigh(), delta.kevHits().size());
+                    metrics.delta(delta.severity().newCriticals(), delta.severity().newHigh(), delta.kevHits().size());
                 }
                 verdicts.save(run.tenantId(), report);
                 metrics.image(run.mode(), delta.isMeaningful());
@@ -283,10 +283,10 @@ public final class SegmentWorker {
         m.put("runId", d.runId());
         m.put("imageDigest", d.imageDigest());
         m.put("newFindings", d.newFindings());
-        m.put("newCriticals", d.newCriticals());
-        m.put("newHigh", d.newHigh());
-        m.put("resolved", d.resolved());
-        m.put("quieted", d.quieted());
+        m.put("newCriticals", d.severity().newCriticals());
+        m.put("newHigh", d.severity().newHigh());
+        m.put("resolved", d.severity().resolved());
+        m.put("quieted", d.severity().quieted());
         m.put("kevHits", d.kevHits());
         return m;
     }

@@ -3,6 +3,7 @@ package io.verdict.scheduler.contracts;
 import io.verdict.scheduler.runs.DeltaStore;
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Severity;
+import io.verdict.scheduler.runs.SeverityCounts;
 import io.verdict.scheduler.runs.TopFinding;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,13 @@ public abstract class DeltaStoreContract {
     }
 
     protected static DeltaSummary delta(String runId, String digest, int newFindings) {
-        return new DeltaSummary(runId, "acme", digest, newFindings, 0, newFindings, 0, 0, 0, 0, List.of(), List.of(),
+        return new DeltaSummary(runId, "acme", digest, newFindings, new SeverityCounts(0, newFindings, 0, 0, 0, 0, 0), List.of(), List.of(),
                 null, T0);
     }
 
     @Test
     public void recordedDeltaComesBackWithEveryField() {
-        DeltaSummary full = new DeltaSummary("run-1", "acme", D1, 5, 1, 2, 1, 1, 3, 2, List.of("CVE-2024-3094", "CVE-2021-44228"),
+        DeltaSummary full = new DeltaSummary("run-1", "acme", D1, 5, new SeverityCounts(1, 2, 1, 1, 3, 2, 2), List.of("CVE-2024-3094", "CVE-2021-44228"),
                 List.of(new TopFinding("pkg:deb/debian/xz-utils@5.6.0", "CVE-2024-3094", Severity.CRITICAL, true),
                         new TopFinding("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "CVE-2021-44228",
                                 Severity.HIGH, false)),

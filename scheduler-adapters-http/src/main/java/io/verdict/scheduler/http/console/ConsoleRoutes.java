@@ -162,11 +162,11 @@ public final class ConsoleRoutes {
         if (shard != null && r.shardCount() != shard) return false;
         if (severity == null) return true;
         return switch (severity) {
-            case "critical" -> st.newCriticals() > 0;
-            case "high" -> st.newCriticals() + st.newHigh() > 0;
-            case "medium" -> st.newCriticals() + st.newHigh() + st.newMedium() > 0;
-            case "low" -> st.newCriticals() + st.newHigh() + st.newMedium() + st.newLow() > 0;
-            case "kev" -> st.kevHits() > 0;
+            case "critical" -> st.severity().newCriticals() > 0;
+            case "high" -> st.severity().newCriticals() + st.severity().newHigh() > 0;
+            case "medium" -> st.severity().newCriticals() + st.severity().newHigh() + st.severity().newMedium() > 0;
+            case "low" -> st.severity().newCriticals() + st.severity().newHigh() + st.severity().newMedium() + st.severity().newLow() > 0;
+            case "kev" -> st.severity().kevHits() > 0;
             default -> false;
         };
     }
@@ -187,13 +187,13 @@ public final class ConsoleRoutes {
     }
 
     static DeltaCounts counts(RunStats st) {
-        return new DeltaCounts(st.deltas(), st.newCriticals(), st.newHigh(), st.newMedium(), st.newLow(), st.resolved(),
-                st.quieted(), st.kevHits());
+        return new DeltaCounts(st.deltas(), st.severity().newCriticals(), st.severity().newHigh(), st.severity().newMedium(), st.severity().newLow(), st.severity().resolved(),
+                st.severity().quieted(), st.severity().kevHits());
     }
 
     static List<String> badges(Run r, RunStats st) {
         List<String> b = new ArrayList<>();
-        if (st.kevHits() > 0) b.add("kev");
+        if (st.severity().kevHits() > 0) b.add("kev");
         if (r.mode() == Mode.CONTENT_REFRESH || r.trigger() == Trigger.CONTENT_REFRESH) b.add("content-refresh");
         if (r.trigger() == Trigger.POLICY) b.add("policy-follow-up");
         if (r.retryOf() != null) b.add("retry");

@@ -46,8 +46,8 @@ public final class EventJson {
     }
 
     private static DeltaSummaryData delta(String runId, DeltaSummary d, Instant at) {
-        return new DeltaSummaryData(runId, d.imageDigest(), d.newFindings(), d.newCriticals(), d.newHigh(),
-                d.newMedium(), d.newLow(), d.resolved(), d.quieted(), d.kevHits(),
+        return new DeltaSummaryData(runId, d.imageDigest(), d.newFindings(), d.severity().newCriticals(), d.severity().newHigh(),
+                d.severity().newMedium(), d.severity().newLow(), d.severity().resolved(), d.severity().quieted(), d.kevHits(),
                 d.topFindings().stream().map(TopFindingView::of).toList(), d.reportUrl(), d.detectedAt(), at);
     }
 
