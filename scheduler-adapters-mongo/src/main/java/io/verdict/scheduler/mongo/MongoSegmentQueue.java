@@ -169,6 +169,15 @@ public final class MongoSegmentQueue implements SegmentQueue {
                 .getModifiedCount() == 1;
     }
 
+    /** Like {@link #retryAt}, and the claim's delivery is taken back: a deferral is not a failed attempt. */
+    @Override
+    public boolean release(Lease lease, Instant availableAt) {
+        return messages.updateOne(heldBy(lease), Updates.combine(
+                Updates.set("availableAt", Date.from(availableAt)), Updates.set("seq", new ObjectId()),
+                Updates.inc("deliveries", -1), Updates.unset("leaseOwner"), Updates.unset("leaseToken"),
+                Updates.unset("leaseExpiresAt"))).getModifiedCount() == 1;
+    }
+
     @Override
     public boolean deadLetter(Lease lease, String reason) {
         Document marked = messages.findOneAndUpdate(heldBy(lease),

@@ -113,6 +113,16 @@ public final class InMemorySegmentQueue implements SegmentQueue {
     }
 
     @Override
+    public synchronized boolean release(Lease lease, Instant availableAt) {
+        if (!holds(lease)) return false;
+        leased.remove(lease.ref().key());
+        Waiting w = new Waiting(lease.ref(), availableAt, seq++, Math.max(0, lease.deliveries() - 1));
+        waiting.add(w);
+        waitingByKey.put(lease.ref().key(), w);
+        return true;
+    }
+
+    @Override
     public synchronized boolean deadLetter(Lease lease, String reason) {
         if (!holds(lease)) return false;
         leased.remove(lease.ref().key());

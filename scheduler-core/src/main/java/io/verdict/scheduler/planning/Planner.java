@@ -138,6 +138,7 @@ public final class Planner {
                     null, null, null, 0, null, null, now, 0));
         }
         segments.insertAll(segs);
+        lifecycle.planned(run, segs);
         if (segs.isEmpty()) {
             run = lifecycle.transition(run, RunState.COMPLETED, null);
             lifecycle.log(run, "info", "no_work: nothing to evaluate (" + impact.total() + " candidates)");

@@ -78,6 +78,12 @@ public record Segment(
                 null, null, null, fencingToken, failedAll, why, at, version + 1);
     }
 
+    /** Cancelled while running: {@code partial} is what was evaluated before the worker saw the cancellation. */
+    public Segment cancelled(SegmentOutcome partial, Instant at) {
+        return new Segment(runId, index, tenantId, scheduleId, digests, state.moveTo(SegmentState.CANCELLED), attempt,
+                null, null, null, fencingToken, partial, error, at, version + 1);
+    }
+
     public Segment cancelled(Instant at) {
         return new Segment(runId, index, tenantId, scheduleId, digests, state.moveTo(SegmentState.CANCELLED), attempt,
                 null, null, null, fencingToken, outcome, error, at, version + 1);

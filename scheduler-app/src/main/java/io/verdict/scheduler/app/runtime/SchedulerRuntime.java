@@ -78,7 +78,7 @@ public final class SchedulerRuntime implements AutoCloseable {
                 events = storage.events();
             }
             storage = new Storage(storage.runs(), storage.segments(), storage.deltas(), storage.verdicts(),
-                    storage.images(), storage.schedules(), storage.cursors(), storage.audit(), events);
+                    storage.images(), storage.schedules(), storage.cursors(), storage.audit(), events, storage.progress());
             long seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
             Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).storage(storage).queue(queue).locks(locks).tickLedger(mongo.tickLedger())
                     .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
