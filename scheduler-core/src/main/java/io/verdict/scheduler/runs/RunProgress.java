@@ -14,7 +14,8 @@ public final class RunProgress {
         SegmentOutcome sum = SegmentOutcome.NONE;
         int queued = 0, cancelled = 0;
         for (Segment s : segments) {
-            sum = sum.plus(s.outcome());
+            // Only a terminal segment's outcome counts: a dead segment retried by hand is pending again, not failed.
+            if (s.state().isTerminal()) sum = sum.plus(s.outcome());
             if (!s.state().isTerminal()) queued += s.size();
             if (s.state() == SegmentState.CANCELLED) cancelled += cancelledTargets(s);
         }
