@@ -110,4 +110,18 @@ public abstract class DeltaStoreContract {
         }
         assertThat(store.forRun("run-c")).hasSize(1);
     }
+
+    @Test
+    public void batchRecordIsIdempotentPerImageAndReportsOnlyTheNewOnes() {
+        assertThat(store.record(delta("run-1", D2, 1))).isTrue();
+        List<DeltaSummary> fresh = store.recordAll(List.of(delta("run-1", D1, 2), delta("run-1", D2, 9),
+                delta("run-1", D3, 3)));
+        assertThat(fresh).extracting(DeltaSummary::imageDigest).containsExactly(D1, D3);
+        assertThat(store.recordAll(List.of(delta("run-1", D1, 2), delta("run-1", D3, 3)))).isEmpty();
+        assertThat(store.find("run-1", D2).orElseThrow().newFindings()).as("first recording kept").isEqualTo(1);
+        assertThat(store.forRun("run-1")).hasSize(3);
+        assertThat(store.findAll("run-1", List.of(D3, D1, "sha256:" + "f".repeat(64)))).containsOnlyKeys(D1, D3);
+        assertThat(store.findAll("run-2", List.of(D1))).isEmpty();
+        assertThat(store.recordAll(List.of())).isEmpty();
+    }
 }

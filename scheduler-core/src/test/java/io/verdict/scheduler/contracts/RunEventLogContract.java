@@ -172,4 +172,17 @@ public abstract class RunEventLogContract {
             assertThat(healthy).extracting(RunEventRecord::seq).containsExactly(1L, 2L);
         }
     }
+
+    @Test
+    public void batchAppendKeepsOrderAndNumbersConsecutively() {
+        log.append("t1", "run-a", new RunEvent.Log("info", "before", null));
+        List<RunEvent> batch = everyKind();
+        List<RunEventRecord> written = log.appendAll("t1", "run-a", batch);
+        assertThat(written).extracting(RunEventRecord::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(2, batch.size() + 1).boxed().toList());
+        List<RunEventRecord> read = log.after("run-a", 1, 100);
+        assertThat(read).extracting(RunEventRecord::event).containsExactlyElementsOf(batch);
+        assertThat(log.appendAll("t1", "run-a", List.of())).isEmpty();
+        assertThat(log.append("t1", "run-a", new RunEvent.Log("info", "after", null)).seq()).isEqualTo(batch.size() + 2L);
+    }
 }
