@@ -77,8 +77,8 @@ public final class Scheduler implements AutoCloseable {
         this.config = b;
         this.storage = b.storage;
         this.index = new ImpactIndex(b.clock);
-        this.lifecycle = new RunLifecycle(storage.runs(), storage.segments(), b.queue, storage.events(), b.notifier,
-                b.metrics, b.clock, b.evidenceSigner);
+        this.lifecycle = new RunLifecycle(storage.runs(), storage.segments(), storage.progress(), b.queue,
+                storage.events(), b.notifier, b.metrics, b.clock, b.evidenceSigner);
         this.planner = new Planner(index, storage.runs(), storage.segments(), b.queue, b.locks, storage.verdicts(),
                 lifecycle, new RunIdGenerator(b.seed), b.clock, b.metrics, b.segmentSize, b.maxIndexAge, b.instanceId);
         this.backpressure = new Backpressure(Duration.ofMillis(20), Duration.ofSeconds(2));
@@ -162,8 +162,19 @@ public final class Scheduler implements AutoCloseable {
                 .orElseThrow(() -> new NotFoundException("run " + runId));
     }
 
+    /** A run's stats from the read model (counters maintained as segments change state). */
     public RunStats stats(Run run) {
-        return RunProgress.stats(run, storage.segments().forRun(run.id()));
+        return lifecycle.stats(run);
+    }
+
+    /** Stats of a page of runs, in one read-model query. */
+    public Map<String, RunStats> stats(List<Run> runs) {
+        return lifecycle.stats(runs);
+    }
+
+    /** Unfinished work per tenant, schedule and mode (the console's queue card and the backlog gauges). */
+    public List<io.verdict.scheduler.progress.Backlog> backlog() {
+        return lifecycle.backlog();
     }
 
     public List<Segment> segments(Run run) {
@@ -221,7 +232,7 @@ public final class Scheduler implements AutoCloseable {
             throw new SchedulerException(ErrorCode.ERR_API_429, "segment " + index + " is cooling down until "
                     + seg.updatedAt().plus(config.retryPolicy.cooldown()));
         }
-        Segment queued = seg.state() == SegmentState.DEAD ? storage.segments().update(seg.with(SegmentState.QUEUED, now)) : seg;
+        Segment queued = seg.state() == SegmentState.DEAD ? lifecycle.moveSegment(seg, seg.with(SegmentState.QUEUED, now)) : seg;
         config.queue.enqueue(new SegmentRef(tenantId, runId, index, seg.scheduleId()), now);
         audit(tenantId, actor, "segment.retry", runId + "#" + index, run.reason().correlationId());
         lifecycle.segmentEvent(queued, run, null);
@@ -300,10 +311,8 @@ public final class Scheduler implements AutoCloseable {
     /** Starts {@code count} worker threads in this process. */
     public synchronized void startWorkers(int count) {
         if (workers != null) throw new IllegalStateException("workers already started");
-        workers = new WorkerPool(count, i -> newWorker(config.instanceId + "-w" + i), Duration.ofMillis(25), () -> {
-            config.queue.reclaimExpired();
-            reconciler.maybeReconcile(); // the store is the truth: re-enqueue what a lossy queue dropped
-        });
+        workers = new WorkerPool(count, i -> newWorker(config.instanceId + "-w" + i), Duration.ofMillis(25),
+                this::housekeeping);
     }
 
     /** Re-enqueues segments the store holds as queued (or leased with an expired lease); see QueueReconciler. */
@@ -313,17 +322,32 @@ public final class Scheduler implements AutoCloseable {
 
     public SegmentWorker newWorker(String workerId) {
         return new SegmentWorker(workerId, config.queue, storage.segments(), storage.runs(), storage.deltas(),
-                storage.verdicts(), config.scanner, lifecycle, config.notifier, config.retryPolicy, config.leaseTime,
-                config.clock, config.metrics, backpressure, this::rateLimiter);
+                storage.verdicts(), storage.progress(), config.scanner, lifecycle, config.retryPolicy,
+                config.leaseTime, config.clock, backpressure, this::limits);
     }
 
-    private Optional<RateLimiter> rateLimiter(Run run) {
-        if (run.scheduleId() == null) return Optional.empty();
+    private volatile long lastReconcile = System.nanoTime();
+
+    /** Idle workers reclaim expired leases; at most every 10 s one also repairs drifted read-model counters. */
+    private void housekeeping() {
+        config.queue.reclaimExpired();
+        reconciler.maybeReconcile(); // the store is the truth: re-enqueue what a lossy queue dropped
+        long now = System.nanoTime();
+        if (now - lastReconcile > 10_000_000_000L) {
+            lastReconcile = now;
+            lifecycle.reconcile();
+        }
+    }
+
+    private io.verdict.scheduler.execution.RunLimits limits(Run run) {
+        if (run.scheduleId() == null) return io.verdict.scheduler.execution.RunLimits.NONE;
         Optional<Schedule> s = storage.schedules().find(run.tenantId(), run.scheduleId());
-        if (s.isEmpty() || s.get().limits().ratePerSecond() == null) return Optional.empty();
+        if (s.isEmpty()) return io.verdict.scheduler.execution.RunLimits.NONE;
         Schedule.Limits l = s.get().limits();
-        return Optional.of(rateLimiters.computeIfAbsent(run.scheduleId(),
-                k -> new RateLimiter(l.ratePerSecond(), l.burst() == null ? 1 : l.burst())));
+        Optional<RateLimiter> limiter = l.ratePerSecond() == null ? Optional.empty()
+                : Optional.of(rateLimiters.computeIfAbsent(run.scheduleId(),
+                        k -> new RateLimiter(l.ratePerSecond(), l.burst() == null ? 1 : l.burst())));
+        return new io.verdict.scheduler.execution.RunLimits(limiter, l.parallelism());
     }
 
     /**
@@ -334,7 +358,9 @@ public final class Scheduler implements AutoCloseable {
         int n = 0;
         Instant now = config.clock.instant();
         for (Run r : storage.runs().active()) {
-            for (Segment s : storage.segments().forRun(r.id())) {
+            List<Segment> segs = storage.segments().forRun(r.id());
+            storage.progress().rebuild(r, segs); // counters left half-written by a crash are re-derived
+            for (Segment s : segs) {
                 if (s.state().isTerminal()) continue;
                 Instant at = s.nextAttemptAt() != null && s.nextAttemptAt().isAfter(now) ? s.nextAttemptAt() : now;
                 config.queue.enqueue(new SegmentRef(s.tenantId(), s.runId(), s.index(), s.scheduleId()), at);

@@ -8,6 +8,8 @@ import io.verdict.scheduler.inmemory.InMemoryAuditLog;
 import io.verdict.scheduler.inmemory.InMemoryCursorStore;
 import io.verdict.scheduler.inmemory.InMemoryDeltaStore;
 import io.verdict.scheduler.inmemory.InMemoryImageStore;
+import io.verdict.scheduler.inmemory.InMemoryProgressStore;
+import io.verdict.scheduler.progress.ProgressStore;
 import io.verdict.scheduler.inmemory.InMemoryRunEventLog;
 import io.verdict.scheduler.inmemory.InMemoryRunStore;
 import io.verdict.scheduler.inmemory.InMemoryScheduleStore;
@@ -22,10 +24,13 @@ import io.verdict.scheduler.schedules.ScheduleStore;
 import java.time.Clock;
 import java.util.Objects;
 
-/** The storage ports a scheduler needs, one per capability, bundled for wiring. */
+/**
+ * The storage ports a scheduler needs, one per capability, bundled for wiring. {@code progress} is the execution
+ * read model (counters per run) and must live in the same store as the segments.
+ */
 public record Storage(RunStore runs, SegmentStore segments, DeltaStore deltas, VerdictStore verdicts,
                       ImageStore images, ScheduleStore schedules, CursorStore cursors, AuditLog audit,
-                      RunEventLog events) {
+                      RunEventLog events, ProgressStore progress) {
     public Storage {
         Objects.requireNonNull(runs, "runs");
         Objects.requireNonNull(segments, "segments");
@@ -36,11 +41,13 @@ public record Storage(RunStore runs, SegmentStore segments, DeltaStore deltas, V
         Objects.requireNonNull(cursors, "cursors");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(progress, "progress");
     }
 
     public static Storage inMemory(Clock clock) {
         return new Storage(new InMemoryRunStore(), new InMemorySegmentStore(), new InMemoryDeltaStore(),
                 new InMemoryVerdictStore(), new InMemoryImageStore(), new InMemoryScheduleStore(),
-                new InMemoryCursorStore(), new InMemoryAuditLog(), new InMemoryRunEventLog(clock));
+                new InMemoryCursorStore(), new InMemoryAuditLog(), new InMemoryRunEventLog(clock),
+                new InMemoryProgressStore());
     }
 }

@@ -11,6 +11,7 @@ import io.verdict.scheduler.runs.RunReason;
 import io.verdict.scheduler.runs.RunState;
 import io.verdict.scheduler.runs.Segment;
 import io.verdict.scheduler.runs.SegmentOutcome;
+import io.verdict.scheduler.runs.SeverityCounts;
 import io.verdict.scheduler.runs.SegmentState;
 import io.verdict.scheduler.runs.Severity;
 import io.verdict.scheduler.runs.TopFinding;
@@ -89,17 +90,22 @@ final class RunCodecs {
     }
 
     private static Doc outcome(SegmentOutcome o) {
+        SeverityCounts c = o.severity();
         return Doc.create().put("completed", o.completed()).put("failed", o.failed()).put("deltas", o.deltas())
-                .put("newCriticals", o.newCriticals()).put("newHigh", o.newHigh()).put("newMedium", o.newMedium())
-                .put("newLow", o.newLow()).put("resolved", o.resolved()).put("quieted", o.quieted())
-                .put("kevHits", o.kevHits());
+                .put("newCriticals", c.newCriticals()).put("newHigh", c.newHigh()).put("newMedium", c.newMedium())
+                .put("newLow", c.newLow()).put("resolved", c.resolved()).put("quieted", c.quieted())
+                .put("kevHits", c.kevHits());
     }
 
     private static SegmentOutcome outcome(Doc d) {
         if (d == null) return SegmentOutcome.NONE;
-        return new SegmentOutcome(d.integer("completed"), d.integer("failed"), d.integer("deltas"),
-                d.integer("newCriticals"), d.integer("newHigh"), d.integer("newMedium"), d.integer("newLow"),
-                d.integer("resolved"), d.integer("quieted"), d.integer("kevHits"));
+        return new SegmentOutcome(d.integer("completed"), d.integer("failed"), d.integer("deltas"), severity(d));
+    }
+
+    /** The seven counters as stored flat in a document (the same names as the API's JSON). */
+    private static SeverityCounts severity(Doc d) {
+        return new SeverityCounts(d.integer("newCriticals"), d.integer("newHigh"), d.integer("newMedium"),
+                d.integer("newLow"), d.integer("resolved"), d.integer("quieted"), d.integer("kevHits"));
     }
 
     static Doc delta(DeltaSummary s) {
@@ -109,9 +115,10 @@ final class RunCodecs {
                     .put("severity", f.severity() == null ? null : f.severity().wire()).put("kev", f.kev()));
         }
         return Doc.create().put("runId", s.runId()).put("tenantId", s.tenantId()).put("imageDigest", s.imageDigest())
-                .put("newFindings", s.newFindings()).put("newCriticals", s.newCriticals()).put("newHigh", s.newHigh())
-                .put("newMedium", s.newMedium()).put("newLow", s.newLow()).put("resolved", s.resolved())
-                .put("quieted", s.quieted()).put("kevHits", s.kevHits()).put("topFindings", top)
+                .put("newFindings", s.newFindings()).put("newCriticals", s.severity().newCriticals())
+                .put("newHigh", s.severity().newHigh()).put("newMedium", s.severity().newMedium())
+                .put("newLow", s.severity().newLow()).put("resolved", s.severity().resolved())
+                .put("quieted", s.severity().quieted()).put("kevHits", s.kevHits()).put("topFindings", top)
                 .put("reportUrl", s.reportUrl()).put("detectedAt", s.detectedAt());
     }
 
@@ -123,8 +130,9 @@ final class RunCodecs {
                     severity == null ? null : Severity.fromWire(severity), t.bool("kev")));
         }
         return new DeltaSummary(d.string("runId"), d.string("tenantId"), d.string("imageDigest"),
-                d.integer("newFindings"), d.integer("newCriticals"), d.integer("newHigh"), d.integer("newMedium"),
-                d.integer("newLow"), d.integer("resolved"), d.integer("quieted"), d.strings("kevHits"), top,
+                d.integer("newFindings"), new SeverityCounts(d.integer("newCriticals"), d.integer("newHigh"),
+                        d.integer("newMedium"), d.integer("newLow"), d.integer("resolved"), d.integer("quieted"), 0),
+                d.strings("kevHits"), top,
                 d.string("reportUrl"), d.instant("detectedAt"));
     }
 

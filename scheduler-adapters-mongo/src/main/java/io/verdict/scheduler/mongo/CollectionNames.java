@@ -16,6 +16,7 @@ final class CollectionNames {
     static final String DEAD_LETTERS = "deadLetters";
     static final String LOCKS = "locks";
     static final String COUNTERS = "counters";
+    static final String RUN_PROGRESS = "runProgress";
     static final String TICK_DECISIONS = "tickDecisions";
     static final String TICK_CURSORS = "tickCursors";
 

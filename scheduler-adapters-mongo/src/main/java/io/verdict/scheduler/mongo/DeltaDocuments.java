@@ -18,9 +18,10 @@ final class DeltaDocuments {
         Document d = new Document("runId", s.runId());
         put(d, "tenantId", s.tenantId());
         d.append("imageDigest", s.imageDigest()).append("newFindings", s.newFindings())
-                .append("newCriticals", s.newCriticals()).append("newHigh", s.newHigh())
-                .append("newMedium", s.newMedium()).append("newLow", s.newLow()).append("resolved", s.resolved())
-                .append("quieted", s.quieted()).append("kevHits", s.kevHits());
+                .append("newCriticals", s.severity().newCriticals()).append("newHigh", s.severity().newHigh())
+                .append("newMedium", s.severity().newMedium()).append("newLow", s.severity().newLow())
+                .append("resolved", s.severity().resolved()).append("quieted", s.severity().quieted())
+                .append("kevHits", s.kevHits());
         List<Document> top = new ArrayList<>(s.topFindings().size());
         for (TopFinding f : s.topFindings()) {
             Document t = new Document();
@@ -42,8 +43,7 @@ final class DeltaDocuments {
                     severity == null ? null : Severity.fromWire(severity), bool(t, "kev")));
         }
         return new DeltaSummary(string(d, "runId"), string(d, "tenantId"), string(d, "imageDigest"),
-                integer(d, "newFindings"), integer(d, "newCriticals"), integer(d, "newHigh"), integer(d, "newMedium"),
-                integer(d, "newLow"), integer(d, "resolved"), integer(d, "quieted"), strings(d, "kevHits"), top,
+                integer(d, "newFindings"), SegmentDocuments.severity(d), strings(d, "kevHits"), top,
                 string(d, "reportUrl"), instant(d, "detectedAt"));
     }
 }

@@ -50,6 +50,8 @@ public final class MongoIndexes {
                         index(new Document("queue", 1).append("availableAt", 1).append("seq", 1), "queue_ready", false),
                         index(new Document("queue", 1).append("leaseExpiresAt", 1), "queue_lease_expiry", false),
                         index(new Document("queue", 1).append("runId", 1), "queue_run", false))),
+                Map.entry(RUN_PROGRESS, List.of(
+                        index(new Document("state", 1), "state", false))),
                 Map.entry(TICK_DECISIONS, List.of(
                         index(new Document("tenantId", 1).append("scheduleId", 1).append("fireTime", -1),
                                 "tenant_schedule_fire", true))),

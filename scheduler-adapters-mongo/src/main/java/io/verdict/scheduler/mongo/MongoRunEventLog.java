@@ -81,6 +81,47 @@ public final class MongoRunEventLog implements RunEventLog, AutoCloseable {
         throw new ConcurrentUpdateException("event log of run " + runId + " (" + MAX_APPEND_ATTEMPTS + " attempts)");
     }
 
+    /**
+     * One {@code insertMany} for the batch, seqs last+1..last+n. When another instance took one of those seqs the
+     * ordered insert stops there; the rest is retried after re-reading the last seq, so order is kept.
+     */
+    @Override
+    public List<RunEventRecord> appendAll(String tenantId, String runId, List<RunEvent> batch) {
+        List<RunEventRecord> out = new ArrayList<>(batch.size());
+        if (batch.isEmpty()) return out;
+        synchronized (appendLocks[Math.floorMod(runId.hashCode(), appendLocks.length)]) {
+            int next = 0;
+            for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS && next < batch.size(); attempt++) {
+                long seq = lastSeq(runId);
+                java.time.Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                List<RunEventRecord> recs = new ArrayList<>(batch.size() - next);
+                List<Document> docs = new ArrayList<>(batch.size() - next);
+                for (int i = next; i < batch.size(); i++) {
+                    RunEventRecord rec = new RunEventRecord(tenantId, runId, ++seq, at, batch.get(i));
+                    recs.add(rec);
+                    docs.add(RunEventDocuments.toDocument(rec));
+                }
+                try {
+                    events.insertMany(docs);
+                    out.addAll(recs);
+                    next = batch.size();
+                } catch (com.mongodb.MongoBulkWriteException e) {
+                    boolean duplicate = e.getWriteErrors().stream().allMatch(w -> w.getCode() == 11000);
+                    if (!duplicate) throw e;
+                    int written = e.getWriteErrors().isEmpty() ? 0 : e.getWriteErrors().get(0).getIndex();
+                    out.addAll(recs.subList(0, written));
+                    next += written;
+                }
+            }
+            RunPoller poller = pollers.get(runId);
+            if (poller != null) poller.wake();
+        }
+        if (out.size() < batch.size()) {
+            throw new ConcurrentUpdateException("event log of run " + runId + " (" + MAX_APPEND_ATTEMPTS + " attempts)");
+        }
+        return out;
+    }
+
     private long lastSeq(String runId) {
         Document d = events.find(Filters.eq("runId", runId)).sort(Sorts.descending("seq"))
                 .projection(Projections.include("seq")).limit(1).first();

@@ -43,6 +43,8 @@ import static io.verdict.scheduler.mongo.Fields.*;
  *   {@code findOneAndUpdate} takes the oldest ready message (availableAt ≤ now, not leased; sorted by
  *   availableAt, then enqueue order) and stamps owner, expiry and a fencing token in the same atomic write,
  *   so two workers can never claim the same message.</li>
+ *   <li>Fair share: among ready messages the claim takes the oldest of the next run (round-robin) of the next
+ *   tenant (round-robin), so one big or slow run never starves the others; oldest first within a run.</li>
  *   <li>Fencing tokens come from a durable counter document ({@code $inc}), so they grow across every claim
  *   of every segment and across restarts; a token burnt by a claim that found nothing is harmless.</li>
  *   <li>Ack, renew, retry and dead-letter match the message <em>and</em> the lease's token: after a lease was
@@ -61,6 +63,8 @@ public final class MongoSegmentQueue implements SegmentQueue {
     private final Counters counters;
     private final Clock clock;
     private final String name;
+    private volatile String lastTenant;
+    private final Map<String, String> lastRunOfTenant = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MongoSegmentQueue(MongoDatabase db, Clock clock) {
         this(db, clock, "runner");
@@ -128,14 +132,39 @@ public final class MongoSegmentQueue implements SegmentQueue {
         putBackExpired(now);
         long token = counters.next("queue:" + name + ":fencing");
         Instant expires = now.plus(leaseTime);
-        Document d = messages.findOneAndUpdate(ready,
-                Updates.combine(Updates.set("leaseOwner", owner), Updates.set("leaseToken", token),
-                        Updates.set("leaseExpiresAt", Date.from(expires)), Updates.inc("deliveries", 1)),
-                new FindOneAndUpdateOptions().sort(Sorts.ascending("availableAt", "seq"))
-                        .returnDocument(ReturnDocument.AFTER));
+        Bson take = Updates.combine(Updates.set("leaseOwner", owner), Updates.set("leaseToken", token),
+                Updates.set("leaseExpiresAt", Date.from(expires)), Updates.inc("deliveries", 1));
+        FindOneAndUpdateOptions oldest = new FindOneAndUpdateOptions().sort(Sorts.ascending("availableAt", "seq"))
+                .returnDocument(ReturnDocument.AFTER);
+        Document d = null;
+        Bson fair = fairTurn(ready);
+        if (fair != null) d = messages.findOneAndUpdate(Filters.and(ready, fair), take, oldest);
+        if (d == null) d = messages.findOneAndUpdate(ready, take, oldest); // the fair pick was taken meanwhile
         if (d == null) return Optional.empty();
+        lastTenant = d.getString("tenantId");
+        lastRunOfTenant.put(lastTenant, d.getString("runId"));
         return Optional.of(new Lease(ref(d), owner, token, instant(d, "leaseExpiresAt"), integer(d, "deliveries"),
                 d.getObjectId("_id").toHexString()));
+    }
+
+    /**
+     * Fair share: the tenant after the one this instance served last (wrapping), and within it the run after the
+     * one served last, among messages ready now; the claim then takes that run's oldest message. Two small
+     * {@code distinct} reads over the ready set (index {@code queue_ready}); each instance keeps its own turn.
+     */
+    private Bson fairTurn(Bson ready) {
+        java.util.TreeSet<String> tenants = messages.distinct("tenantId", ready, String.class)
+                .into(new java.util.TreeSet<>());
+        if (tenants.isEmpty()) return null;
+        String tenant = lastTenant == null ? null : tenants.higher(lastTenant);
+        if (tenant == null) tenant = tenants.first();
+        java.util.TreeSet<String> runs = messages.distinct("runId", Filters.and(ready, Filters.eq("tenantId", tenant)),
+                String.class).into(new java.util.TreeSet<>());
+        String lastRun = lastRunOfTenant.get(tenant);
+        String run = lastRun == null ? null : runs.higher(lastRun);
+        if (run == null && !runs.isEmpty()) run = runs.first();
+        return run == null ? Filters.eq("tenantId", tenant)
+                : Filters.and(Filters.eq("tenantId", tenant), Filters.eq("runId", run));
     }
 
     @Override
@@ -167,6 +196,15 @@ public final class MongoSegmentQueue implements SegmentQueue {
                 Updates.set("availableAt", Date.from(availableAt)), Updates.set("seq", new ObjectId()),
                 Updates.unset("leaseOwner"), Updates.unset("leaseToken"), Updates.unset("leaseExpiresAt")))
                 .getModifiedCount() == 1;
+    }
+
+    /** Like {@link #retryAt}, and the claim's delivery is taken back: a deferral is not a failed attempt. */
+    @Override
+    public boolean release(Lease lease, Instant availableAt) {
+        return messages.updateOne(heldBy(lease), Updates.combine(
+                Updates.set("availableAt", Date.from(availableAt)), Updates.set("seq", new ObjectId()),
+                Updates.inc("deliveries", -1), Updates.unset("leaseOwner"), Updates.unset("leaseToken"),
+                Updates.unset("leaseExpiresAt"))).getModifiedCount() == 1;
     }
 
     @Override

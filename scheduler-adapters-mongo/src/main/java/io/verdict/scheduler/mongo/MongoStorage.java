@@ -40,7 +40,7 @@ public final class MongoStorage implements AutoCloseable {
         this.storage = new Storage(new MongoRunStore(this.db), new MongoSegmentStore(this.db),
                 new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db),
                 new MongoScheduleStore(this.db), new MongoCursorStore(this.db, clock), new MongoAuditLog(this.db),
-                events);
+                events, new MongoProgressStore(this.db));
     }
 
     public Storage storage() {

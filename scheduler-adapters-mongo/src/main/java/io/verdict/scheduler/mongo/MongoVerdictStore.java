@@ -29,6 +29,37 @@ public final class MongoVerdictStore implements VerdictStore {
         Upserts.replace(verdicts, key(tenantId, report.imageDigest()), ReportDocuments.toDocument(tenantId, report));
     }
 
+    /** One {@code $in} query for the images of a batch. */
+    @Override
+    public java.util.Map<String, ScanReport> latestAll(String tenantId, java.util.Collection<String> digests) {
+        java.util.Map<String, ScanReport> out = new java.util.LinkedHashMap<>();
+        if (digests.isEmpty()) return out;
+        for (Document d : verdicts.find(Filters.and(Filters.eq("tenantId", tenantId),
+                Filters.in("imageDigest", java.util.List.copyOf(digests))))) {
+            ScanReport r = ReportDocuments.fromDocument(d);
+            out.put(r.imageDigest(), r);
+        }
+        return out;
+    }
+
+    /** One unordered {@code bulkWrite} of upserting replaces. */
+    @Override
+    public void saveAll(String tenantId, java.util.List<ScanReport> reports) {
+        if (reports.isEmpty()) return;
+        java.util.List<com.mongodb.client.model.WriteModel<Document>> writes = new java.util.ArrayList<>();
+        for (ScanReport r : reports) {
+            writes.add(new com.mongodb.client.model.ReplaceOneModel<>(key(tenantId, r.imageDigest()),
+                    ReportDocuments.toDocument(tenantId, r), new com.mongodb.client.model.ReplaceOptions().upsert(true)));
+        }
+        try {
+            verdicts.bulkWrite(writes, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+        } catch (com.mongodb.MongoBulkWriteException e) {
+            // Two instances upserting the same new image at once: the loser's replace now finds the winner's doc.
+            if (!e.getWriteErrors().stream().allMatch(w -> w.getCode() == 11000)) throw e;
+            for (var w : e.getWriteErrors()) save(tenantId, reports.get(w.getIndex()));
+        }
+    }
+
     private static Bson key(String tenantId, String imageDigest) {
         return Filters.and(Filters.eq("tenantId", tenantId), Filters.eq("imageDigest", imageDigest));
     }

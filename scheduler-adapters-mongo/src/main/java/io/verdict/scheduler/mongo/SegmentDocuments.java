@@ -2,6 +2,7 @@ package io.verdict.scheduler.mongo;
 
 import io.verdict.scheduler.runs.Segment;
 import io.verdict.scheduler.runs.SegmentOutcome;
+import io.verdict.scheduler.runs.SeverityCounts;
 import io.verdict.scheduler.runs.SegmentState;
 import org.bson.Document;
 
@@ -33,17 +34,27 @@ final class SegmentDocuments {
                 RunDocuments.error(document(d, "error")), instant(d, "updatedAt"), longValue(d, "version"));
     }
 
-    private static Document outcome(SegmentOutcome o) {
+    static Document outcome(SegmentOutcome o) {
         return new Document("completed", o.completed()).append("failed", o.failed()).append("deltas", o.deltas())
-                .append("newCriticals", o.newCriticals()).append("newHigh", o.newHigh())
-                .append("newMedium", o.newMedium()).append("newLow", o.newLow()).append("resolved", o.resolved())
-                .append("quieted", o.quieted()).append("kevHits", o.kevHits());
+                .append("newCriticals", o.severity().newCriticals()).append("newHigh", o.severity().newHigh())
+                .append("newMedium", o.severity().newMedium()).append("newLow", o.severity().newLow())
+                .append("resolved", o.severity().resolved()).append("quieted", o.severity().quieted())
+                .append("kevHits", o.severity().kevHits());
     }
 
-    private static SegmentOutcome outcome(Document d) {
+    static SegmentOutcome outcome(Document d) {
         if (d == null) return SegmentOutcome.NONE;
-        return new SegmentOutcome(integer(d, "completed"), integer(d, "failed"), integer(d, "deltas"),
-                integer(d, "newCriticals"), integer(d, "newHigh"), integer(d, "newMedium"), integer(d, "newLow"),
-                integer(d, "resolved"), integer(d, "quieted"), integer(d, "kevHits"));
+        // Counters kept with $inc are clamped at zero on the way out: a drifted counter must not break reads.
+        return new SegmentOutcome(Math.max(0, integer(d, "completed")), Math.max(0, integer(d, "failed")),
+                Math.max(0, integer(d, "deltas")), severity(d));
+    }
+
+    /** The seven severity counters under their wire names (kevHits may be a list of IDs, as on deltas). */
+    static SeverityCounts severity(Document d) {
+        Object kev = d.get("kevHits");
+        int kevHits = kev instanceof java.util.List<?> l ? l.size() : integer(d, "kevHits");
+        return new SeverityCounts(Math.max(0, integer(d, "newCriticals")), Math.max(0, integer(d, "newHigh")),
+                Math.max(0, integer(d, "newMedium")), Math.max(0, integer(d, "newLow")),
+                Math.max(0, integer(d, "resolved")), Math.max(0, integer(d, "quieted")), Math.max(0, kevHits));
     }
 }

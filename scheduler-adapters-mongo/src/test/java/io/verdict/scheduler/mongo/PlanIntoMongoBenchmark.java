@@ -83,7 +83,7 @@ public final class PlanIntoMongoBenchmark {
             TimedQueue queue = new TimedQueue(mongo.segmentQueue());
             Storage s = mongo.storage();
             Storage timed = new Storage(s.runs(), segments, s.deltas(), s.verdicts(), s.images(), s.schedules(),
-                    s.cursors(), s.audit(), s.events());
+                    s.cursors(), s.audit(), s.events(), s.progress());
             t = System.nanoTime();
             try (Scheduler scheduler = Scheduler.builder().clock(clock).seed(1).segmentSize(100).storage(timed)
                     .queue(queue).locks(mongo.lockService()).build()) {

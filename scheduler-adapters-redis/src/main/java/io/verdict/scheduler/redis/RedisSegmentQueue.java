@@ -50,6 +50,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
     private static final LuaScript ACK = LuaScript.fromResources(COMMON, "queue-ack.lua");
     private static final LuaScript RENEW = LuaScript.fromResources(COMMON, "queue-renew.lua");
     private static final LuaScript RETRY = LuaScript.fromResources(COMMON, "queue-retry.lua");
+    private static final LuaScript RELEASE = LuaScript.fromResources(COMMON, "queue-release.lua");
     private static final LuaScript DEAD = LuaScript.fromResources(COMMON, "queue-dead.lua");
     private static final LuaScript PURGE = LuaScript.fromResources(COMMON, "queue-purge.lua");
     private static final LuaScript RECLAIM = LuaScript.fromResources(COMMON, "queue-reclaim.lua");
@@ -223,7 +224,14 @@ public final class RedisSegmentQueue implements SegmentQueue {
     }
 
     @Override
-    public boolean retryAt(Lease lease, Instant availableAt) {
+    public boolean release(Lease lease, Instant availableAt) {
+        Long ok = run(RELEASE, ScriptOutputType.INTEGER, lease.ref().key(), Long.toString(lease.fencingToken()),
+                Long.toString(millis(availableAt)));
+        return ok == 1L;
+    }
+
+    @Override
+        public boolean retryAt(Lease lease, Instant availableAt) {
         Long ok = run(RETRY, ScriptOutputType.INTEGER, lease.ref().key(), Long.toString(lease.fencingToken()),
                 Long.toString(millis(availableAt)));
         return ok == 1L;

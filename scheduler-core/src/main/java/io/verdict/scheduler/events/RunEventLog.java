@@ -11,6 +11,17 @@ import java.util.function.Consumer;
 public interface RunEventLog {
     RunEventRecord append(String tenantId, String runId, RunEvent event);
 
+    /**
+     * Appends several events of one run with consecutive sequence numbers, in order, nothing of another append
+     * between them. The default loops over {@link #append} (consecutive only with a single appender per run);
+     * adapters write the batch at once.
+     */
+    default List<RunEventRecord> appendAll(String tenantId, String runId, List<RunEvent> events) {
+        List<RunEventRecord> out = new java.util.ArrayList<>(events.size());
+        for (RunEvent e : events) out.add(append(tenantId, runId, e));
+        return out;
+    }
+
     /** Events with {@code seq > afterSeq}, oldest first, at most {@code limit}. */
     List<RunEventRecord> after(String runId, long afterSeq, int limit);
 

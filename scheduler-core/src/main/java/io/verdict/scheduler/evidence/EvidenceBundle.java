@@ -104,12 +104,12 @@ public final class EvidenceBundle {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("imageDigest", d.imageDigest());
         m.put("newFindings", d.newFindings());
-        m.put("newCriticals", d.newCriticals());
-        m.put("newHigh", d.newHigh());
-        m.put("newMedium", d.newMedium());
-        m.put("newLow", d.newLow());
-        m.put("resolved", d.resolved());
-        m.put("quieted", d.quieted());
+        m.put("newCriticals", d.severity().newCriticals());
+        m.put("newHigh", d.severity().newHigh());
+        m.put("newMedium", d.severity().newMedium());
+        m.put("newLow", d.severity().newLow());
+        m.put("resolved", d.severity().resolved());
+        m.put("quieted", d.severity().quieted());
         m.put("kevHits", d.kevHits());
         List<Map<String, Object>> top = new ArrayList<>();
         for (TopFinding f : d.topFindings()) {

@@ -19,8 +19,8 @@ public final class FindingsCsv {
     public static String write(String runId, List<DeltaSummary> deltas) {
         StringBuilder sb = new StringBuilder(HEADER).append("\r\n");
         for (DeltaSummary d : deltas) {
-            String prefix = String.join(",", cell(runId), cell(d.imageDigest()), n(d.newFindings()), n(d.newCriticals()),
-                    n(d.newHigh()), n(d.newMedium()), n(d.newLow()), n(d.resolved()), n(d.quieted()),
+            String prefix = String.join(",", cell(runId), cell(d.imageDigest()), n(d.newFindings()), n(d.severity().newCriticals()),
+                    n(d.severity().newHigh()), n(d.severity().newMedium()), n(d.severity().newLow()), n(d.severity().resolved()), n(d.severity().quieted()),
                     cell(String.join(" ", d.kevHits())));
             String at = d.detectedAt() == null ? "" : d.detectedAt().toString();
             if (d.topFindings().isEmpty()) {

@@ -2,6 +2,7 @@ package io.verdict.scheduler.execution;
 
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Severity;
+import io.verdict.scheduler.runs.SeverityCounts;
 import io.verdict.scheduler.runs.TopFinding;
 
 import java.time.Instant;
@@ -56,9 +57,10 @@ public final class DeltaCalculator {
                 .thenComparing(Finding::vulnerabilityId).thenComparing(Finding::purl));
         List<TopFinding> top = fresh.stream().limit(TOP)
                 .map(f -> new TopFinding(f.purl(), f.vulnerabilityId(), f.severity(), f.kev())).toList();
-        return new DeltaSummary(runId, tenantId, current.imageDigest(), fresh.size(),
-                bySeverity[Severity.CRITICAL.ordinal()], bySeverity[Severity.HIGH.ordinal()],
-                bySeverity[Severity.MEDIUM.ordinal()], bySeverity[Severity.LOW.ordinal()], resolved, quieted,
-                List.copyOf(kev), top, reportUrl, detectedAt);
+        SeverityCounts counts = new SeverityCounts(bySeverity[Severity.CRITICAL.ordinal()],
+                bySeverity[Severity.HIGH.ordinal()], bySeverity[Severity.MEDIUM.ordinal()],
+                bySeverity[Severity.LOW.ordinal()], resolved, quieted, kev.size());
+        return new DeltaSummary(runId, tenantId, current.imageDigest(), fresh.size(), counts, List.copyOf(kev), top,
+                reportUrl, detectedAt);
     }
 }

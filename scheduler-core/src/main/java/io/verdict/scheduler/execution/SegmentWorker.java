@@ -3,10 +3,10 @@ package io.verdict.scheduler.execution;
 import io.verdict.scheduler.errors.ConcurrentUpdateException;
 import io.verdict.scheduler.errors.ErrorCode;
 import io.verdict.scheduler.errors.StaleLeaseException;
-import io.verdict.scheduler.events.RunEvent;
-import io.verdict.scheduler.events.Notifier;
 import io.verdict.scheduler.lifecycle.RunLifecycle;
-import io.verdict.scheduler.observability.SchedulerMetrics;
+import io.verdict.scheduler.lifecycle.SegmentResult;
+import io.verdict.scheduler.progress.ProgressStore;
+import io.verdict.scheduler.progress.RunCounters;
 import io.verdict.scheduler.queue.Lease;
 import io.verdict.scheduler.queue.SegmentQueue;
 import io.verdict.scheduler.retry.RetryDecision;
@@ -26,21 +26,30 @@ import io.verdict.scheduler.runs.SegmentStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Executes one segment at a time: claim a lease, fence the segment to it, ask the scanner about each target,
- * record deltas (idempotent per run and image), then complete, retry or bury the segment. A worker that lost
- * its lease (paused JVM, network partition) finds out at its next fenced write and drops the segment
- * without acking: the new holder owns it.
+ * Executes one segment at a time: claim a lease, fence the segment to it, evaluate its targets in small batches,
+ * then complete, retry or bury the segment, and hand the {@link SegmentResult} to {@link RunLifecycle}, which
+ * emits every event. A batch costs a handful of store round trips whatever its size: one read of recorded
+ * deltas, one of previous verdicts, one bulk write of each, one in-flight progress report that also tells the
+ * worker whether the run was cancelled (the run itself is read once per segment, not per target). A worker that
+ * lost its lease (paused JVM, network partition) finds out at its next fenced write and drops the segment without
+ * acking: the new holder owns it.
  */
 public final class SegmentWorker {
-    private static final int PROGRESS_EVERY = 25;
+    /** Targets per batch: progress, events and store writes advance once per batch. */
+    static final int BATCH = 25;
+    /** A slow batch (rate limit, slow scanner) still reports progress at least this often. */
+    static final Duration FLUSH_EVERY = Duration.ofMillis(500);
     /** Deliveries beyond maxAttempts tolerated before a segment that never reports back is buried. */
     static final int POISON_MARGIN = 2;
+    /** How long a segment given back for {@code limits.parallelism} waits before it is claimable again. */
+    static final Duration DEFER = Duration.ofMillis(100);
 
     private final String workerId;
     private final SegmentQueue queue;
@@ -48,36 +57,34 @@ public final class SegmentWorker {
     private final RunStore runs;
     private final DeltaStore deltas;
     private final VerdictStore verdicts;
+    private final ProgressStore progress;
     private final Scanner scanner;
     private final RunLifecycle lifecycle;
-    private final Notifier notifier;
     private final RetryPolicy retryPolicy;
     private final Duration leaseTime;
     private final Clock clock;
-    private final SchedulerMetrics metrics;
     private final Backpressure backpressure;
-    private final Function<Run, Optional<RateLimiter>> rateLimits;
+    private final Function<Run, RunLimits> limits;
     private final int maxUnavailableRetries;
 
     public SegmentWorker(String workerId, SegmentQueue queue, SegmentStore segments, RunStore runs, DeltaStore deltas,
-                         VerdictStore verdicts, Scanner scanner, RunLifecycle lifecycle, Notifier notifier,
-                         RetryPolicy retryPolicy, Duration leaseTime, Clock clock, SchedulerMetrics metrics,
-                         Backpressure backpressure, Function<Run, Optional<RateLimiter>> rateLimits) {
+                         VerdictStore verdicts, ProgressStore progress, Scanner scanner, RunLifecycle lifecycle,
+                         RetryPolicy retryPolicy, Duration leaseTime, Clock clock, Backpressure backpressure,
+                         Function<Run, RunLimits> limits) {
         this.workerId = workerId;
         this.queue = queue;
         this.segments = segments;
         this.runs = runs;
         this.deltas = deltas;
         this.verdicts = verdicts;
+        this.progress = progress;
         this.scanner = scanner;
         this.lifecycle = lifecycle;
-        this.notifier = notifier;
         this.retryPolicy = retryPolicy;
         this.leaseTime = leaseTime;
         this.clock = clock;
-        this.metrics = metrics;
         this.backpressure = backpressure;
-        this.rateLimits = rateLimits;
+        this.limits = limits;
         this.maxUnavailableRetries = 6;
     }
 
@@ -89,62 +96,77 @@ public final class SegmentWorker {
     public boolean runOnce() throws InterruptedException {
         Optional<Lease> claimed = queue.claim(workerId, leaseTime);
         if (claimed.isEmpty()) return false;
-        execute(claimed.get());
+        lifecycle.segmentEnded(execute(claimed.get()), workerId);
         return true;
     }
 
-    private static final class Cancelled extends RuntimeException {
-        Cancelled() { super(null, null, false, false); }
-    }
-
-    void execute(Lease lease) throws InterruptedException {
+    SegmentResult execute(Lease lease) throws InterruptedException {
         Optional<Segment> found = segments.find(lease.ref().runId(), lease.ref().index());
         Optional<Run> foundRun = runs.find(lease.ref().runId());
         if (found.isEmpty() || foundRun.isEmpty() || found.get().state().isTerminal()) {
             queue.ack(lease); // unknown or already finished: a duplicate delivery
-            return;
+            return new SegmentResult.Duplicate(lease.ref());
         }
         Segment seg = found.get();
         Run run = foundRun.get();
         if (lease.deliveries() > retryPolicy.maxAttempts() + POISON_MARGIN) {
             // Delivered again and again without any holder reporting back: it crashes its workers. Bury it.
             try {
-                seg = segments.update(take(seg, lease).running(clock.instant()));
+                seg = lifecycle.moveSegment(seg, take(seg, lease).running(clock.instant()));
             } catch (StaleLeaseException | ConcurrentUpdateException lost) {
-                return;
+                return new SegmentResult.StaleLease(lease.ref());
             }
-            fail(run, seg, lease, ErrorCode.ERR_RUN_006, "delivered " + lease.deliveries()
+            return fail(run, seg, lease, ErrorCode.ERR_RUN_006, "delivered " + lease.deliveries()
                     + " times without finishing (worker crashes?)", true);
-            return;
         }
         try {
             seg = take(seg, lease);
-            if (run.state().isTerminal()) {
-                finishCancelled(seg, lease, run);
-                return;
-            }
-            seg = segments.update(seg.running(clock.instant()));
+            if (run.state().isTerminal()) return finishCancelled(seg, lease, run);
+            RunLimits runLimits = limits.apply(run);
+            Optional<SegmentResult> deferred = overParallelism(run, seg, lease, runLimits);
+            if (deferred.isPresent()) return deferred.get();
+            seg = lifecycle.moveSegment(seg, seg.running(clock.instant()));
             run = lifecycle.markRunning(run.id());
-            if (run.state().isTerminal()) {
-                finishCancelled(seg, lease, run);
-                return;
-            }
-            lifecycle.segmentEvent(seg, run, workerId);
+            if (run.state().isTerminal()) return finishCancelled(seg, lease, run);
+            lifecycle.segmentStarted(run, seg, workerId);
             Attempt attempt = new Attempt(seg, lease);
-            SegmentOutcome outcome = evaluate(run, attempt);
-            seg = segments.update(attempt.segment.completed(outcome, clock.instant()));
+            Evaluation result;
+            try {
+                result = evaluate(run, attempt, runLimits);
+            } catch (ScannerException e) {
+                return fail(run, attempt.segment, attempt.lease, e.code(), e.getMessage(), false);
+            }
+            if (result.cancelled()) {
+                // Keep what was evaluated: the targets left over are the cancelled ones.
+                Segment cut = lifecycle.moveSegment(attempt.segment,
+                        attempt.segment.cancelled(result.outcome(), clock.instant()));
+                queue.ack(attempt.lease);
+                return new SegmentResult.Cancelled(runs.find(run.id()).orElse(run), cut, true);
+            }
+            SegmentOutcome outcome = result.outcome();
+            seg = lifecycle.moveSegment(attempt.segment, attempt.segment.completed(outcome, clock.instant()));
             queue.ack(attempt.lease);
-            metrics.segment(run.mode(), "completed");
-            lifecycle.segmentEvent(seg, run, workerId);
-            lifecycle.maybeFinish(run.id());
-        } catch (Cancelled c) {
-            Segment cur = segments.find(seg.runId(), seg.index()).orElse(seg);
-            finishCancelled(cur, lease, runs.find(run.id()).orElse(run));
-        } catch (ScannerException e) {
-            fail(run, segments.find(seg.runId(), seg.index()).orElse(seg), lease, e.code(), e.getMessage(), false);
+            return new SegmentResult.Completed(run, seg);
         } catch (StaleLeaseException | ConcurrentUpdateException lost) {
             // Our lease was taken over; the new holder finishes the segment. Never ack: it is not ours.
+            return new SegmentResult.StaleLease(lease.ref());
         }
+    }
+
+    /**
+     * Enforces {@code limits.parallelism}: our own claim is already counted (the segment is leased), so more than
+     * the limit in flight means we give the segment back, untouched, for a little while.
+     */
+    private Optional<SegmentResult> overParallelism(Run run, Segment leased, Lease lease, RunLimits runLimits) {
+        Integer limit = runLimits.effectiveParallelism();
+        if (limit == null) return Optional.empty();
+        int inFlight = progress.find(run.id()).map(RunCounters::inFlightSegments).orElse(0);
+        if (inFlight <= limit) return Optional.empty();
+        Instant at = clock.instant().plus(DEFER);
+        Segment back = lifecycle.moveSegment(leased, leased.released(clock.instant()));
+        queue.release(lease, at);
+        return Optional.of(new SegmentResult.Deferred(run, back, at, inFlight - 1 + " of " + limit
+                + " segments already in flight"));
     }
 
     /** Moves the stored segment to LEASED under this lease's fencing token, releasing a crashed holder's claim. */
@@ -152,49 +174,43 @@ public final class SegmentWorker {
         Instant now = clock.instant();
         if (seg.state() == SegmentState.LEASED || seg.state() == SegmentState.RUNNING
                 || seg.state() == SegmentState.FAILED) {
-            seg = segments.update(seg.released(now)); // the crashed holder's claim ends here
+            seg = lifecycle.moveSegment(seg, seg.released(now)); // the crashed holder's claim ends here
         }
-        return segments.update(seg.leasedBy(workerId, lease.fencingToken(), lease.expiresAt(), now));
+        return lifecycle.moveSegment(seg, seg.leasedBy(workerId, lease.fencingToken(), lease.expiresAt(), now));
     }
 
-    private void finishCancelled(Segment seg, Lease lease, Run run) {
+    private SegmentResult finishCancelled(Segment seg, Lease lease, Run run) {
+        Segment done = seg;
+        boolean now = false;
         if (!seg.state().isTerminal()) {
-            Segment done = segments.update(seg.cancelled(clock.instant()));
-            metrics.segment(run.mode(), "cancelled");
-            lifecycle.segmentEvent(done, run, workerId);
+            done = lifecycle.moveSegment(seg, seg.cancelled(clock.instant()));
+            now = true;
         }
         queue.ack(lease);
-        lifecycle.maybeFinish(run.id());
+        return new SegmentResult.Cancelled(run, done, now);
     }
 
-    private void fail(Run run, Segment seg, Lease lease, ErrorCode code, String message, boolean giveUp) {
+    private SegmentResult fail(Run run, Segment seg, Lease lease, ErrorCode code, String message, boolean giveUp) {
         RunError error = new RunError(code, message);
         RetryDecision decision = giveUp ? new RetryDecision.GiveUp(seg.attempt())
                 : RetryWindows.afterFailure(run.id(), seg.index(), Math.max(1, seg.attempt()), retryPolicy);
         Instant now = clock.instant();
         try {
-            switch (decision) {
+            return switch (decision) {
                 case RetryDecision.RetryAfter r -> {
                     Instant at = now.plus(r.delay());
-                    Segment s = segments.update(seg.retryAt(at, error, now));
+                    Segment s = lifecycle.moveSegment(seg, seg.retryAt(at, error, now));
                     queue.retryAt(lease, at);
-                    metrics.segment(run.mode(), "retry");
-                    lifecycle.segmentEvent(s, run, workerId);
-                    lifecycle.log(run, "warn", "segment " + seg.index() + " attempt " + seg.attempt() + " failed ("
-                            + code + ": " + message + "); retry at " + at);
+                    yield new SegmentResult.RetryScheduled(run, s, at, error);
                 }
                 case RetryDecision.GiveUp g -> {
-                    Segment s = segments.update(seg.dead(error, now));
+                    Segment s = lifecycle.moveSegment(seg, seg.dead(error, now));
                     queue.deadLetter(lease, code + ": " + message);
-                    metrics.segment(run.mode(), "dead");
-                    lifecycle.segmentEvent(s, run, workerId);
-                    lifecycle.log(run, "error", "segment " + seg.index() + " dead after " + g.attempts()
-                            + " attempts (" + code + ": " + message + ")");
-                    lifecycle.maybeFinish(run.id());
+                    yield new SegmentResult.Dead(run, s, error, g.attempts());
                 }
-            }
+            };
         } catch (StaleLeaseException | ConcurrentUpdateException lost) {
-            // taken over meanwhile
+            return new SegmentResult.StaleLease(lease.ref()); // taken over meanwhile
         }
     }
 
@@ -209,49 +225,76 @@ public final class SegmentWorker {
         }
     }
 
-    private SegmentOutcome evaluate(Run run, Attempt attempt) throws InterruptedException {
+    /** What the targets loop ended with: the outcome so far, and whether it stopped because the run was cancelled. */
+    private record Evaluation(SegmentOutcome outcome, boolean cancelled) {}
+
+    private Evaluation evaluate(Run run, Attempt attempt, RunLimits runLimits) throws InterruptedException {
         SegmentOutcome outcome = SegmentOutcome.NONE;
-        Optional<RateLimiter> limiter = rateLimits.apply(run);
+        Optional<RateLimiter> limiter = runLimits.rateLimiter();
+        List<String> digests = attempt.segment.digests();
         int done = 0;
-        for (String digest : attempt.segment.digests()) {
+        for (int from = 0; from < digests.size(); ) {
             heartbeat(attempt);
-            if (runs.find(run.id()).map(r -> r.state() == RunState.CANCELLED).orElse(true)) throw new Cancelled();
-            Optional<DeltaSummary> recorded = deltas.find(run.id(), digest);
-            if (recorded.isPresent()) {
-                // A previous holder of this segment already evaluated the image: count it, do not redo it. Its
-                // envelope is sent again in case that holder died before sending it (the key makes it idempotent).
-                outcome = outcome.plusImage(recorded.get());
-                notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", digest, deltaPayload(recorded.get())));
-            } else {
-                ScanReport previous = verdicts.latest(run.tenantId(), digest).orElse(null);
-                ScanReport report;
-                try {
-                    if (limiter.isPresent()) limiter.get().acquire();
-                    report = scan(run, digest);
-                } catch (ScannerException.Rejected rejected) {
-                    outcome = outcome.plusFailure();
-                    lifecycle.log(run, "warn", "scanner rejected " + digest + ": " + rejected.getMessage());
-                    continue;
+            List<String> batch = digests.subList(from, Math.min(digests.size(), from + BATCH));
+            Map<String, DeltaSummary> recorded = deltas.findAll(run.id(), batch);
+            List<String> toScan = new ArrayList<>(batch.size());
+            for (String d : batch) if (!recorded.containsKey(d)) toScan.add(d);
+            Map<String, ScanReport> previous = toScan.isEmpty() ? Map.of() : verdicts.latestAll(run.tenantId(), toScan);
+
+            RunLifecycle.Batch b = new RunLifecycle.Batch();
+            List<ScanReport> reports = new ArrayList<>(toScan.size());
+            long started = System.nanoTime();
+            ScannerException failure = null;
+            int taken = 0;
+            for (String digest : batch) {
+                DeltaSummary already = recorded.get(digest);
+                if (already != null) {
+                    // A previous holder of this segment already evaluated the image: count it, do not redo it. Its
+                    // envelope is sent again in case that holder died before sending it (the key makes it idempotent).
+                    outcome = outcome.plusImage(already);
+                    b.replayed.add(already);
+                } else {
+                    ScanReport report;
+                    try {
+                        if (limiter.isPresent()) limiter.get().acquire();
+                        report = scan(run, digest);
+                    } catch (ScannerException.Rejected rejected) {
+                        outcome = outcome.plusFailure();
+                        b.warnings.add("scanner rejected " + digest + ": " + rejected.getMessage());
+                        taken++;
+                        continue;
+                    } catch (ScannerException e) {
+                        failure = e; // persist what this batch already did, then fail the attempt
+                        break;
+                    }
+                    DeltaSummary delta = DeltaCalculator.compare(run.id(), run.tenantId(), previous.get(digest), report,
+                            "/api/v1/reports/" + report.reportId(), clock.instant());
+                    if (delta.isMeaningful()) b.fresh.add(delta);
+                    reports.add(report);
+                    b.evaluated.add(delta.isMeaningful());
+                    outcome = outcome.plusImage(delta.isMeaningful() ? delta : null);
                 }
-                DeltaSummary delta = DeltaCalculator.compare(run.id(), run.tenantId(), previous, report,
-                        "/api/v1/reports/" + report.reportId(), clock.instant());
-                if (delta.isMeaningful() && deltas.record(delta)) {
-                    lifecycle.events().append(run.tenantId(), run.id(), new RunEvent.DeltaReported(delta));
-                    notifier.publish(lifecycle.envelope(run, "scheduler.rescan.delta", digest, deltaPayload(delta)));
-                    metrics.delta(delta.newCriticals(), delta.newHigh(), delta.kevHits().size());
-                }
-                verdicts.save(run.tenantId(), report);
-                metrics.image(run.mode(), delta.isMeaningful());
-                outcome = outcome.plusImage(delta.isMeaningful() ? delta : null);
+                taken++;
+                if (Duration.ofNanos(System.nanoTime() - started).compareTo(FLUSH_EVERY) >= 0) break;
             }
-            done++;
-            if (done % PROGRESS_EVERY == 0 && done < attempt.segment.size()) {
-                lifecycle.events().append(run.tenantId(), run.id(), new RunEvent.SegmentProgress(
-                        attempt.segment.index(), SegmentState.RUNNING, attempt.segment.attempt(), done,
-                        attempt.segment.size(), -1, run.deduped(), workerId));
+            b.recorded = deltas.recordAll(b.fresh);
+            if (!reports.isEmpty()) verdicts.saveAll(run.tenantId(), reports);
+            done += taken;
+            from += taken;
+            if (failure != null) {
+                lifecycle.batchEvaluated(run, attempt.segment, workerId, done, outcome, b);
+                throw failure;
+            }
+            Optional<RunCounters> after = lifecycle.batchEvaluated(run, attempt.segment, workerId, done, outcome, b);
+            if (after.isEmpty()) {
+                throw new StaleLeaseException(attempt.segment.key(), attempt.lease.fencingToken(),
+                        attempt.lease.fencingToken() + 1);
+            }
+            if (after.get().state() == RunState.CANCELLED && from < digests.size()) {
+                return new Evaluation(outcome, true);
             }
         }
-        return outcome;
+        return new Evaluation(outcome, false);
     }
 
     private ScanReport scan(Run run, String digest) throws InterruptedException {
@@ -276,18 +319,5 @@ public final class SegmentWorker {
         if (now.isBefore(attempt.lease.expiresAt().minus(leaseTime.dividedBy(2)))) return;
         attempt.lease = queue.renew(attempt.lease, leaseTime);
         attempt.segment = segments.update(attempt.segment.renewed(attempt.lease.expiresAt(), now));
-    }
-
-    private static Map<String, Object> deltaPayload(DeltaSummary d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runId", d.runId());
-        m.put("imageDigest", d.imageDigest());
-        m.put("newFindings", d.newFindings());
-        m.put("newCriticals", d.newCriticals());
-        m.put("newHigh", d.newHigh());
-        m.put("resolved", d.resolved());
-        m.put("quieted", d.quieted());
-        m.put("kevHits", d.kevHits());
-        return m;
     }
 }

@@ -26,6 +26,28 @@ public final class InMemoryDeltaStore implements DeltaStore {
     }
 
     @Override
+    public List<DeltaSummary> recordAll(List<DeltaSummary> deltas) {
+        List<DeltaSummary> out = new ArrayList<>();
+        for (DeltaSummary d : deltas) {
+            if (byRun.computeIfAbsent(d.runId(), r -> new ConcurrentSkipListMap<>())
+                    .putIfAbsent(d.imageDigest(), d) == null) out.add(d);
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.Map<String, DeltaSummary> findAll(String runId, java.util.Collection<String> digests) {
+        var m = byRun.get(runId);
+        java.util.Map<String, DeltaSummary> out = new java.util.LinkedHashMap<>();
+        if (m == null) return out;
+        for (String d : digests) {
+            DeltaSummary x = m.get(d);
+            if (x != null) out.put(d, x);
+        }
+        return out;
+    }
+
+    @Override
     public List<DeltaSummary> forRun(String runId) {
         var m = byRun.get(runId);
         return m == null ? List.of() : new ArrayList<>(m.values());

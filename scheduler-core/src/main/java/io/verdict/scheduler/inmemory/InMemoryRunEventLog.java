@@ -24,24 +24,34 @@ public final class InMemoryRunEventLog implements RunEventLog {
 
     @Override
     public RunEventRecord append(String tenantId, String runId, RunEvent event) {
+        return appendAll(tenantId, runId, List.of(event)).get(0);
+    }
+
+    @Override
+    public List<RunEventRecord> appendAll(String tenantId, String runId, List<RunEvent> batch) {
         List<RunEventRecord> list = events.computeIfAbsent(runId, r -> new ArrayList<>());
-        RunEventRecord rec;
+        List<RunEventRecord> out = new ArrayList<>(batch.size());
         // Append and notify under the run's lock so every listener sees events in seq order.
         synchronized (list) {
-            rec = new RunEventRecord(tenantId, runId, list.size() + 1L, clock.instant(), event);
-            list.add(rec);
+            for (RunEvent event : batch) {
+                RunEventRecord rec = new RunEventRecord(tenantId, runId, list.size() + 1L, clock.instant(), event);
+                list.add(rec);
+                out.add(rec);
+            }
             var ls = listeners.get(runId);
             if (ls != null) {
-                for (Consumer<RunEventRecord> l : ls) {
-                    try {
-                        l.accept(rec);
-                    } catch (RuntimeException ignored) {
-                        // A failing subscriber (closed SSE connection) must not break the worker.
+                for (RunEventRecord rec : out) {
+                    for (Consumer<RunEventRecord> l : ls) {
+                        try {
+                            l.accept(rec);
+                        } catch (RuntimeException ignored) {
+                            // A failing subscriber (closed SSE connection) must not break the worker.
+                        }
                     }
                 }
             }
         }
-        return rec;
+        return out;
     }
 
     @Override

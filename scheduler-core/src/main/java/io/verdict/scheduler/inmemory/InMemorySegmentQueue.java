@@ -22,7 +22,8 @@ import java.util.TreeSet;
 
 /**
  * Queue in memory, judged by the injected clock. One monitor guards everything: simple, and claims are far
- * cheaper than the scanner calls they feed.
+ * cheaper than the scanner calls they feed. Claims share fairly: round-robin across tenants, then across the
+ * runs of a tenant, oldest first within a run.
  */
 public final class InMemorySegmentQueue implements SegmentQueue {
     private record Waiting(SegmentRef ref, Instant availableAt, long seq, int deliveries) {}
@@ -40,6 +41,8 @@ public final class InMemorySegmentQueue implements SegmentQueue {
     private final List<DeadLetter> dead = new ArrayList<>();
     private long seq;
     private long fencing;
+    private String lastTenant;
+    private final Map<String, String> lastRunOfTenant = new HashMap<>();
 
     public InMemorySegmentQueue(Clock clock) {
         this(clock, "runner");
@@ -67,14 +70,36 @@ public final class InMemorySegmentQueue implements SegmentQueue {
     public synchronized Optional<Lease> claim(String owner, Duration leaseTime) {
         reclaimExpired();
         Instant now = clock.instant();
-        Waiting first = waiting.isEmpty() ? null : waiting.first();
-        if (first == null || first.availableAt().isAfter(now)) return Optional.empty();
+        Waiting first = pickFairly(now);
+        if (first == null) return Optional.empty();
         waiting.remove(first);
         waitingByKey.remove(first.ref().key());
+        lastTenant = first.ref().tenantId();
+        lastRunOfTenant.put(lastTenant, first.ref().runId());
         Lease lease = new Lease(first.ref(), owner, ++fencing, now.plus(leaseTime), first.deliveries() + 1,
                 Long.toString(first.seq()));
         leased.put(first.ref().key(), new Held(lease));
         return Optional.of(lease);
+    }
+
+    /**
+     * Fair share: the next tenant after the one served last (in tenant order, wrapping), and within it the next
+     * run after the one it was served last; within a run the oldest ready message (so a run's KEV-first segment
+     * order holds). A big or slow run therefore never starves another tenant's or another run's segments.
+     */
+    private Waiting pickFairly(Instant now) {
+        TreeMap<String, TreeMap<String, Waiting>> ready = new TreeMap<>();
+        for (Waiting w : waiting) {
+            if (w.availableAt().isAfter(now)) break; // ordered by availableAt: the rest is not ready
+            ready.computeIfAbsent(w.ref().tenantId(), t -> new TreeMap<>()).putIfAbsent(w.ref().runId(), w);
+        }
+        if (ready.isEmpty()) return null;
+        Map.Entry<String, TreeMap<String, Waiting>> tenant = lastTenant == null ? null : ready.higherEntry(lastTenant);
+        if (tenant == null) tenant = ready.firstEntry();
+        String lastRun = lastRunOfTenant.get(tenant.getKey());
+        Map.Entry<String, Waiting> run = lastRun == null ? null : tenant.getValue().higherEntry(lastRun);
+        if (run == null) run = tenant.getValue().firstEntry();
+        return run.getValue();
     }
 
     private boolean holds(Lease lease) {
@@ -107,6 +132,16 @@ public final class InMemorySegmentQueue implements SegmentQueue {
         if (!holds(lease)) return false;
         leased.remove(lease.ref().key());
         Waiting w = new Waiting(lease.ref(), availableAt, seq++, lease.deliveries());
+        waiting.add(w);
+        waitingByKey.put(lease.ref().key(), w);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean release(Lease lease, Instant availableAt) {
+        if (!holds(lease)) return false;
+        leased.remove(lease.ref().key());
+        Waiting w = new Waiting(lease.ref(), availableAt, seq++, Math.max(0, lease.deliveries() - 1));
         waiting.add(w);
         waitingByKey.put(lease.ref().key(), w);
         return true;

@@ -13,7 +13,13 @@ import io.verdict.scheduler.observability.SchedulerMetrics;
 import io.verdict.scheduler.queue.SegmentQueue;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunError;
+import io.verdict.scheduler.progress.Backlog;
+import io.verdict.scheduler.progress.ProgressChange;
+import io.verdict.scheduler.progress.ProgressStore;
+import io.verdict.scheduler.progress.RunCounters;
+import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.RunProgress;
+import io.verdict.scheduler.runs.SegmentOutcome;
 import io.verdict.scheduler.runs.RunState;
 import io.verdict.scheduler.runs.RunStats;
 import io.verdict.scheduler.runs.RunStore;
@@ -24,6 +30,7 @@ import io.verdict.scheduler.runs.SegmentStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +38,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The one place run states change: a version-checked write, then the console event, the outbound envelope and
- * the metrics. Races (two workers finishing the last two segments at once) are settled by the version check:
- * the loser re-reads and finds the run already terminal.
+ * The one place run states change and the one emitter of run and segment events: a version-checked write, then
+ * the console event, the outbound envelope and the metrics. Workers hand it their {@link SegmentResult}s and
+ * batches; every segment write goes through {@link #moveSegment} so the read model ({@link ProgressStore}) counts
+ * each transition once. Races (two workers finishing the last two segments at once) are settled by the version
+ * check: the loser re-reads and finds the run already terminal.
  */
 public final class RunLifecycle {
     /** DSSE payload type of signed completion events. */
@@ -47,16 +56,18 @@ public final class RunLifecycle {
     private final SchedulerMetrics metrics;
     private final Clock clock;
     private final Signer signer;
+    private final ProgressStore progress;
 
-    public RunLifecycle(RunStore runs, SegmentStore segments, SegmentQueue queue, RunEventLog events,
-                        Notifier notifier, SchedulerMetrics metrics, Clock clock) {
-        this(runs, segments, queue, events, notifier, metrics, clock, null);
+    public RunLifecycle(RunStore runs, SegmentStore segments, ProgressStore progress, SegmentQueue queue,
+                        RunEventLog events, Notifier notifier, SchedulerMetrics metrics, Clock clock) {
+        this(runs, segments, progress, queue, events, notifier, metrics, clock, null);
     }
 
     /** @param signer signs completion events (DSSE over the canonical payload); null sends them unsigned */
-    public RunLifecycle(RunStore runs, SegmentStore segments, SegmentQueue queue, RunEventLog events,
-                        Notifier notifier, SchedulerMetrics metrics, Clock clock, Signer signer) {
+    public RunLifecycle(RunStore runs, SegmentStore segments, ProgressStore progress, SegmentQueue queue,
+                        RunEventLog events, Notifier notifier, SchedulerMetrics metrics, Clock clock, Signer signer) {
         this.signer = signer;
+        this.progress = progress;
         this.runs = runs;
         this.segments = segments;
         this.queue = queue;
@@ -68,6 +79,7 @@ public final class RunLifecycle {
 
     public Run transition(Run run, RunState target, RunError error) {
         Run next = runs.update(run.transition(target, clock.instant(), error));
+        progress.runState(next.id(), next.state());
         events.append(next.tenantId(), next.id(),
                 new RunEvent.StateChanged(next.state(), next.error() == null ? null : next.error().code()));
         if (next.state().isTerminal()) finished(next);
@@ -86,7 +98,7 @@ public final class RunLifecycle {
     private void finished(Run run) {
         Duration d = Duration.between(run.createdAt(), run.finishedAt());
         metrics.runFinished(run.mode(), run.state().wire(), d, run.error() == null ? null : run.error().code());
-        RunStats stats = RunProgress.stats(run, segments.forRun(run.id()));
+        RunStats stats = stats(run);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("runId", run.id());
         payload.put("state", run.state().wire());
@@ -134,8 +146,14 @@ public final class RunLifecycle {
         for (int i = 0; i < 5; i++) {
             Run run = runs.find(runId).orElseThrow();
             if (run.state().isTerminal()) return Optional.of(run);
+            Optional<RunCounters> counters = progress.find(runId);
+            // The counters answer "segments left?" without reading them; the segments are read once, at the end.
+            if (counters.isPresent() && counters.get().pendingSegments() > 0) return Optional.empty();
             List<Segment> segs = segments.forRun(runId);
-            if (segs.stream().anyMatch(s -> !s.state().isTerminal())) return Optional.empty();
+            if (segs.stream().anyMatch(s -> !s.state().isTerminal())) {
+                progress.rebuild(run, segs); // the counters drifted (a crash between two writes): repair them
+                return Optional.empty();
+            }
             Optional<Segment> dead = segs.stream().filter(s -> s.state() == SegmentState.DEAD).findFirst();
             try {
                 if (dead.isPresent()) {
@@ -171,7 +189,7 @@ public final class RunLifecycle {
                 log(cancelled, "warn", "run cancelled by " + actor);
                 queue.purgeRun(runId);
                 for (Segment s : segments.forRun(runId)) {
-                    cancelWaiting(s);
+                    cancelWaiting(s, cancelled);
                 }
                 return cancelled;
             } catch (ConcurrentUpdateException lost) {
@@ -181,12 +199,13 @@ public final class RunLifecycle {
         throw new ConcurrentUpdateException("run " + runId + " (cancel)");
     }
 
-    private void cancelWaiting(Segment s) {
+    private void cancelWaiting(Segment s, Run run) {
         Segment cur = s;
         for (int i = 0; i < 3 && (cur.state() == SegmentState.QUEUED || cur.state() == SegmentState.FAILED); i++) {
             try {
-                Segment done = segments.update(cur.cancelled(clock.instant()));
-                segmentEvent(done, runs.find(done.runId()).orElseThrow(), null);
+                Segment done = moveSegment(cur, cur.cancelled(clock.instant()));
+                metrics.segment(run.mode(), "cancelled");
+                segmentEvent(done, run, null);
                 return;
             } catch (RuntimeException lost) {
                 cur = segments.find(s.runId(), s.index()).orElse(cur);
@@ -194,11 +213,170 @@ public final class RunLifecycle {
         }
     }
 
-    /** Publishes a segment's progress with the run's totals after it. */
+    // ---- segments: the read model, the worker's results and batches ----------------------------------------
+
+    /** Opens the read model's counters of a freshly planned run (before its segments are enqueued). */
+    public void planned(Run run, List<Segment> planned) {
+        progress.planned(run, planned);
+    }
+
+    /**
+     * Writes a segment transition (version-checked and fenced by the segment store) and, once it is won, applies
+     * it to the run's counters. Every segment write that changes its state or outcome goes through here.
+     */
+    public Segment moveSegment(Segment from, Segment to) {
+        Segment stored = segments.update(to);
+        progress.apply(ProgressChange.between(from, stored));
+        return stored;
+    }
+
+    /** A run's stats from the read model; a run planned before the read model existed is derived (and rebuilt). */
+    public RunStats stats(Run run) {
+        Optional<RunCounters> c = progress.find(run.id());
+        if (c.isPresent()) return c.get().stats(run);
+        List<Segment> segs = segments.forRun(run.id());
+        progress.rebuild(run, segs);
+        return RunProgress.stats(run, segs);
+    }
+
+    /** Stats of a page of runs in one read-model query. */
+    public Map<String, RunStats> stats(List<Run> page) {
+        Map<String, RunCounters> found = progress.findAll(page.stream().map(Run::id).toList());
+        Map<String, RunStats> out = new LinkedHashMap<>();
+        for (Run r : page) {
+            RunCounters c = found.get(r.id());
+            out.put(r.id(), c != null ? c.stats(r) : stats(r));
+        }
+        return out;
+    }
+
+    /** Unfinished work per tenant, schedule and mode, from the read model. */
+    public List<Backlog> backlog() {
+        return progress.backlog();
+    }
+
+    /** A worker started evaluating a segment. */
+    public void segmentStarted(Run run, Segment s, String workerId) {
+        segmentEvent(s, run, workerId);
+    }
+
+    /** What one batch of a running segment produced, for {@link #batchEvaluated}. */
+    public static final class Batch {
+        /** Meaningful deltas computed in this batch (before recording). */
+        public final List<DeltaSummary> fresh = new ArrayList<>();
+        /** Those of {@link #fresh} this holder recorded first: reported as events exactly once. */
+        public List<DeltaSummary> recorded = List.of();
+        /** Deltas a previous holder already recorded: their envelopes are re-sent (idempotency key). */
+        public final List<DeltaSummary> replayed = new ArrayList<>();
+        /** Per image scanned in this batch: whether its delta was meaningful (for the images metric). */
+        public final List<Boolean> evaluated = new ArrayList<>();
+        public final List<String> warnings = new ArrayList<>();
+    }
+
+    /**
+     * Reports a batch of a running segment: its in-flight progress to the read model (the answer carries the run's
+     * state, so the worker sees a cancellation without reading the run), then one event-log append for the batch
+     * (deltas, warnings, progress), the outbound delta envelopes and the metrics. Empty when the attempt is no
+     * longer current (another holder took the segment over).
+     */
+    public Optional<RunCounters> batchEvaluated(Run run, Segment s, String workerId, int processedInSegment,
+                                                SegmentOutcome soFar, Batch b) {
+        Optional<RunCounters> after = progress.reportInFlight(run.id(), s.index(), s.fencingToken(), soFar);
+        if (after.isEmpty()) return after;
+        List<RunEvent> batch = new ArrayList<>(b.recorded.size() + b.warnings.size() + 1);
+        for (DeltaSummary d : b.recorded) batch.add(new RunEvent.DeltaReported(d));
+        for (String w : b.warnings) batch.add(new RunEvent.Log("warn", w, run.reason().correlationId()));
+        if (processedInSegment < s.size()) {
+            batch.add(new RunEvent.SegmentProgress(s.index(), SegmentState.RUNNING, s.attempt(), processedInSegment,
+                    s.size(), after.get().stats(run).processed(), run.deduped(), workerId));
+        }
+        if (!batch.isEmpty()) events.appendAll(run.tenantId(), run.id(), batch);
+        for (DeltaSummary d : b.recorded) {
+            notifier.publish(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+            metrics.delta(d.severity().newCriticals(), d.severity().newHigh(), d.kevHits().size());
+        }
+        for (DeltaSummary d : b.replayed) {
+            notifier.publish(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+        }
+        for (Boolean meaningful : b.evaluated) metrics.image(run.mode(), meaningful);
+        return after;
+    }
+
+    /** Turns a worker's segment result into events, logs, metrics and, after the last segment, the run's end. */
+    public void segmentEnded(SegmentResult result, String workerId) {
+        switch (result) {
+            case SegmentResult.Completed c -> {
+                metrics.segment(c.run().mode(), "completed");
+                segmentEvent(c.segment(), c.run(), workerId);
+                maybeFinish(c.run().id());
+            }
+            case SegmentResult.RetryScheduled r -> {
+                Segment s = r.segment();
+                metrics.segment(r.run().mode(), "retry");
+                segmentEvent(s, r.run(), workerId);
+                log(r.run(), "warn", "segment " + s.index() + " attempt " + s.attempt() + " failed ("
+                        + r.error().code() + ": " + r.error().message() + "); retry at " + r.at());
+            }
+            case SegmentResult.Dead d -> {
+                metrics.segment(d.run().mode(), "dead");
+                segmentEvent(d.segment(), d.run(), workerId);
+                log(d.run(), "error", "segment " + d.segment().index() + " dead after " + d.attempts()
+                        + " attempts (" + d.error().code() + ": " + d.error().message() + ")");
+                maybeFinish(d.run().id());
+            }
+            case SegmentResult.Cancelled c -> {
+                if (c.cancelledNow()) {
+                    metrics.segment(c.run().mode(), "cancelled");
+                    segmentEvent(c.segment(), c.run(), workerId);
+                }
+                maybeFinish(c.run().id());
+            }
+            case SegmentResult.Deferred d -> { /* given back untouched: nothing happened to tell anyone */ }
+            case SegmentResult.StaleLease s -> { /* the new holder reports */ }
+            case SegmentResult.Duplicate dup -> { /* already reported when it ended */ }
+        }
+    }
+
+    /**
+     * Repairs drifted counters and finishes runs whose last segment ended while its writer crashed: for each
+     * unfinished run, re-derive the counters from its segments when they disagree. Called rarely (idle
+     * housekeeping), never per request.
+     */
+    public int reconcile() {
+        int repaired = 0;
+        for (Run r : runs.active()) {
+            List<Segment> segs = segments.forRun(r.id());
+            RunCounters want = RunCounters.derive(r, segs);
+            Optional<RunCounters> have = progress.find(r.id());
+            if (have.isEmpty() || have.get().pendingSegments() != want.pendingSegments()
+                    || have.get().pendingTargets() != want.pendingTargets()
+                    || !have.get().done().equals(want.done()) || have.get().state() != r.state()) {
+                progress.rebuild(r, segs);
+                repaired++;
+            }
+            if (r.state() != RunState.PLANNING && want.pendingSegments() == 0) maybeFinish(r.id());
+        }
+        return repaired;
+    }
+
+    private static Map<String, Object> deltaPayload(DeltaSummary d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runId", d.runId());
+        m.put("imageDigest", d.imageDigest());
+        m.put("newFindings", d.newFindings());
+        m.put("newCriticals", d.severity().newCriticals());
+        m.put("newHigh", d.severity().newHigh());
+        m.put("resolved", d.severity().resolved());
+        m.put("quieted", d.severity().quieted());
+        m.put("kevHits", d.kevHits());
+        return m;
+    }
+
+    /** Publishes a segment's progress with the run's totals after it (from the read model, not the segments). */
     public void segmentEvent(Segment s, Run run, String workerId) {
-        RunStats stats = RunProgress.stats(run, segments.forRun(run.id()));
+        int runProcessed = stats(run).processed();
         events.append(run.tenantId(), run.id(), new RunEvent.SegmentProgress(s.index(), s.state(), s.attempt(),
-                s.processed(), s.size(), stats.processed(), run.deduped(), workerId));
+                s.processed(), s.size(), runProcessed, run.deduped(), workerId));
     }
 
     public RunEventLog events() {

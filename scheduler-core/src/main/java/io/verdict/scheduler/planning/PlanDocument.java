@@ -18,6 +18,15 @@ public final class PlanDocument {
     private PlanDocument() {}
 
     public static Map<String, Object> of(PlanRequest req, int segmentSize, List<List<String>> segments) {
+        return of(req, segmentSize, segments, null);
+    }
+
+    /**
+     * @param uncapped targets before {@code limits.maxJobs} cut the list, or null when no cap applied; recorded
+     *                 (with {@code maxJobs}) only when the cap cut something, so uncapped plans keep their digest
+     */
+    public static Map<String, Object> of(PlanRequest req, int segmentSize, List<List<String>> segments,
+                                         Integer uncapped) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schemaVersion", "scheduler.plan@1");
         m.put("tenantId", req.tenantId());
@@ -37,6 +46,10 @@ public final class PlanDocument {
         reason.put("excititorExportId", req.reason().excititorExportId());
         reason.put("policyRevision", req.reason().policyRevision());
         m.put("reason", reason);
+        if (uncapped != null) {
+            m.put("maxJobs", req.maxJobs());
+            m.put("uncappedTargets", uncapped);
+        }
         m.put("segments", segments);
         return m;
     }

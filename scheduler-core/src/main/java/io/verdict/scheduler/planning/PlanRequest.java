@@ -27,7 +27,16 @@ public record PlanRequest(
         String scheduleId,
         String retryOf,
         Set<String> priorityPurls,
-        Integer onlyIfLastReportOlderThanDays) {
+        Integer onlyIfLastReportOlderThanDays,
+        Integer maxJobs) {
+
+    /** A request without a {@code limits.maxJobs} cap. */
+    public PlanRequest(String tenantId, Trigger trigger, Mode mode, Selector selector, Set<String> purls,
+                       boolean allImages, boolean usageOnly, RunReason reason, String scheduleId, String retryOf,
+                       Set<String> priorityPurls, Integer onlyIfLastReportOlderThanDays) {
+        this(tenantId, trigger, mode, selector, purls, allImages, usageOnly, reason, scheduleId, retryOf, priorityPurls,
+                onlyIfLastReportOlderThanDays, null);
+    }
 
     public PlanRequest {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -40,6 +49,7 @@ public record PlanRequest(
         purls = purls == null ? Set.of() : Set.copyOf(purls);
         priorityPurls = priorityPurls == null ? Set.of() : Set.copyOf(priorityPurls);
         reason = reason == null ? new RunReason(null, null, null, null, null, null, null, null) : reason;
+        if (maxJobs != null && maxJobs < 1) throw new IllegalArgumentException("maxJobs must be >= 1");
     }
 
     /** A manual or cron run over every image the selector allows. */
@@ -57,11 +67,17 @@ public record PlanRequest(
 
     public PlanRequest withRetryOf(String runId) {
         return new PlanRequest(tenantId, trigger, mode, selector, purls, allImages, usageOnly, reason, scheduleId,
-                runId, priorityPurls, onlyIfLastReportOlderThanDays);
+                runId, priorityPurls, onlyIfLastReportOlderThanDays, maxJobs);
+    }
+
+    /** Caps the run at {@code limit} targets (a schedule's {@code limits.maxJobs}); null removes the cap. */
+    public PlanRequest withMaxJobs(Integer limit) {
+        return new PlanRequest(tenantId, trigger, mode, selector, purls, allImages, usageOnly, reason, scheduleId,
+                retryOf, priorityPurls, onlyIfLastReportOlderThanDays, limit);
     }
 
     public PlanRequest withPriority(Set<String> kevPurls) {
         return new PlanRequest(tenantId, trigger, mode, selector, purls, allImages, usageOnly, reason, scheduleId,
-                retryOf, kevPurls, onlyIfLastReportOlderThanDays);
+                retryOf, kevPurls, onlyIfLastReportOlderThanDays, maxJobs);
     }
 }

@@ -120,9 +120,16 @@ public final class Planner {
             throw new StaleIndexException(index.builtAt(), maxIndexAge);
         }
         ImpactSet impact = index.resolve(query(req));
-        List<String> targets = filter(req, impact, now);
-        List<List<String>> cut = cut(order(req, targets));
-        Map<String, Object> doc = PlanDocument.of(req, segmentSize, cut);
+        List<String> ordered = order(req, filter(req, impact, now));
+        // limits.maxJobs: the first N of the ordered list (priority images first, then by digest) — deterministic.
+        Integer uncapped = null;
+        if (req.maxJobs() != null && ordered.size() > req.maxJobs()) {
+            uncapped = ordered.size();
+            ordered = List.copyOf(ordered.subList(0, req.maxJobs()));
+        }
+        List<String> targets = ordered;
+        List<List<String>> cut = cut(targets);
+        Map<String, Object> doc = PlanDocument.of(req, segmentSize, cut, uncapped);
         String planDigest = PlanDocument.digest(doc);
 
         RunReason reason = req.reason().correlationId() == null
@@ -138,6 +145,7 @@ public final class Planner {
                     null, null, null, 0, null, null, now, 0));
         }
         segments.insertAll(segs);
+        lifecycle.planned(run, segs);
         if (segs.isEmpty()) {
             run = lifecycle.transition(run, RunState.COMPLETED, null);
             lifecycle.log(run, "info", "no_work: nothing to evaluate (" + impact.total() + " candidates)");
@@ -147,6 +155,10 @@ public final class Planner {
         for (Segment s : segs) queue.enqueue(new SegmentRef(s.tenantId(), s.runId(), s.index(), s.scheduleId()), now);
         lifecycle.log(run, "info", "planned " + targets.size() + " targets in " + segs.size() + " segments, plan "
                 + planDigest);
+        if (uncapped != null) {
+            lifecycle.log(run, "warn", "limits.maxJobs " + req.maxJobs() + " capped the run at " + targets.size()
+                    + " of " + uncapped + " targets (the rest waits for the next run)");
+        }
         lifecycle.started(run);
         return new PlannedRun(run, segs, impact);
     }

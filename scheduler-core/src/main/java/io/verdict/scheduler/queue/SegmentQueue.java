@@ -28,6 +28,15 @@ public interface SegmentQueue {
     /** Gives the message back to be claimed again at {@code availableAt} (a retry window). */
     boolean retryAt(Lease lease, Instant availableAt);
 
+    /**
+     * Gives a message back untouched — not a failed attempt: the delivery does not count towards the poison limit —
+     * claimable again at {@code availableAt} (a segment deferred for its run's {@code limits.parallelism}). The
+     * default counts it like {@link #retryAt}; adapters that track deliveries undo the claim's count.
+     */
+    default boolean release(Lease lease, Instant availableAt) {
+        return retryAt(lease, availableAt);
+    }
+
     /** Moves the message to the dead-letter list with its reason. */
     boolean deadLetter(Lease lease, String reason);
 

@@ -1,8 +1,17 @@
 package io.verdict.scheduler.runs;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * Counters shown for a run. Never stored on its own: {@link RunProgress} derives it from the plan facts
- * (candidates, deduped) and the segments' recorded outcomes, so it cannot drift from them.
+ * Counters shown for a run. Never stored on its own: derived from the plan facts (candidates, deduped) and the
+ * segments' outcomes — by the read model ({@code RunProgressStore}) while the run goes, or by
+ * {@link RunProgress} from the segments themselves.
+ *
+ * @param queued    targets of segments not yet terminal (waiting, leased or running)
+ * @param completed targets evaluated
+ * @param failed    targets that failed (rejected by the scanner, or in a dead segment)
+ * @param cancelled targets never evaluated because their segment was cancelled
  */
 public record RunStats(
         int candidates,
@@ -10,36 +19,28 @@ public record RunStats(
         int queued,
         int completed,
         int failed,
+        int cancelled,
         int deltas,
-        int newCriticals,
-        int newHigh,
-        int newMedium,
-        int newLow,
-        int resolved,
-        int quieted,
-        int kevHits) {
+        SeverityCounts severity) {
 
-    public static RunStats empty(int candidates, int deduped) {
-        return new RunStats(candidates, deduped, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public RunStats {
+        severity = severity == null ? SeverityCounts.ZERO : severity;
     }
 
-    /** The stats as plain data (JSON field names), for payloads and manifests. */
-    public java.util.Map<String, Object> asMap() {
-        RunStats s = this;
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("candidates", s.candidates());
-        m.put("deduped", s.deduped());
-        m.put("queued", s.queued());
-        m.put("completed", s.completed());
-        m.put("failed", s.failed());
-        m.put("deltas", s.deltas());
-        m.put("newCriticals", s.newCriticals());
-        m.put("newHigh", s.newHigh());
-        m.put("newMedium", s.newMedium());
-        m.put("newLow", s.newLow());
-        m.put("resolved", s.resolved());
-        m.put("quieted", s.quieted());
-        m.put("kevHits", s.kevHits());
+    public static RunStats empty(int candidates, int deduped) {
+        return new RunStats(candidates, deduped, 0, 0, 0, 0, 0, SeverityCounts.ZERO);
+    }
+
+    /** The stats as plain data (SPEC §3 RunStats field names), for payloads and manifests. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("candidates", candidates);
+        m.put("deduped", deduped);
+        m.put("queued", queued);
+        m.put("completed", completed);
+        m.put("failed", failed);
+        m.put("deltas", deltas);
+        severity.putInto(m);
         return m;
     }
 

@@ -41,9 +41,9 @@ public record Segment(
         return digests.size();
     }
 
-    /** Targets done so far (0 until the segment finishes, then all of them). */
+    /** Targets this segment has recorded as done (its outcome; the read model also sees in-flight progress). */
     public int processed() {
-        return outcome.completed() + outcome.failed();
+        return outcome.processed();
     }
 
     public Segment with(SegmentState target, Instant at) {
@@ -73,9 +73,15 @@ public record Segment(
 
     /** Attempts exhausted: every target of the segment counts as failed. */
     public Segment dead(RunError why, Instant at) {
-        SegmentOutcome failedAll = new SegmentOutcome(0, digests.size(), 0, 0, 0, 0, 0, 0, 0, 0);
+        SegmentOutcome failedAll = SegmentOutcome.allFailed(digests.size());
         return new Segment(runId, index, tenantId, scheduleId, digests, state.moveTo(SegmentState.DEAD), attempt,
                 null, null, null, fencingToken, failedAll, why, at, version + 1);
+    }
+
+    /** Cancelled while running: {@code partial} is what was evaluated before the worker saw the cancellation. */
+    public Segment cancelled(SegmentOutcome partial, Instant at) {
+        return new Segment(runId, index, tenantId, scheduleId, digests, state.moveTo(SegmentState.CANCELLED), attempt,
+                null, null, null, fencingToken, partial, error, at, version + 1);
     }
 
     public Segment cancelled(Instant at) {

@@ -32,7 +32,7 @@ public final class PlanningFirer implements ScheduleFirer {
         Selector selector = s.selection() == null ? Selector.allImages(s.tenantId()) : s.selection().withTenant(s.tenantId());
         return new PlanRequest(s.tenantId(), Trigger.CRON, s.mode(), selector, Set.of(), true, false,
                 new RunReason(null, null, null, null, null, null, null, correlationId(s, fireTime)), s.id(), null,
-                Set.of(), s.onlyIf().lastReportOlderThanDays());
+                Set.of(), s.onlyIf().lastReportOlderThanDays(), s.limits().maxJobs());
     }
 
     /** Ties the run to its schedule fire in logs and events: {@code cron:<scheduleId>:<fireInstant>}. */

@@ -3,6 +3,7 @@ package io.verdict.scheduler.contracts;
 import io.verdict.scheduler.runs.DeltaStore;
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Severity;
+import io.verdict.scheduler.runs.SeverityCounts;
 import io.verdict.scheduler.runs.TopFinding;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,13 @@ public abstract class DeltaStoreContract {
     }
 
     protected static DeltaSummary delta(String runId, String digest, int newFindings) {
-        return new DeltaSummary(runId, "acme", digest, newFindings, 0, newFindings, 0, 0, 0, 0, List.of(), List.of(),
+        return new DeltaSummary(runId, "acme", digest, newFindings, new SeverityCounts(0, newFindings, 0, 0, 0, 0, 0), List.of(), List.of(),
                 null, T0);
     }
 
     @Test
     public void recordedDeltaComesBackWithEveryField() {
-        DeltaSummary full = new DeltaSummary("run-1", "acme", D1, 5, 1, 2, 1, 1, 3, 2, List.of("CVE-2024-3094", "CVE-2021-44228"),
+        DeltaSummary full = new DeltaSummary("run-1", "acme", D1, 5, new SeverityCounts(1, 2, 1, 1, 3, 2, 2), List.of("CVE-2024-3094", "CVE-2021-44228"),
                 List.of(new TopFinding("pkg:deb/debian/xz-utils@5.6.0", "CVE-2024-3094", Severity.CRITICAL, true),
                         new TopFinding("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "CVE-2021-44228",
                                 Severity.HIGH, false)),
@@ -108,5 +109,19 @@ public abstract class DeltaStoreContract {
             pool.shutdownNow();
         }
         assertThat(store.forRun("run-c")).hasSize(1);
+    }
+
+    @Test
+    public void batchRecordIsIdempotentPerImageAndReportsOnlyTheNewOnes() {
+        assertThat(store.record(delta("run-1", D2, 1))).isTrue();
+        List<DeltaSummary> fresh = store.recordAll(List.of(delta("run-1", D1, 2), delta("run-1", D2, 9),
+                delta("run-1", D3, 3)));
+        assertThat(fresh).extracting(DeltaSummary::imageDigest).containsExactly(D1, D3);
+        assertThat(store.recordAll(List.of(delta("run-1", D1, 2), delta("run-1", D3, 3)))).isEmpty();
+        assertThat(store.find("run-1", D2).orElseThrow().newFindings()).as("first recording kept").isEqualTo(1);
+        assertThat(store.forRun("run-1")).hasSize(3);
+        assertThat(store.findAll("run-1", List.of(D3, D1, "sha256:" + "f".repeat(64)))).containsOnlyKeys(D1, D3);
+        assertThat(store.findAll("run-2", List.of(D1))).isEmpty();
+        assertThat(store.recordAll(List.of())).isEmpty();
     }
 }

@@ -98,9 +98,15 @@ public abstract class QueueContract {
         assertThat(queue.depth()).isEmpty();
     }
 
+    /** False for an adapter that hands out ready messages strictly oldest first (no fair share across tenants). */
+    protected boolean fairAcrossTenantsAndRuns() {
+        return true;
+    }
+
     @Test
-    void readySegmentsAreClaimedOldestFirstWithGrowingFencingTokens() {
-        List<SegmentRef> refs = List.of(ref("t1", "run-a", 0), ref("t1", "run-a", 1), ref("t2", "run-b", 0));
+    void readySegmentsOfARunAreClaimedOldestFirstWithGrowingFencingTokens() {
+        // Oldest first within one run (its KEV-first segment order); across tenants and runs see the fair-share test.
+        List<SegmentRef> refs = List.of(ref("t1", "run-a", 0), ref("t1", "run-a", 1), ref("t1", "run-a", 2));
         refs.forEach(r -> queue.enqueue(r, now()));
 
         List<SegmentRef> claimed = new ArrayList<>();
@@ -233,6 +239,41 @@ public abstract class QueueContract {
         assertThat(second.ref()).isEqualTo(r);
         assertThat(second.deliveries()).isEqualTo(2);
         assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    }
+
+    @Test
+    void claimsShareFairlyAcrossTenantsThenRunsAndOldestFirstWithinARun() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(fairAcrossTenantsAndRuns(), "adapter claims strictly oldest first");
+        // Tenant t1 queued a big run first and a second run later; t2's small run arrived last of all.
+        for (int i = 0; i < 4; i++) queue.enqueue(ref("t1", "run-big", i), now());
+        queue.enqueue(ref("t1", "run-late", 0), now());
+        queue.enqueue(ref("t2", "run-small", 0), now());
+        queue.enqueue(ref("t2", "run-small", 1), now());
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Lease l = claim("worker-1", LONG);
+            order.add(l.ref().tenantId() + "/" + l.ref().runId() + "#" + l.ref().index());
+        }
+        // Tenants alternate; within t1 the two runs alternate; each run's segments come in their own order.
+        assertThat(order.subList(0, 4)).containsExactly("t1/run-big#0", "t2/run-small#0", "t1/run-late#0",
+                "t2/run-small#1");
+        assertThat(order.subList(4, 7)).containsExactly("t1/run-big#1", "t1/run-big#2", "t1/run-big#3");
+    }
+
+    @Test
+    void releaseGivesTheMessageBackWithoutCountingTheDelivery() throws InterruptedException {
+        SegmentRef r = ref("t1", "run-a", 0);
+        queue.enqueue(r, now());
+        Lease first = claim("worker-1", LONG);
+        assertThat(first.deliveries()).isEqualTo(1);
+        assertThat(queue.release(first, now().plus(tick()))).isTrue();
+        assertThat(queue.claim("worker-1", LONG)).as("until its time").isEmpty();
+        assertThat(queue.release(first, now())).as("the lease ended").isFalse();
+        advancePast(tick());
+        Lease again = claim("worker-2", LONG);
+        assertThat(again.ref()).isEqualTo(r);
+        assertThat(again.deliveries()).as("a release is not a delivery").isEqualTo(1);
+        assertThat(again.fencingToken()).isGreaterThan(first.fencingToken());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.RunState;
 import io.verdict.scheduler.runs.SegmentState;
 import io.verdict.scheduler.runs.Severity;
+import io.verdict.scheduler.runs.SeverityCounts;
 import io.verdict.scheduler.runs.TopFinding;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,12 +53,12 @@ public abstract class RunEventLogContract {
 
     /** One event of every kind, with the awkward values (nulls, quotes, unicode, lists) a codec could lose. */
     protected static List<RunEvent> everyKind() {
-        DeltaSummary delta = new DeltaSummary("run-a", "t1", "sha256:" + "ab".repeat(32), 3, 1, 1, 1, 0, 2, 1,
+        DeltaSummary delta = new DeltaSummary("run-a", "t1", "sha256:" + "ab".repeat(32), 3, new SeverityCounts(1, 1, 1, 0, 2, 1, 1),
                 List.of("CVE-2025-0001"),
                 List.of(new TopFinding("pkg:npm/lodash@4.17.21", "CVE-2025-0001", Severity.CRITICAL, true),
                         new TopFinding("pkg:deb/debian/openssl@3.0.11-1?arch=amd64", "CVE-2025-0002", Severity.HIGH, false)),
                 null, Instant.parse("2025-10-26T14:05:11Z"));
-        DeltaSummary quiet = new DeltaSummary("run-a", "t1", "sha256:" + "cd".repeat(32), 0, 0, 0, 0, 0, 0, 1,
+        DeltaSummary quiet = new DeltaSummary("run-a", "t1", "sha256:" + "cd".repeat(32), 0, new SeverityCounts(0, 0, 0, 0, 0, 1, 0),
                 List.of(), List.of(), "https://scanner.example/reports/42", Instant.parse("2025-10-26T14:05:12.250Z"));
         return List.of(
                 new RunEvent.StateChanged(RunState.RUNNING, null),
@@ -170,5 +171,18 @@ public abstract class RunEventLogContract {
             await(() -> healthy.size() == 2);
             assertThat(healthy).extracting(RunEventRecord::seq).containsExactly(1L, 2L);
         }
+    }
+
+    @Test
+    public void batchAppendKeepsOrderAndNumbersConsecutively() {
+        log.append("t1", "run-a", new RunEvent.Log("info", "before", null));
+        List<RunEvent> batch = everyKind();
+        List<RunEventRecord> written = log.appendAll("t1", "run-a", batch);
+        assertThat(written).extracting(RunEventRecord::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(2, batch.size() + 1).boxed().toList());
+        List<RunEventRecord> read = log.after("run-a", 1, 100);
+        assertThat(read).extracting(RunEventRecord::event).containsExactlyElementsOf(batch);
+        assertThat(log.appendAll("t1", "run-a", List.of())).isEmpty();
+        assertThat(log.append("t1", "run-a", new RunEvent.Log("info", "after", null)).seq()).isEqualTo(batch.size() + 2L);
     }
 }

@@ -6,6 +6,7 @@ import io.verdict.scheduler.errors.StaleLeaseException;
 import io.verdict.scheduler.runs.RunError;
 import io.verdict.scheduler.runs.Segment;
 import io.verdict.scheduler.runs.SegmentOutcome;
+import io.verdict.scheduler.runs.SeverityCounts;
 import io.verdict.scheduler.runs.SegmentState;
 import io.verdict.scheduler.runs.SegmentStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +53,7 @@ public abstract class SegmentStoreContract {
         Segment s0 = queued("run-1", 0, List.of(D1, D2));
         Segment s1 = new Segment("run-1", 1, "acme", null, List.of(D3), SegmentState.RUNNING, 2,
                 T0.plusSeconds(30), "node-1/worker-3", T0.plusSeconds(60), 17,
-                new SegmentOutcome(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+                new SegmentOutcome(1, 2, 3, new SeverityCounts(4, 5, 6, 7, 8, 9, 10)),
                 new RunError(ErrorCode.ERR_RUN_003, "scanner unavailable"), T0.plusMillis(5), 4);
         Segment s2 = queued("run-1", 2, List.of());
         store.insertAll(List.of(s2, s0, s1));
@@ -105,7 +106,7 @@ public abstract class SegmentStoreContract {
         Segment leased = store.update(s.leasedBy("w1", 3, T0.plusSeconds(30), T0.plusSeconds(1)));
         Segment running = store.update(leased.running(T0.plusSeconds(2)));
         Segment renewed = store.update(running.renewed(T0.plusSeconds(60), T0.plusSeconds(20)));
-        SegmentOutcome outcome = new SegmentOutcome(2, 0, 1, 1, 0, 0, 0, 0, 0, 1);
+        SegmentOutcome outcome = new SegmentOutcome(2, 0, 1, new SeverityCounts(1, 0, 0, 0, 0, 0, 1));
         Segment done = store.update(renewed.completed(outcome, T0.plusSeconds(25)));
 
         Segment stored = store.find("run-1", 0).orElseThrow();

@@ -67,4 +67,21 @@ public abstract class VerdictStoreContract {
         assertThat(store.latest("globex", D1)).contains(globex);
         assertThat(store.latest("initech", D1)).isEmpty();
     }
+
+    @Test
+    public void batchReadAndWriteMatchTheSingleOnes() {
+        ScanReport one = new ScanReport("rep-1", D1, "fail", List.of(
+                new Finding("CVE-2024-3094", "pkg:deb/debian/xz-utils@5.6.0", Severity.CRITICAL, true, FindingStatus.AFFECTED)), T0);
+        ScanReport two = new ScanReport("rep-2", D2, "pass", List.of(), T0);
+        assertThat(store.latestAll("acme", List.of(D1, D2))).isEmpty();
+        store.saveAll("acme", List.of(one, two));
+        assertThat(store.latestAll("acme", List.of(D2, D1, "sha256:" + "9".repeat(64))))
+                .containsOnlyKeys(D1, D2).containsEntry(D1, one).containsEntry(D2, two);
+        assertThat(store.latestAll("globex", List.of(D1, D2))).as("per tenant").isEmpty();
+        ScanReport newer = new ScanReport("rep-3", D1, "pass", List.of(), T0.plusSeconds(60));
+        store.saveAll("acme", List.of(newer));
+        assertThat(store.latest("acme", D1)).contains(newer);
+        store.saveAll("acme", List.of());
+        assertThat(store.latestAll("acme", List.of())).isEmpty();
+    }
 }

@@ -81,9 +81,9 @@ class SegmentWorkerTest {
         assertThat(run.state()).isEqualTo(RunState.COMPLETED);
         assertThat(stats.completed()).isEqualTo(30);
         assertThat(stats.deltas()).isEqualTo(30);
-        assertThat(stats.newCriticals()).isEqualTo(30);
+        assertThat(stats.severity().newCriticals()).isEqualTo(30);
         assertThat(calls).hasSize(30).allSatisfy((d, n) -> assertThat(n.get()).isEqualTo(1));
-        assertThat(s.deltas(run)).hasSize(30).allSatisfy(d -> assertThat(d.newCriticals()).isEqualTo(1));
+        assertThat(s.deltas(run)).hasSize(30).allSatisfy(d -> assertThat(d.severity().newCriticals()).isEqualTo(1));
         assertThat(notifier.published()).extracting(e -> e.kind())
                 .contains("scheduler.run.started", "scheduler.run.completed")
                 .filteredOn("scheduler.rescan.delta"::equals).hasSize(30);
@@ -249,7 +249,7 @@ class SegmentWorkerTest {
             c.advance(Duration.ofMillis(5));
         }
         assertThat(s.run("acme", p.run().id()).state()).isEqualTo(RunState.COMPLETED);
-        return s.deltas(p.run()).stream().map(d -> d.imageDigest() + ":" + d.newFindings() + "/" + d.resolved() + "/" + d.quieted()).toList();
+        return s.deltas(p.run()).stream().map(d -> d.imageDigest() + ":" + d.newFindings() + "/" + d.severity().resolved() + "/" + d.severity().quieted()).toList();
     }
 
     @Test

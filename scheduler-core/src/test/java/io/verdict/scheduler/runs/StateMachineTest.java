@@ -100,7 +100,7 @@ class StateMachineTest {
     @Test
     void statsAreDerivedFromSegmentOutcomes() {
         Run r = run(RunState.RUNNING);
-        Segment done = segment(SegmentState.RUNNING).completed(new SegmentOutcome(1, 0, 1, 1, 0, 0, 0, 0, 0, 1), T);
+        Segment done = segment(SegmentState.RUNNING).completed(new SegmentOutcome(1, 0, 1, new SeverityCounts(1, 0, 0, 0, 0, 0, 1)), T);
         Segment waiting = new Segment(r.id(), 1, "t", null, List.of("sha256:b", "sha256:c"), SegmentState.QUEUED, 0,
                 null, null, null, 0, null, null, T, 0);
         Segment dead = new Segment(r.id(), 2, "t", null, List.of("sha256:d"), SegmentState.RUNNING, 5, null, null,
@@ -110,7 +110,7 @@ class StateMachineTest {
         assertThat(s.failed()).isEqualTo(1);
         assertThat(s.queued()).isEqualTo(2);
         assertThat(s.processed()).isEqualTo(2);
-        assertThat(s.newCriticals()).isEqualTo(1);
-        assertThat(s.kevHits()).isEqualTo(1);
+        assertThat(s.severity().newCriticals()).isEqualTo(1);
+        assertThat(s.severity().kevHits()).isEqualTo(1);
     }
 }

@@ -14,7 +14,12 @@ import java.util.List;
 public final class ConsoleJson {
     private ConsoleJson() {}
 
-    public record Progress(int processed, int total, double percent) {}
+    /**
+     * @param processed targets evaluated (completed + failed); {@code percent} is of {@code completed} targets
+     * @param queued    targets of segments not yet finished (waiting, leased or running)
+     */
+    public record Progress(int processed, int total, double percent, int completed, int failed, int cancelled,
+                           int queued) {}
 
     public record DeltaCounts(int images, int newCriticals, int newHigh, int newMedium, int newLow, int resolved,
                               int quieted, int kevHits) {}

@@ -30,6 +30,7 @@ import io.verdict.scheduler.http.sse.RunStreams;
 import io.verdict.scheduler.http.views.RunJson.DeltaView;
 import io.verdict.scheduler.http.views.RunJson.SegmentView;
 import io.verdict.scheduler.http.views.RunJson.StatsView;
+import io.verdict.scheduler.progress.Backlog;
 import io.verdict.scheduler.queue.QueueDepth;
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Mode;
@@ -129,7 +130,8 @@ public final class ConsoleRoutes {
         Instant now = s.clock().instant();
         if (severity == null && shard == null) {
             Page<Run> page = s.runs(filter, cursor, limit);
-            for (Run r : page.items()) rows.add(row(r, s.stats(r), now));
+            Map<String, RunStats> stats = s.stats(page.items());
+            for (Run r : page.items()) rows.add(row(r, stats.get(r.id()), now));
             return new RunRows(rows, page.nextCursor(), tab);
         }
         // Post-filters on derived stats: scan store pages, bounded, and resume from the last run examined.
@@ -138,10 +140,11 @@ public final class ConsoleRoutes {
         boolean exhausted = false;
         while (rows.size() < limit && scanned < MAX_SCAN) {
             Page<Run> page = s.runs(filter, cursor, Math.min(500, Math.max(limit * 2, 50)));
+            Map<String, RunStats> stats = s.stats(page.items());
             for (Run r : page.items()) {
                 scanned++;
                 lastExamined = r;
-                RunStats st = s.stats(r);
+                RunStats st = stats.get(r.id());
                 if (matches(severity, shard, r, st)) rows.add(row(r, st, now));
                 if (rows.size() == limit || scanned >= MAX_SCAN) break;
             }
@@ -162,11 +165,11 @@ public final class ConsoleRoutes {
         if (shard != null && r.shardCount() <= shard) return false;
         if (severity == null) return true;
         return switch (severity) {
-            case "critical" -> st.newCriticals() > 0;
-            case "high" -> st.newCriticals() + st.newHigh() > 0;
-            case "medium" -> st.newCriticals() + st.newHigh() + st.newMedium() > 0;
-            case "low" -> st.newCriticals() + st.newHigh() + st.newMedium() + st.newLow() > 0;
-            case "kev" -> st.kevHits() > 0;
+            case "critical" -> st.severity().newCriticals() > 0;
+            case "high" -> st.severity().newCriticals() + st.severity().newHigh() > 0;
+            case "medium" -> st.severity().newCriticals() + st.severity().newHigh() + st.severity().newMedium() > 0;
+            case "low" -> st.severity().newCriticals() + st.severity().newHigh() + st.severity().newMedium() + st.severity().newLow() > 0;
+            case "kev" -> st.severity().kevHits() > 0;
             default -> false;
         };
     }
@@ -180,20 +183,26 @@ public final class ConsoleRoutes {
                 r.reason() == null ? null : r.reason().policyRevision(), r.retryOf());
     }
 
+    /**
+     * Processed (evaluated, successfully or not) of total targets; the percentage is of targets evaluated
+     * successfully, so a run in {@code error} shows its failed targets instead of 100 %, and a cancelled run its
+     * cancelled ones.
+     */
     static Progress progress(Run r, RunStats st) {
         int total = r.deduped();
-        double pct = total == 0 ? (r.state().isTerminal() ? 100.0 : 0.0) : Math.round(1000.0 * st.processed() / total) / 10.0;
-        return new Progress(st.processed(), total, pct);
+        double pct = total == 0 ? (r.state() == io.verdict.scheduler.runs.RunState.COMPLETED ? 100.0 : 0.0)
+                : Math.round(1000.0 * Math.min(total, st.completed()) / total) / 10.0;
+        return new Progress(st.processed(), total, pct, st.completed(), st.failed(), st.cancelled(), st.queued());
     }
 
     static DeltaCounts counts(RunStats st) {
-        return new DeltaCounts(st.deltas(), st.newCriticals(), st.newHigh(), st.newMedium(), st.newLow(), st.resolved(),
-                st.quieted(), st.kevHits());
+        return new DeltaCounts(st.deltas(), st.severity().newCriticals(), st.severity().newHigh(), st.severity().newMedium(), st.severity().newLow(), st.severity().resolved(),
+                st.severity().quieted(), st.severity().kevHits());
     }
 
     static List<String> badges(Run r, RunStats st) {
         List<String> b = new ArrayList<>();
-        if (st.kevHits() > 0) b.add("kev");
+        if (st.severity().kevHits() > 0) b.add("kev");
         if (r.mode() == Mode.CONTENT_REFRESH || r.trigger() == Trigger.CONTENT_REFRESH) b.add("content-refresh");
         if (r.trigger() == Trigger.POLICY) b.add("policy-follow-up");
         if (r.retryOf() != null) b.add("retry");
@@ -204,7 +213,7 @@ public final class ConsoleRoutes {
 
     static RunDetail detail(Scheduler s, Run r) {
         List<Segment> segments = s.segments(r);
-        RunStats st = io.verdict.scheduler.runs.RunProgress.stats(r, segments);
+        RunStats st = s.stats(r);
         Instant now = s.clock().instant();
         List<RunEventRecord> first = s.storage().events().after(r.id(), 0, 8);
         List<DeltaSummary> deltas = s.deltas(r);
@@ -236,23 +245,18 @@ public final class ConsoleRoutes {
             delayed += d.delayed();
             leased += d.leased();
         }
+        // The read model's counters (kept as segments change state), not a scan of every active run's segments.
         Map<String, long[]> bySchedule = new TreeMap<>();
         int planning = 0, queued = 0, running = 0;
-        for (Run r : s.storage().runs().active()) {
-            if (!r.tenantId().equals(rc.tenantId())) continue;
-            switch (r.state()) {
-                case PLANNING -> planning++;
-                case QUEUED -> queued++;
-                case RUNNING -> running++;
-                default -> { }
-            }
-            long[] c = bySchedule.computeIfAbsent(r.scheduleId() == null ? "" : r.scheduleId(), k -> new long[3]);
-            c[0]++;
-            for (Segment seg : s.storage().segments().forRun(r.id())) {
-                if (seg.state().isTerminal()) continue;
-                c[1]++;
-                c[2] += seg.size();
-            }
+        for (Backlog b : s.backlog()) {
+            if (!b.tenantId().equals(rc.tenantId())) continue;
+            planning += b.planningRuns();
+            queued += b.queuedRuns();
+            running += b.runningRuns();
+            long[] c = bySchedule.computeIfAbsent(b.scheduleId() == null ? "" : b.scheduleId(), k -> new long[3]);
+            c[0] += b.activeRuns();
+            c[1] += b.pendingSegments();
+            c[2] += b.pendingTargets();
         }
         List<ScheduleBacklog> backlog = new ArrayList<>();
         bySchedule.forEach((k, c) -> backlog.add(new ScheduleBacklog(k.isEmpty() ? null : k, (int) c[0], (int) c[1], c[2])));

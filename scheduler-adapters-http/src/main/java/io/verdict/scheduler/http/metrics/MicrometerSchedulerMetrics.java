@@ -19,10 +19,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.errors.ErrorCode;
 import io.verdict.scheduler.observability.SchedulerMetrics;
+import io.verdict.scheduler.progress.Backlog;
 import io.verdict.scheduler.queue.QueueDepth;
 import io.verdict.scheduler.runs.Mode;
-import io.verdict.scheduler.runs.Run;
-import io.verdict.scheduler.runs.Segment;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -250,13 +249,13 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics, AutoC
         for (QueueDepth d : s.queue().depth()) depth.put(Tags.of("queue", d.queue(), "tenant", d.tenantId()), d.total());
         queueDepth.register(depthRows.rows(depth), true);
 
+        // One read of the read model's backlog per scrape, never the segments of every active run.
         Map<Mode, Long> counts = new EnumMap<>(Mode.class);
         Map<String, Long> pending = new TreeMap<>();
-        for (Run r : s.storage().runs().active()) {
-            counts.merge(r.mode(), 1L, Long::sum);
-            long left = 0;
-            for (Segment seg : s.storage().segments().forRun(r.id())) if (!seg.state().isTerminal()) left += seg.size();
-            pending.merge(r.mode().metricLabel() + "\u0000" + (r.scheduleId() == null ? "none" : r.scheduleId()), left, Long::sum);
+        for (Backlog b : s.backlog()) {
+            counts.merge(b.mode(), (long) b.activeRuns(), Long::sum);
+            pending.merge(b.mode().metricLabel() + "\u0000" + (b.scheduleId() == null ? "none" : b.scheduleId()),
+                    b.pendingTargets(), Long::sum);
         }
         active.forEach((m, n) -> n.set(counts.getOrDefault(m, 0L)));
         Map<Tags, Long> left = new java.util.HashMap<>();

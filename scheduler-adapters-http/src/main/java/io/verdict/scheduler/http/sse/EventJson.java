@@ -38,7 +38,7 @@ public final class EventJson {
                     s.errorCode() == null ? null : s.errorCode().name(), r.occurredAt());
             case RunEvent.SegmentProgress p -> new SegmentProgressData(r.runId(), p.index(), p.state().wire(),
                     p.attempt(), p.processed(), p.total(), p.runProcessed(), p.runTotal(),
-                    p.runTotal() == 0 ? 100.0 : Math.round(1000.0 * p.runProcessed() / p.runTotal()) / 10.0,
+                    percent(p.runProcessed(), p.runTotal()),
                     p.workerId(), r.occurredAt());
             case RunEvent.DeltaReported d -> delta(r.runId(), d.delta(), r.occurredAt());
             case RunEvent.Log l -> new LogData(r.runId(), l.level(), l.message(), l.correlationId(), r.occurredAt());
@@ -46,9 +46,15 @@ public final class EventJson {
     }
 
     private static DeltaSummaryData delta(String runId, DeltaSummary d, Instant at) {
-        return new DeltaSummaryData(runId, d.imageDigest(), d.newFindings(), d.newCriticals(), d.newHigh(),
-                d.newMedium(), d.newLow(), d.resolved(), d.quieted(), d.kevHits(),
+        return new DeltaSummaryData(runId, d.imageDigest(), d.newFindings(), d.severity().newCriticals(), d.severity().newHigh(),
+                d.severity().newMedium(), d.severity().newLow(), d.severity().resolved(), d.severity().quieted(), d.kevHits(),
                 d.topFindings().stream().map(TopFindingView::of).toList(), d.reportUrl(), d.detectedAt(), at);
+    }
+
+    /** Share of the run's targets evaluated, 0..100 whatever an old stored event says. */
+    static double percent(int processed, int total) {
+        if (total <= 0) return 100.0;
+        return Math.round(1000.0 * Math.max(0, Math.min(processed, total)) / total) / 10.0;
     }
 
     public static Envelope envelope(RunEventRecord r) {

@@ -20,7 +20,7 @@ public final class RunJson {
                             int kevHits) {
         public static StatsView of(RunStats s) {
             return new StatsView(s.candidates(), s.deduped(), s.queued(), s.completed(), s.failed(), s.deltas(),
-                    s.newCriticals(), s.newHigh(), s.newMedium(), s.newLow(), s.resolved(), s.quieted(), s.kevHits());
+                    s.severity().newCriticals(), s.severity().newHigh(), s.severity().newMedium(), s.severity().newLow(), s.severity().resolved(), s.severity().quieted(), s.severity().kevHits());
         }
     }
 
@@ -72,8 +72,8 @@ public final class RunJson {
                             int newLow, int resolved, int quieted, List<String> kevHits,
                             List<TopFindingView> topFindings, String reportUrl, Instant detectedAt) {
         public static DeltaView of(DeltaSummary d) {
-            return new DeltaView(d.imageDigest(), d.newFindings(), d.newCriticals(), d.newHigh(), d.newMedium(),
-                    d.newLow(), d.resolved(), d.quieted(), d.kevHits(),
+            return new DeltaView(d.imageDigest(), d.newFindings(), d.severity().newCriticals(), d.severity().newHigh(), d.severity().newMedium(),
+                    d.severity().newLow(), d.severity().resolved(), d.severity().quieted(), d.kevHits(),
                     d.topFindings().stream().map(TopFindingView::of).toList(), d.reportUrl(), d.detectedAt());
         }
     }

@@ -139,7 +139,7 @@ public final class DemoCommand {
                 double minutes = (System.nanoTime() - start) / 60e9;
                 out.printf("progress  %-9s %,6d/%,d (%5.1f%%) %,8.0f targets/min  deltas %d (+%d critical, +%d high, KEV %d)%n",
                         run.state().wire(), s.processed(), total, total == 0 ? 100.0 : 100.0 * s.processed() / total,
-                        minutes > 0 ? s.processed() / minutes : 0, s.deltas(), s.newCriticals(), s.newHigh(), s.kevHits());
+                        minutes > 0 ? s.processed() / minutes : 0, s.deltas(), s.severity().newCriticals(), s.severity().newHigh(), s.severity().kevHits());
             }
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             RunStats s = scheduler.stats(run);
@@ -149,7 +149,7 @@ public final class DemoCommand {
             out.printf("impacted  %d images (%d evaluated, %d failed) in %d ms with %d workers%n",
                     run.candidates(), s.completed(), s.failed(), elapsed, workers);
             out.printf("deltas    %d images: +%d critical, +%d high, +%d medium, +%d low, -%d resolved, -%d quieted, KEV %d%n",
-                    s.deltas(), s.newCriticals(), s.newHigh(), s.newMedium(), s.newLow(), s.resolved(), s.quieted(), s.kevHits());
+                    s.deltas(), s.severity().newCriticals(), s.severity().newHigh(), s.severity().newMedium(), s.severity().newLow(), s.severity().resolved(), s.severity().quieted(), s.severity().kevHits());
             out.println("plan      " + run.planDigest());
             return new Result(run, s, run.candidates(), elapsed);
         }

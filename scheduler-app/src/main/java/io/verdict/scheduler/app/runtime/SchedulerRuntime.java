@@ -102,7 +102,7 @@ public final class SchedulerRuntime implements AutoCloseable {
                 events = nats.events();
             }
             storage = new Storage(storage.runs(), storage.segments(), storage.deltas(), storage.verdicts(),
-                    storage.images(), storage.schedules(), storage.cursors(), storage.audit(), events);
+                    storage.images(), storage.schedules(), storage.cursors(), storage.audit(), events, storage.progress());
             Clock clock = store.clock();
             long seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
             Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).storage(storage).queue(queue).locks(locks)

@@ -201,7 +201,7 @@ class ClusterFaultTest {
     }
 
     private static List<String> summarize(List<DeltaSummary> deltas) {
-        return deltas.stream().map(d -> d.imageDigest() + " +" + d.newFindings() + " -" + d.resolved() + " ~" + d.quieted()
+        return deltas.stream().map(d -> d.imageDigest() + " +" + d.newFindings() + " -" + d.severity().resolved() + " ~" + d.severity().quieted()
                 + " kev" + d.kevHits()).toList();
     }
 
