@@ -61,7 +61,7 @@ class OpenApiConsistencyTest {
             JsonNode paths = t.get("/openapi.json", null).json().get("paths");
             JsonNode patch = paths.get("/api/v1/scheduler/schedules/{scheduleId}").get("patch");
             assertThat(patch.get("requestBody").get("content").has("application/merge-patch+json")).isTrue();
-            assertThat(patch.get("description").asText()).contains("RFC 7396");
+            assertThat(patch.get("summary").asText()).contains("RFC 7396");
             JsonNode next = paths.get("/api/v1/scheduler/schedules/{scheduleId}/next").get("get");
             assertThat(next.get("parameters").findValuesAsText("name")).contains("count", "from");
             JsonNode console = paths.get("/console/runs").get("get");

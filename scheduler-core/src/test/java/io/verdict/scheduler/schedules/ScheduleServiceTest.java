@@ -274,4 +274,38 @@ class ScheduleServiceTest {
         service.create(new Caller("t1", "alice", null), hourly());
         assertThat(audit.recent("t1", 1).get(0).correlationId()).isNotBlank();
     }
+
+    @Test
+    void nextStartsAtFromAndRefusesFromOutsideItsRange() {
+        Schedule s = service.create(ALICE, hourly());
+        assertThat(service.next("t1", s.id(), 2, Instant.parse("2030-06-01T10:30:00Z")))
+                .containsExactly(Instant.parse("2030-06-01T11:00:00Z"), Instant.parse("2030-06-01T12:00:00Z"));
+        assertThat(service.next("t1", s.id(), 1)).containsExactly(Instant.parse("2025-01-01T01:00:00Z"));
+        for (Instant bad : List.of(Instant.parse("1969-12-31T23:59:59Z"), Instant.parse("9000-01-01T00:00:01Z"))) {
+            assertThatThrownBy(() -> service.next("t1", s.id(), 1, bad)).isInstanceOfSatisfying(ValidationException.class,
+                    e -> assertThat(e.errors()).extracting(ValidationException.FieldError::field).containsExactly("from"));
+        }
+    }
+
+    @Test
+    void upcomingListsTheNextFireOfEachEnabledScheduleSoonestFirst() {
+        Schedule hourly = service.create(ALICE, hourly());
+        Schedule daily = service.create(ALICE, ScheduleSpec.simple("daily", "30 0 * * *", "UTC"));
+        Schedule paused = service.create(ALICE, ScheduleSpec.simple("paused", "15 0 * * *", "UTC"));
+        service.pause(ALICE, paused.id());
+        service.create(BOB_OTHER_TENANT, ScheduleSpec.simple("theirs", "5 0 * * *", "UTC"));
+        List<UpcomingFire> all = service.upcoming("t1", null, null, null, null, null, 10);
+        assertThat(all).extracting(u -> u.schedule().id()).containsExactly(daily.id(), hourly.id());
+        assertThat(all).extracting(UpcomingFire::at)
+                .containsExactly(Instant.parse("2025-01-01T00:30:00Z"), Instant.parse("2025-01-01T01:00:00Z"));
+        // Page key, window, one schedule.
+        assertThat(service.upcoming("t1", null, null, null, all.get(0).at(), daily.id(), 10))
+                .extracting(u -> u.schedule().id()).containsExactly(hourly.id());
+        assertThat(service.upcoming("t1", null, Instant.parse("2025-01-01T00:45:00Z"), null, null, null, 10))
+                .extracting(u -> u.schedule().id()).containsExactly(daily.id());
+        assertThat(service.upcoming("t1", Instant.parse("2025-01-01T00:40:00Z"), null, daily.id(), null, null, 10))
+                .extracting(UpcomingFire::at).containsExactly(Instant.parse("2025-01-02T00:30:00Z"));
+        assertThatThrownBy(() -> service.upcoming("t1", null, null, null, null, null, 0))
+                .isInstanceOf(ValidationException.class);
+    }
 }
