@@ -345,18 +345,34 @@ public final class RunLifecycle {
     public int reconcile() {
         int repaired = 0;
         for (Run r : runs.active()) {
-            List<Segment> segs = segments.forRun(r.id());
-            RunCounters want = RunCounters.derive(r, segs);
-            Optional<RunCounters> have = progress.find(r.id());
-            if (have.isEmpty() || have.get().pendingSegments() != want.pendingSegments()
-                    || have.get().pendingTargets() != want.pendingTargets()
-                    || !have.get().done().equals(want.done()) || have.get().state() != r.state()) {
-                progress.rebuild(r, segs);
-                repaired++;
+            RunCounters want = RunCounters.derive(r, segments.forRun(r.id()));
+            if (matches(progress.find(r.id()), want)) {
+                // Counters right, but the last segment's writer may have died before finishing the run.
+                if (r.state() != RunState.PLANNING && want.pendingSegments() == 0) maybeFinish(r.id());
+                continue;
             }
-            if (r.state() != RunState.PLANNING && want.pendingSegments() == 0) maybeFinish(r.id());
+            // A worker's transition may have landed between the two reads: confirm before repairing.
+            Run again = runs.find(r.id()).orElse(r);
+            List<Segment> segs = segments.forRun(r.id());
+            if (matches(progress.find(r.id()), RunCounters.derive(again, segs))) continue;
+            progress.rebuild(again, segs);
+            repaired++;
+            // The run may have ended meanwhile: the rebuilt counters must not keep it in the backlog.
+            Run now = runs.find(r.id()).orElse(again);
+            if (now.state() != again.state()) progress.runState(now.id(), now.state());
+            if (now.state() != RunState.PLANNING && !now.state().isTerminal()
+                    && segs.stream().allMatch(x -> x.state().isTerminal())) {
+                maybeFinish(now.id());
+            }
         }
         return repaired;
+    }
+
+    private static boolean matches(Optional<RunCounters> have, RunCounters want) {
+        return have.isPresent() && have.get().pendingSegments() == want.pendingSegments()
+                && have.get().pendingTargets() == want.pendingTargets()
+                && have.get().cancelledTargets() == want.cancelledTargets()
+                && have.get().done().equals(want.done()) && have.get().state() == want.state();
     }
 
     private static Map<String, Object> deltaPayload(DeltaSummary d) {

@@ -313,4 +313,28 @@ class ExecutionProgressTest {
         assertThat(aNow.state()).isIn(RunState.QUEUED, RunState.RUNNING);
         assertThat(s.stats(aNow).processed()).isLessThan(200);
     }
+
+    @Test
+    void countersLeftBehindByACrashBetweenTwoWritesAreRepairedAndTheRunFinishes() throws Exception {
+        Scheduler s = scheduler(ExecutionProgressTest::newCritical, 10, 20);
+        PlannedRun p = planAll(s, "acme", null);
+        SegmentWorker w = s.newWorker("w1");
+        assertThat(w.runOnce()).isTrue(); // segment 0 completes normally
+        // A worker finished segment 1 in the store and died before its counter update and before finishing the run.
+        Segment seg = s.segments(p.run()).get(1);
+        Segment done = s.storage().segments().update(seg.leasedBy("crashed", 99, T0.plusSeconds(30), T0));
+        done = s.storage().segments().update(done.running(T0));
+        s.storage().segments().update(done.completed(
+                new io.verdict.scheduler.runs.SegmentOutcome(10, 0, 0, null), T0));
+        s.queue().purgeRun(p.run().id());
+        assertThat(s.stats(s.run("acme", p.run().id())).queued()).as("drifted").isEqualTo(10);
+
+        assertThat(s.lifecycle().reconcile()).isEqualTo(1);
+        Run run = s.run("acme", p.run().id());
+        assertThat(run.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(s.stats(run).completed()).isEqualTo(20);
+        assertThat(s.stats(run).queued()).isZero();
+        assertThat(s.backlog()).isEmpty();
+        assertThat(s.lifecycle().reconcile()).as("nothing left to repair").isZero();
+    }
 }
