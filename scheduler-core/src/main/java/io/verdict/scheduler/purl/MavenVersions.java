@@ -90,8 +90,12 @@ public final class MavenVersions implements VersionScheme {
     private static final class ListItem extends ArrayList<Item> implements Item {
         public int compareTo(Item other) {
             if (other == null) {
-                if (isEmpty()) return 0;
-                return get(0).compareTo(null);
+                // the whole list against "nothing", not just its first item (MNG-6964)
+                for (Item i : this) {
+                    int result = i.compareTo(null);
+                    if (result != 0) return result;
+                }
+                return 0;
             }
             if (other instanceof IntItem) return -1;
             if (other instanceof StringItem) return 1;
