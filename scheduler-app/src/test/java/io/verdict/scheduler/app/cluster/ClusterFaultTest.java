@@ -64,6 +64,7 @@ class ClusterFaultTest {
     private static final String TENANT = "ft";
     private static final long SEED = 77;
     private static final int TARGETS = 10_000;
+    private static final String NATS_URL = System.getProperty("nats.url", "nats://127.0.0.1:4222");
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^ /]+:(\\d+)");
 
     @TempDir
@@ -74,7 +75,6 @@ class ClusterFaultTest {
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private String prefix;
-    private static final String NATS_URL = System.getProperty("nats.url", "nats://127.0.0.1:4222");
     private final String natsNamespace = "ft-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeEach
