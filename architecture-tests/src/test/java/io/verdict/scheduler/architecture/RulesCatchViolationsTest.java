@@ -44,7 +44,9 @@ class RulesCatchViolationsTest {
                 rule("4 only app wires adapters", ArchitectureRules::onlyAppWiresAdapters,
                         "io.verdict.archfixture.RogueWiring"),
                 rule("5 core packages are free of cycles", ArchitectureRules::corePackagesAreFreeOfCycles,
-                        FIXTURES + ".runs.RunSide", FIXTURES + ".queue.QueueSide"));
+                        FIXTURES + ".runs.RunSide", FIXTURES + ".queue.QueueSide"),
+                rule("6 http and app reach the core through use cases", ArchitectureRules::edgesReachTheCoreThroughUseCases,
+                        FIXTURES + ".http.RouteReadsStore", FIXTURES + ".app.AppHoldsQueue"));
     }
 
     private static Arguments rule(String name, Function<ArchitectureRules, ArchRule> rule, String... offenders) {

@@ -13,13 +13,14 @@ import java.util.Objects;
  * @param flags            console feature flags
  * @param pageSizeDefault  listing page size when the client names none
  * @param pageSizeMax      largest page a client may ask for
- * @param intakePerSecond  intake events accepted per tenant and second (token bucket); more get 429
- * @param intakeBurst      intake events a tenant may send at once
+ *
+ * <p>The intake rate limit is the core's ({@code SchedulerBuilder.intakeRate}), not an HTTP setting: one token bucket
+ * per tenant whatever adapter delivers the events.
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration heartbeat, FeatureFlags flags,
-                           int pageSizeDefault, int pageSizeMax, double intakePerSecond, int intakeBurst) {
+                           int pageSizeDefault, int pageSizeMax) {
     public static final HttpSettings DEFAULTS = new HttpSettings("0.0.0.0", 8080, 1 << 20, Duration.ofSeconds(15),
-            FeatureFlags.DEFAULTS, 50, 500, 50, 200);
+            FeatureFlags.DEFAULTS, 50, 500);
 
     public HttpSettings {
         Objects.requireNonNull(host, "host");
@@ -29,30 +30,25 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration he
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be >= 1024");
         if (heartbeat.toMillis() < 10) throw new IllegalArgumentException("heartbeat must be >= 10 ms");
         if (pageSizeDefault < 1 || pageSizeMax < pageSizeDefault) throw new IllegalArgumentException("bad page sizes");
-        if (!(intakePerSecond > 0) || intakeBurst < 1) throw new IllegalArgumentException("intake rate must be > 0, burst >= 1");
     }
 
     public HttpSettings withPort(int p) {
-        return new HttpSettings(host, p, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(host, p, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax);
     }
 
     public HttpSettings withHost(String h) {
-        return new HttpSettings(h, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(h, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax);
     }
 
     public HttpSettings withHeartbeat(Duration d) {
-        return new HttpSettings(host, port, maxBodyBytes, d, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(host, port, maxBodyBytes, d, flags, pageSizeDefault, pageSizeMax);
     }
 
     public HttpSettings withFlags(FeatureFlags f) {
-        return new HttpSettings(host, port, maxBodyBytes, heartbeat, f, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
-    }
-
-    public HttpSettings withIntakeRate(double perSecond, int burst) {
-        return new HttpSettings(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, perSecond, burst);
+        return new HttpSettings(host, port, maxBodyBytes, heartbeat, f, pageSizeDefault, pageSizeMax);
     }
 
     public HttpSettings withMaxBodyBytes(long n) {
-        return new HttpSettings(host, port, n, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(host, port, n, heartbeat, flags, pageSizeDefault, pageSizeMax);
     }
 }

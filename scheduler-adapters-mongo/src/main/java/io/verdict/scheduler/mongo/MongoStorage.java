@@ -38,9 +38,9 @@ public final class MongoStorage implements AutoCloseable {
         MongoIndexes.ensure(this.db);
         this.events = new MongoRunEventLog(this.db, clock, eventPollInterval);
         this.storage = new Storage(new MongoRunStore(this.db), new MongoSegmentStore(this.db),
-                new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db),
+                new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db, clock),
                 new MongoScheduleStore(this.db), new MongoCursorStore(this.db, clock), new MongoAuditLog(this.db),
-                events);
+                events, new MongoAdvisoryCatalogStore(this.db), new MongoPolicyRunStore(this.db));
     }
 
     public Storage storage() {

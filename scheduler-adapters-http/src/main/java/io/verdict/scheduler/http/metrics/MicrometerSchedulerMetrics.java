@@ -134,17 +134,17 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
         Scheduler s = scheduler;
         if (s == null) return;
         List<MultiGauge.Row<?>> depthRows = new ArrayList<>();
-        for (QueueDepth d : s.queue().depth()) {
+        for (QueueDepth d : s.queries().queueDepth()) {
             depthRows.add(MultiGauge.Row.of(Tags.of("queue", d.queue(), "tenant", d.tenantId()), d.total()));
         }
         queueDepth.register(depthRows, true);
 
         Map<Mode, Long> counts = new EnumMap<>(Mode.class);
         Map<String, Long> pending = new TreeMap<>();
-        for (Run r : s.storage().runs().active()) {
+        for (Run r : s.queries().activeRuns()) {
             counts.merge(r.mode(), 1L, Long::sum);
             long left = 0;
-            for (Segment seg : s.storage().segments().forRun(r.id())) if (!seg.state().isTerminal()) left += seg.size();
+            for (Segment seg : s.queries().segments(r)) if (!seg.state().isTerminal()) left += seg.size();
             pending.merge(r.mode().metricLabel() + "\u0000" + (r.scheduleId() == null ? "none" : r.scheduleId()), left, Long::sum);
         }
         active.forEach((m, n) -> n.set(counts.getOrDefault(m, 0L)));

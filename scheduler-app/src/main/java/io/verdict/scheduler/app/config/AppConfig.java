@@ -1,5 +1,7 @@
 package io.verdict.scheduler.app.config;
 
+import io.verdict.scheduler.SchedulerRole;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -28,7 +30,7 @@ public record AppConfig(
         String mongoDatabase,
         String redisUri,
         String redisPrefix,
-        Role role,
+        SchedulerRole role,
         int workers,
         Duration leaseTime,
         int segmentSize,
@@ -114,14 +116,14 @@ public record AppConfig(
         if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://"))) {
             problems.add("SCHEDULER_REDIS_URI must start with redis:// or rediss:// (got '" + redact(redis) + "')");
         }
-        Role role = null;
+        SchedulerRole role = null;
         String roleText = m.getOrDefault("SCHEDULER_ROLE", "all");
         try {
-            role = Role.valueOf(roleText.toUpperCase(Locale.ROOT));
+            role = SchedulerRole.valueOf(roleText.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             problems.add("SCHEDULER_ROLE must be one of api, worker, all (got '" + roleText + "')");
         }
-        if (role != null && role != Role.ALL && mongo == null) {
+        if (role != null && role != SchedulerRole.ALL && mongo == null) {
             problems.add("SCHEDULER_ROLE=" + roleText + " needs SCHEDULER_MONGO_URI: separate api and worker processes must share a store");
         }
         int workers = integer(m, "SCHEDULER_WORKERS", 4, 0, 1024, problems);

@@ -6,16 +6,13 @@ import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.verdict.scheduler.Scheduler;
-import io.verdict.scheduler.Storage;
+import io.verdict.scheduler.SchedulerBuilder;
 import io.verdict.scheduler.app.config.AppConfig;
-import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.execution.Scanner;
 import io.verdict.scheduler.http.clients.HttpScanner;
 import io.verdict.scheduler.mongo.MongoServerClock;
 import io.verdict.scheduler.mongo.MongoStorage;
 import io.verdict.scheduler.observability.SchedulerMetrics;
-import io.verdict.scheduler.queue.LockService;
-import io.verdict.scheduler.queue.SegmentQueue;
 import io.verdict.scheduler.redis.RedisConnection;
 import io.verdict.scheduler.redis.RedisLockService;
 import io.verdict.scheduler.redis.RedisQueueSettings;
@@ -60,36 +57,28 @@ public final class SchedulerRuntime implements AutoCloseable {
             Clock clock = config.embeddedStore() ? Clock.systemUTC() : new MongoServerClock(db);
             MongoStorage mongo = new MongoStorage(db, clock);
             resources.push(mongo);
-            Storage storage = mongo.storage();
-            SegmentQueue queue;
-            LockService locks;
-            RunEventLog events;
+            long seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
+            // The adapters' ports go straight into the builder: wiring names adapter classes, never the core's
+            // storage, queue or lock ports (ArchitectureRules: app and http never depend on them).
+            SchedulerBuilder builder = Scheduler.builder().clock(clock).seed(seed).role(config.role())
+                    .storage(mongo.storage()).tickLedger(mongo.tickLedger())
+                    .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
+                    .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
+                    .evidenceSigner(evidenceSigner(config));
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());
                 resources.push(redis);
-                queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()));
-                locks = new RedisLockService(redis, config.redisPrefix());
                 RedisRunEventLog log = new RedisRunEventLog(redis, config.redisPrefix());
                 resources.push(log);
-                events = log;
+                builder.queue(new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix())))
+                        .locks(new RedisLockService(redis, config.redisPrefix())).runEvents(log);
             } else {
-                queue = mongo.segmentQueue();
-                locks = mongo.lockService();
-                events = storage.events();
+                builder.queue(mongo.segmentQueue()).locks(mongo.lockService());
             }
-            storage = new Storage(storage.runs(), storage.segments(), storage.deltas(), storage.verdicts(),
-                    storage.images(), storage.schedules(), storage.cursors(), storage.audit(), events);
-            long seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
-            Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).storage(storage).queue(queue).locks(locks).tickLedger(mongo.tickLedger())
-                    .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
-                    .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
-                    .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config)).build();
-            if (config.role().runsWorkers() && config.workers() > 0) {
-                // With a store-backed or Redis queue the messages survived; re-enqueueing is idempotent and covers
-                // a crash between persisting segments and enqueueing them.
-                scheduler.resumeUnfinishedRuns();
-                scheduler.startWorkers(config.workers());
-            }
+            Scheduler scheduler = builder.build();
+            // The role decides what starts: workers (after re-enqueueing unfinished runs, idempotent with a durable
+            // queue) unless api-only, cron unless worker-only.
+            scheduler.start(config.workers());
             return new SchedulerRuntime(config, scheduler, resources);
         } catch (RuntimeException e) {
             closeAll(resources);

@@ -1,0 +1,78 @@
+package io.verdict.scheduler.usecases;
+
+import io.verdict.scheduler.Storage;
+import io.verdict.scheduler.audit.AuditRecord;
+import io.verdict.scheduler.errors.NotFoundException;
+import io.verdict.scheduler.events.RunEventFeed;
+import io.verdict.scheduler.intake.Cursor;
+import io.verdict.scheduler.queue.QueueDepth;
+import io.verdict.scheduler.queue.SegmentQueue;
+import io.verdict.scheduler.runs.DeltaSummary;
+import io.verdict.scheduler.runs.Page;
+import io.verdict.scheduler.runs.Run;
+import io.verdict.scheduler.runs.RunFilter;
+import io.verdict.scheduler.runs.RunProgress;
+import io.verdict.scheduler.runs.RunStats;
+import io.verdict.scheduler.runs.Segment;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the console, the API and metrics read: runs (always confined to a tenant where an ID is given), their
+ * segments, deltas, events, the queue's depth, intake cursors and the audit log. Read-only by construction.
+ */
+public final class RunQueries {
+    private final Storage storage;
+    private final SegmentQueue queue;
+
+    public RunQueries(Storage storage, SegmentQueue queue) {
+        this.storage = storage;
+        this.queue = queue;
+    }
+
+    /** A run of the tenant; another tenant's run is reported as not found. */
+    public Run run(String tenantId, String runId) {
+        return storage.runs().find(runId).filter(r -> r.tenantId().equals(tenantId))
+                .orElseThrow(() -> new NotFoundException("run " + runId));
+    }
+
+    public Page<Run> runs(RunFilter filter, String cursor, int limit) {
+        return storage.runs().list(filter, cursor, limit);
+    }
+
+    /** Runs not yet ended, of every tenant (callers filter). */
+    public List<Run> activeRuns() {
+        return storage.runs().active();
+    }
+
+    public RunStats stats(Run run) {
+        return RunProgress.stats(run, storage.segments().forRun(run.id()));
+    }
+
+    public List<Segment> segments(Run run) {
+        return storage.segments().forRun(run.id());
+    }
+
+    public List<DeltaSummary> deltas(Run run) {
+        return storage.deltas().forRun(run.id());
+    }
+
+    public RunEventFeed events() {
+        return storage.events();
+    }
+
+    public List<QueueDepth> queueDepth() {
+        return queue.depth();
+    }
+
+    /** The last event intake processed from a source ({@code concelier}, {@code excititor}, {@code policy}). */
+    public Optional<Cursor> intakeCursor(String tenantId, String source) {
+        return storage.cursors().find(tenantId, source);
+    }
+
+    /** Newest first. */
+    public List<AuditRecord> recentAudit(String tenantId, int limit) {
+        return storage.audit().recent(tenantId, limit);
+    }
+}
