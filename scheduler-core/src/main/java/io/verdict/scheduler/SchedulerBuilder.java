@@ -38,7 +38,10 @@ public final class SchedulerBuilder {
     Duration maxIndexAge;
     Duration shutdownGrace = Duration.ofSeconds(10);
     String instanceId = "node-" + ProcessHandle.current().pid();
-    boolean loadIndex = true;
+    SchedulerRole role = SchedulerRole.ALL;
+    io.verdict.scheduler.events.RunEventLog runEvents;
+    Duration indexFollowPeriod = Duration.ofSeconds(2);
+    SchedulerConfig.IntakeRate intakeRate = new SchedulerConfig.IntakeRate(50, 200);
     TickLedger tickLedger;
     Signer evidenceSigner;
     TickerSettings tickerSettings = TickerSettings.DEFAULT;
@@ -51,6 +54,12 @@ public final class SchedulerBuilder {
     public SchedulerBuilder seed(long seed) { this.seed = seed; return this; }
 
     public SchedulerBuilder storage(Storage storage) { this.storage = storage; return this; }
+
+    /**
+     * Replaces the run event log of the storage (e.g. Redis streams for cross-instance live events), so wiring can
+     * hand an adapter's storage straight through without taking it apart.
+     */
+    public SchedulerBuilder runEvents(io.verdict.scheduler.events.RunEventLog log) { this.runEvents = log; return this; }
 
     public SchedulerBuilder queue(SegmentQueue queue) { this.queue = queue; return this; }
 
@@ -85,10 +94,19 @@ public final class SchedulerBuilder {
     public SchedulerBuilder instanceId(String id) { this.instanceId = Objects.requireNonNull(id); return this; }
 
     /**
-     * Whether to rebuild the impact index from the image store at start (default). Worker-only processes skip it:
-     * they execute planned segments and never resolve impact.
+     * What this process does (default {@code ALL}): a {@code WORKER} never loads the index, plans or ticks; an
+     * {@code API} process plans and ticks and runs no workers.
      */
-    public SchedulerBuilder loadIndex(boolean load) { this.loadIndex = load; return this; }
+    public SchedulerBuilder role(SchedulerRole role) { this.role = Objects.requireNonNull(role); return this; }
+
+    /** How often this instance applies image changes made through other instances (its index staleness bound). */
+    public SchedulerBuilder indexFollowPeriod(Duration period) { this.indexFollowPeriod = Objects.requireNonNull(period); return this; }
+
+    /** Per-tenant intake budget: {@code perSecond} events with bursts of {@code burst}; beyond it intake is refused. */
+    public SchedulerBuilder intakeRate(double perSecond, int burst) {
+        this.intakeRate = new SchedulerConfig.IntakeRate(perSecond, burst);
+        return this;
+    }
 
     /** Where cron tick decisions are recorded (durable adapters make "why didn't it fire?" survive restarts). */
     public SchedulerBuilder tickLedger(TickLedger ledger) { this.tickLedger = ledger; return this; }
@@ -98,13 +116,19 @@ public final class SchedulerBuilder {
 
     public SchedulerBuilder tickerSettings(TickerSettings settings) { this.tickerSettings = Objects.requireNonNull(settings); return this; }
 
+    /** The immutable configuration, with in-memory defaults for every port not given. */
+    public SchedulerConfig config() {
+        Storage s = storage == null ? Storage.inMemory(clock) : storage;
+        return new SchedulerConfig(clock, seed, runEvents == null ? s : s.withEvents(runEvents),
+                queue == null ? new InMemorySegmentQueue(clock) : queue,
+                locks == null ? new InMemoryLockService(clock) : locks,
+                scanner == null ? new SimulatedScanner(seed, SimulatedScanner.Profile.FAST, clock) : scanner,
+                notifier == null ? new InMemoryNotifier() : notifier, metrics, retryPolicy, segmentSize, leaseTime,
+                maxIndexAge, shutdownGrace, instanceId, role, tickLedger == null ? new InMemoryTickLedger() : tickLedger,
+                evidenceSigner, tickerSettings, indexFollowPeriod, intakeRate);
+    }
+
     public Scheduler build() {
-        if (tickLedger == null) tickLedger = new InMemoryTickLedger();
-        if (storage == null) storage = Storage.inMemory(clock);
-        if (queue == null) queue = new InMemorySegmentQueue(clock);
-        if (locks == null) locks = new InMemoryLockService(clock);
-        if (notifier == null) notifier = new InMemoryNotifier();
-        if (scanner == null) scanner = new SimulatedScanner(seed, SimulatedScanner.Profile.FAST, clock);
-        return new Scheduler(this);
+        return Scheduler.create(config());
     }
 }

@@ -4,18 +4,22 @@ import io.verdict.scheduler.audit.AuditLog;
 import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.execution.VerdictStore;
 import io.verdict.scheduler.impact.ImageStore;
+import io.verdict.scheduler.inmemory.InMemoryAdvisoryCatalogStore;
 import io.verdict.scheduler.inmemory.InMemoryAuditLog;
 import io.verdict.scheduler.inmemory.InMemoryCursorStore;
 import io.verdict.scheduler.inmemory.InMemoryDeltaStore;
 import io.verdict.scheduler.inmemory.InMemoryImageStore;
 import io.verdict.scheduler.inmemory.InMemoryProgressStore;
 import io.verdict.scheduler.progress.ProgressStore;
+import io.verdict.scheduler.inmemory.InMemoryPolicyRunStore;
 import io.verdict.scheduler.inmemory.InMemoryRunEventLog;
 import io.verdict.scheduler.inmemory.InMemoryRunStore;
 import io.verdict.scheduler.inmemory.InMemoryScheduleStore;
 import io.verdict.scheduler.inmemory.InMemorySegmentStore;
 import io.verdict.scheduler.inmemory.InMemoryVerdictStore;
+import io.verdict.scheduler.intake.AdvisoryCatalogStore;
 import io.verdict.scheduler.intake.CursorStore;
+import io.verdict.scheduler.policy.PolicyRunStore;
 import io.verdict.scheduler.runs.DeltaStore;
 import io.verdict.scheduler.runs.RunStore;
 import io.verdict.scheduler.runs.SegmentStore;
@@ -30,7 +34,8 @@ import java.util.Objects;
  */
 public record Storage(RunStore runs, SegmentStore segments, DeltaStore deltas, VerdictStore verdicts,
                       ImageStore images, ScheduleStore schedules, CursorStore cursors, AuditLog audit,
-                      RunEventLog events, ProgressStore progress) {
+                      RunEventLog events, ProgressStore progress, AdvisoryCatalogStore advisories,
+                      PolicyRunStore policyRuns) {
     public Storage {
         Objects.requireNonNull(runs, "runs");
         Objects.requireNonNull(segments, "segments");
@@ -42,12 +47,20 @@ public record Storage(RunStore runs, SegmentStore segments, DeltaStore deltas, V
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(advisories, "advisories");
+        Objects.requireNonNull(policyRuns, "policyRuns");
+    }
+
+    /** The same stores with another run event log (e.g. Redis streams for cross-instance live events). */
+    public Storage withEvents(RunEventLog log) {
+        return new Storage(runs, segments, deltas, verdicts, images, schedules, cursors, audit, log, progress, advisories,
+                policyRuns);
     }
 
     public static Storage inMemory(Clock clock) {
         return new Storage(new InMemoryRunStore(), new InMemorySegmentStore(), new InMemoryDeltaStore(),
-                new InMemoryVerdictStore(), new InMemoryImageStore(), new InMemoryScheduleStore(),
+                new InMemoryVerdictStore(), new InMemoryImageStore(clock), new InMemoryScheduleStore(),
                 new InMemoryCursorStore(), new InMemoryAuditLog(), new InMemoryRunEventLog(clock),
-                new InMemoryProgressStore());
+                new InMemoryProgressStore(), new InMemoryAdvisoryCatalogStore(), new InMemoryPolicyRunStore());
     }
 }

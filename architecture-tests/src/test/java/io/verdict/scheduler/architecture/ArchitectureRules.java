@@ -113,6 +113,30 @@ final class ArchitectureRules {
                 .because("a cycle between capabilities makes them impossible to understand or replace apart");
     }
 
+    /** Core ports the edges must not touch: the storage bundle, every store, the queue, locks and the run lifecycle. */
+    static final java.util.Set<String> CORE_INTERNALS = java.util.Set.of("Storage", "SegmentQueue", "LockService", "RunLifecycle");
+
+    DescribedPredicate<JavaClass> coreInternals() {
+        return core().and(DescribedPredicate.describe("Storage, a *Store, SegmentQueue, LockService or RunLifecycle",
+                (JavaClass c) -> CORE_INTERNALS.contains(c.getSimpleName()) || c.getSimpleName().endsWith("Store")));
+    }
+
+    /**
+     * (6) HTTP and app reach the core through its use cases and read methods, never through its storage, stores,
+     * queue, locks or run lifecycle: an edge that holds a store is one business rule away from owning it.
+     *
+     * <p>Wiring stays possible without an exemption: app builds adapters ({@code MongoStorage}, {@code RedisSegmentQueue})
+     * and hands what they return straight to the scheduler builder. That creates dependencies on the adapter class and
+     * on the builder, not on the port types, as long as app declares no field, parameter, local cast or return of a port
+     * type — which is exactly the line this rule draws. Adapter classes named {@code *Store} are not core and not matched.
+     */
+    ArchRule edgesReachTheCoreThroughUseCases() {
+        return noClasses().that().resideInAnyPackage(pkg("http"), pkg(APP))
+                .should().dependOnClassesThat(coreInternals())
+                .allowEmptyShould(true)
+                .because("adapters only translate: the rules that touch stores live in the core's use cases");
+    }
+
     private DescribedPredicate<com.tngtech.archunit.library.dependencies.Slice> coreSlices() {
         return DescribedPredicate.describe("are core packages",
                 slice -> !ADAPTERS.contains(slice.getNamePart(1)) && !APP.equals(slice.getNamePart(1)));

@@ -51,6 +51,11 @@ class ProductionArchitectureTest {
     }
 
     @Test
+    void httpAndAppReachTheCoreThroughUseCases() {
+        RULES.edgesReachTheCoreThroughUseCases().check(classes);
+    }
+
+    @Test
     void corePackagesAreFreeOfCycles() {
         RULES.corePackagesAreFreeOfCycles().check(classes);
     }

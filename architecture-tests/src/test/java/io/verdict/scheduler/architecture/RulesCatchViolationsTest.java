@@ -47,7 +47,9 @@ class RulesCatchViolationsTest {
                         FIXTURES + ".runs.RunSide", FIXTURES + ".queue.QueueSide"),
                 rule("6 the NATS adapter depends only on the core and the NATS client",
                         ArchitectureRules::natsAdapterDependsOnlyOnTheCoreAndTheNatsClient,
-                        FIXTURES + ".nats.NatsUsesRedis", FIXTURES + ".nats.NatsUsesFramework"));
+                        FIXTURES + ".nats.NatsUsesRedis", FIXTURES + ".nats.NatsUsesFramework"),
+                rule("7 http and app reach the core through use cases", ArchitectureRules::edgesReachTheCoreThroughUseCases,
+                        FIXTURES + ".http.RouteReadsStore", FIXTURES + ".app.AppHoldsQueue"));
     }
 
     private static Arguments rule(String name, Function<ArchitectureRules, ArchRule> rule, String... offenders) {

@@ -66,7 +66,8 @@ public class PlannerBenchmark {
     public void freshScheduler() {
         Storage fresh = Storage.inMemory(Clock.systemUTC());
         Storage storage = new Storage(fresh.runs(), fresh.segments(), fresh.deltas(), fresh.verdicts(), images,
-                fresh.schedules(), fresh.cursors(), fresh.audit(), fresh.events(), fresh.progress());
+                fresh.schedules(), fresh.cursors(), fresh.audit(), fresh.events(), fresh.progress(), fresh.advisories(),
+                fresh.policyRuns());
         scheduler = Scheduler.builder().storage(storage).seed(42).instanceId("bench").build();
     }
 

@@ -6,7 +6,6 @@ import io.javalin.http.HttpResponseException;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.http.api.Api;
 import io.verdict.scheduler.http.api.intake.IntakeRoutes;
-import io.verdict.scheduler.http.api.intake.VulnerabilityCatalog;
 import io.verdict.scheduler.http.api.policy.PolicyRunRoutes;
 import io.verdict.scheduler.http.api.runs.RunRoutes;
 import io.verdict.scheduler.http.api.schedules.ScheduleRoutes;
@@ -67,15 +66,14 @@ public final class ControlPlane implements AutoCloseable {
         Responses responses = new Responses(json);
         Api api = new Api(scheduler, new Bodies(json, settings.maxBodyBytes()), responses, settings);
         RunStreams streams = new RunStreams(scheduler, json, settings.heartbeat(), settings.flags());
-        VulnerabilityCatalog catalog = new VulnerabilityCatalog();
         RouteTable table = new RouteTable();
         ControlPlane[] self = new ControlPlane[1];
 
         OpsRoutes.register(table, scheduler, responses, metrics, () -> self[0] != null && self[0].stopping,
                 settings.metricsToken());
         ScheduleRoutes.register(table, api);
-        RunRoutes.register(table, api, catalog, streams, metrics);
-        IntakeRoutes.register(table, api, catalog);
+        RunRoutes.register(table, api, streams, metrics);
+        IntakeRoutes.register(table, api);
         PolicyRunRoutes.register(table, api);
         ConsoleRoutes.register(table, api, streams, metrics);
         DownloadRoutes.register(table, api);

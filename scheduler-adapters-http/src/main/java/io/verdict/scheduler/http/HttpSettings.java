@@ -13,15 +13,15 @@ import java.util.Objects;
  * @param flags            console feature flags
  * @param pageSizeDefault  listing page size when the client names none
  * @param pageSizeMax      largest page a client may ask for
- * @param intakePerSecond  intake events accepted per tenant and second (token bucket); more get 429
- * @param intakeBurst      intake events a tenant may send at once
  * @param metricsToken     bearer token {@code /metrics} requires; null = open (it carries tenant IDs in labels)
+ *
+ * <p>The intake rate limit is the core's ({@code SchedulerBuilder.intakeRate}), not an HTTP setting: one token bucket
+ * per tenant whatever adapter delivers the events.
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration heartbeat, FeatureFlags flags,
-                           int pageSizeDefault, int pageSizeMax, double intakePerSecond, int intakeBurst,
-                           String metricsToken) {
+                           int pageSizeDefault, int pageSizeMax, String metricsToken) {
     public static final HttpSettings DEFAULTS = new HttpSettings("0.0.0.0", 8080, 1 << 20, Duration.ofSeconds(15),
-            FeatureFlags.DEFAULTS, 50, 500, 50, 200, null);
+            FeatureFlags.DEFAULTS, 50, 500, null);
 
     public HttpSettings {
         Objects.requireNonNull(host, "host");
@@ -31,7 +31,6 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration he
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be >= 1024");
         if (heartbeat.toMillis() < 10) throw new IllegalArgumentException("heartbeat must be >= 10 ms");
         if (pageSizeDefault < 1 || pageSizeMax < pageSizeDefault) throw new IllegalArgumentException("bad page sizes");
-        if (!(intakePerSecond > 0) || intakeBurst < 1) throw new IllegalArgumentException("intake rate must be > 0, burst >= 1");
         if (metricsToken != null && metricsToken.isBlank()) metricsToken = null;
         if (metricsToken != null && metricsToken.length() < 16) {
             throw new IllegalArgumentException("the metrics token must be at least 16 characters");
@@ -39,31 +38,26 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration he
     }
 
     public HttpSettings withMetricsToken(String token) {
-        return new HttpSettings(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond,
-                intakeBurst, token);
+        return new HttpSettings(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, token);
     }
 
     public HttpSettings withPort(int p) {
-        return new HttpSettings(host, p, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, metricsToken);
+        return new HttpSettings(host, p, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, metricsToken);
     }
 
     public HttpSettings withHost(String h) {
-        return new HttpSettings(h, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, metricsToken);
+        return new HttpSettings(h, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, metricsToken);
     }
 
     public HttpSettings withHeartbeat(Duration d) {
-        return new HttpSettings(host, port, maxBodyBytes, d, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, metricsToken);
+        return new HttpSettings(host, port, maxBodyBytes, d, flags, pageSizeDefault, pageSizeMax, metricsToken);
     }
 
     public HttpSettings withFlags(FeatureFlags f) {
-        return new HttpSettings(host, port, maxBodyBytes, heartbeat, f, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, metricsToken);
-    }
-
-    public HttpSettings withIntakeRate(double perSecond, int burst) {
-        return new HttpSettings(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, perSecond, burst, metricsToken);
+        return new HttpSettings(host, port, maxBodyBytes, heartbeat, f, pageSizeDefault, pageSizeMax, metricsToken);
     }
 
     public HttpSettings withMaxBodyBytes(long n) {
-        return new HttpSettings(host, port, n, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, metricsToken);
+        return new HttpSettings(host, port, n, heartbeat, flags, pageSizeDefault, pageSizeMax, metricsToken);
     }
 }

@@ -48,7 +48,7 @@ class DocumentIntakeTest {
         assertThat(r.json().get("format").asText()).isEqualTo("cyclonedx");
         assertThat(r.json().get("components").asInt()).isEqualTo(2);
         assertThat(r.json().get("skipped")).isEmpty();
-        ImageRecord indexed = t.scheduler.index().image("acme", cdx).orElseThrow();
+        ImageRecord indexed = t.scheduler.indexedImage("acme", cdx).orElseThrow();
         assertThat(indexed.repository()).isEqualTo("web/frontend");
         assertThat(indexed.namespaces()).containsExactly("web");
 
@@ -66,7 +66,7 @@ class DocumentIntakeTest {
         // re-indexing without query parameters keeps the image's metadata
         assertThat(putSbom(cdx, "application/vnd.cyclonedx+json", resource("documents/npm-sbom-cyclonedx.json"), "").status())
                 .isEqualTo(200);
-        assertThat(t.scheduler.index().image("acme", cdx).orElseThrow().repository()).isEqualTo("web/frontend");
+        assertThat(t.scheduler.indexedImage("acme", cdx).orElseThrow().repository()).isEqualTo("web/frontend");
     }
 
     @Test

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IntakeRateLimitTest {
     @Test
     void aTenantOverItsIntakeRateGets429WithRetryAfterAndOtherTenantsAreUnaffected() {
-        try (TestServer t = new TestServer(s -> s.withIntakeRate(0.5, 2), b -> b)) {
+        try (TestServer t = new TestServer(s -> s, b -> b.intakeRate(0.5, 2))) {
             String acme = t.token("acme");
             for (int i = 0; i < 2; i++) {
                 assertThat(t.post("/api/v1/scheduler/events/advisory", acme,

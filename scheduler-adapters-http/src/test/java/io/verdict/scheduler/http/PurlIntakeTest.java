@@ -99,7 +99,7 @@ class PurlIntakeTest {
                 "{\"components\":[{\"purl\":\"pkg:npm/ok@1\"},{\"purl\":\"pkg:npm/.bad@1\"}]}");
         assertThat(put.status()).isEqualTo(400);
         assertThat(put.json().get("errors").get(0).get("field").asText()).isEqualTo("components[1].purl");
-        assertThat(t.scheduler.index().image("acme", TestServer.digest("x"))).as("nothing indexed").isEmpty();
+        assertThat(t.scheduler.indexedImage("acme", TestServer.digest("x"))).as("nothing indexed").isEmpty();
     }
 
     @Test

@@ -83,7 +83,7 @@ class RunApiTest {
         assertThat(csv.body().lines().findFirst().orElseThrow()).startsWith("runId,imageDigest,");
         assertThat(csv.body().lines().skip(1).map(l -> l.split(",")[1]).distinct().toList()).containsExactlyInAnyOrderElementsOf(digests);
 
-        var retry = t.post(API + "/runs/" + runId + "/retry", token, null);
+        var retry = t.post(API + "/runs/" + runId + "/retry", token, "{\"scope\":\"all\"}");
         assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
         assertThat(retry.json().get("retryOf").asText()).isEqualTo(runId);
         await(retry.json().get("id").asText());
@@ -110,7 +110,7 @@ class RunApiTest {
         assertThat(bundle.status()).as("runs.evidenceBundles is off by default").isEqualTo(404);
         assertThat(bundle.json().get("detail").asText()).contains("runs.evidenceBundles");
 
-        assertThat(t.scheduler.storage().audit().recent("acme", 100))
+        assertThat(t.storage.audit().recent("acme", 100))
                 .anySatisfy(a -> {
                     assertThat(a.action()).isEqualTo("run.create");
                     assertThat(a.target()).isEqualTo(runId);

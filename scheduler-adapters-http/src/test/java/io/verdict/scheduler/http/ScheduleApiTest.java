@@ -74,7 +74,7 @@ class ScheduleApiTest {
         assertThat(t.get(PATH, token).json().get("items").findValuesAsText("id")).doesNotContain(id);
         assertThat(t.delete(PATH + "/" + id, token).status()).isEqualTo(404);
 
-        List<AuditRecord> audit = t.scheduler.storage().audit().recent("acme", 50);
+        List<AuditRecord> audit = t.storage.audit().recent("acme", 50);
         assertThat(audit).anySatisfy(a -> {
             assertThat(a.action()).isEqualTo("schedule.create");
             assertThat(a.target()).isEqualTo(id);

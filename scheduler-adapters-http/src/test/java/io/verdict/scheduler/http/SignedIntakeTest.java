@@ -41,7 +41,7 @@ class SignedIntakeTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(202);
         String runId = r.json().get("runId").asText();
         assertThat(t.scheduler.run("acme", runId).deduped()).isEqualTo(3);
-        assertThat(t.scheduler.storage().audit().recent("acme", 10)).anySatisfy(a -> assertThat(a.actor()).isEqualTo("hmac:acme"));
+        assertThat(t.storage.audit().recent("acme", 10)).anySatisfy(a -> assertThat(a.actor()).isEqualTo("hmac:acme"));
     }
 
     @Test
@@ -61,7 +61,7 @@ class SignedIntakeTest {
             assertThat(r.status()).as(headers + " → " + r).isEqualTo(401);
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
         }
-        assertThat(t.scheduler.storage().cursors().processedEvent("acme", "sig-2")).isEmpty();
+        assertThat(t.storage.cursors().processedEvent("acme", "sig-2")).isEmpty();
     }
 
     @Test

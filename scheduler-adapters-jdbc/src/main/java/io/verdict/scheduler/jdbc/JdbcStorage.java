@@ -43,11 +43,21 @@ public final class JdbcStorage implements AutoCloseable {
                 new JdbcCursorStore(db, clock), new JdbcAuditLog(db), events,
                 // INTERIM (integration): counters kept in this process, rebuilt from the segments at resume; a
                 // JdbcProgressStore in the database replaces it before this lands.
-                new io.verdict.scheduler.inmemory.InMemoryProgressStore());
+                new io.verdict.scheduler.inmemory.InMemoryProgressStore(),
+                new io.verdict.scheduler.inmemory.InMemoryAdvisoryCatalogStore(),
+                new io.verdict.scheduler.inmemory.InMemoryPolicyRunStore());
     }
 
     public Storage storage() {
         return storage;
+    }
+
+    /**
+     * The highest fencing token stored: a queue transport that lost its counter (Redis restarted empty) seeds it
+     * from here, so tokens never go backwards.
+     */
+    public java.util.function.LongSupplier fencingFloor() {
+        return storage.segments()::maxFencingToken;
     }
 
     /** The durable {@code runner} queue. */

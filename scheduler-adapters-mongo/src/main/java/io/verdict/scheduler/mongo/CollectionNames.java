@@ -19,6 +19,9 @@ final class CollectionNames {
     static final String RUN_PROGRESS = "runProgress";
     static final String TICK_DECISIONS = "tickDecisions";
     static final String TICK_CURSORS = "tickCursors";
+    static final String ADVISORY_CATALOG = "advisoryCatalog";
+    static final String IMAGE_CHANGES = "imageChanges";
+    static final String POLICY_RUNS = "policyRuns";
 
     private CollectionNames() {}
 }

@@ -57,6 +57,15 @@ public final class MongoIndexes {
                                 "tenant_schedule_fire", true))),
                 Map.entry(TICK_CURSORS, List.of(
                         index(new Document("tenantId", 1).append("scheduleId", 1), "tenant_schedule", true))),
+                Map.entry(IMAGE_CHANGES, List.of(
+                        index(new Document("at", 1).append("seq", 1), "at_seq", false),
+                        new IndexModel(new Document("at", 1), new IndexOptions().name("expire_at")
+                                .expireAfter(1L, java.util.concurrent.TimeUnit.DAYS)))),
+                Map.entry(POLICY_RUNS, List.of(
+                        index(new Document("tenantId", 1).append("policyRunId", 1), "tenant_policy_run", true),
+                        index(new Document("tenantId", 1).append("policyId", 1).append("requestedAt", -1), "tenant_policy_newest", false))),
+                Map.entry(ADVISORY_CATALOG, List.of(
+                        index(new Document("tenantId", 1).append("vulnerabilityId", 1), "tenant_vulnerability", true))),
                 Map.entry(DEAD_LETTERS, List.of(
                         index(new Document("queue", 1).append("key", 1).append("fencingToken", 1), "queue_key_token", true),
                         index(new Document("queue", 1).append("tenantId", 1).append("at", -1), "queue_tenant_newest", false))));

@@ -38,13 +38,22 @@ public final class MongoStorage implements AutoCloseable {
         MongoIndexes.ensure(this.db);
         this.events = new MongoRunEventLog(this.db, clock, eventPollInterval);
         this.storage = new Storage(new MongoRunStore(this.db), new MongoSegmentStore(this.db),
-                new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db),
+                new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db, clock),
                 new MongoScheduleStore(this.db), new MongoCursorStore(this.db, clock), new MongoAuditLog(this.db),
-                events, new MongoProgressStore(this.db));
+                events, new MongoProgressStore(this.db), new MongoAdvisoryCatalogStore(this.db),
+                new MongoPolicyRunStore(this.db));
     }
 
     public Storage storage() {
         return storage;
+    }
+
+    /**
+     * The highest fencing token stored: a queue transport that lost its counter (Redis restarted empty) seeds it
+     * from here, so tokens never go backwards.
+     */
+    public java.util.function.LongSupplier fencingFloor() {
+        return storage.segments()::maxFencingToken;
     }
 
     /** The durable {@code runner} queue. */

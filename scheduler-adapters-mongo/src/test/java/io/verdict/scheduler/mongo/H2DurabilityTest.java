@@ -83,7 +83,7 @@ class H2DurabilityTest {
             assertThat(scheduler.segments(planned)).isEqualTo(plannedSegments);
             assertThat(mongo.segmentQueue().depth()).singleElement()
                     .satisfies(d -> assertThat(d.ready()).isEqualTo(4));
-            assertThat(scheduler.index().size("acme")).isEqualTo(20);
+            assertThat(scheduler.indexedImages("acme")).isEqualTo(20);
 
             scheduler.startWorkers(2);
             Run done = scheduler.awaitTerminal("acme", planned.id(), Duration.ofSeconds(30));

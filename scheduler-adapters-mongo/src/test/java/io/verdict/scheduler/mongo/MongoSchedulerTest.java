@@ -73,7 +73,7 @@ class MongoSchedulerTest {
 
         try (MongoStorage mongo = new MongoStorage(db, clock, Duration.ofMillis(50));
              Scheduler restarted = scheduler(mongo, clock, "node-b")) {
-            assertThat(restarted.index().size("acme")).as("impact index rebuilt from stored SBOMs").isEqualTo(60);
+            assertThat(restarted.indexedImages("acme")).as("impact index rebuilt from stored SBOMs").isEqualTo(60);
             Run run = restarted.run("acme", runId);
             assertThat(run.state()).isEqualTo(RunState.COMPLETED);
             assertThat(restarted.stats(run)).isEqualTo(stats);

@@ -83,12 +83,12 @@ public final class PlanIntoMongoBenchmark {
             TimedQueue queue = new TimedQueue(mongo.segmentQueue());
             Storage s = mongo.storage();
             Storage timed = new Storage(s.runs(), segments, s.deltas(), s.verdicts(), s.images(), s.schedules(),
-                    s.cursors(), s.audit(), s.events(), s.progress());
+                    s.cursors(), s.audit(), s.events(), s.progress(), s.advisories(), s.policyRuns());
             t = System.nanoTime();
             try (Scheduler scheduler = Scheduler.builder().clock(clock).seed(1).segmentSize(100).storage(timed)
                     .queue(queue).locks(mongo.lockService()).build()) {
                 System.out.printf(Locale.ROOT, "scheduler start, impact index rebuilt from Mongo (%,d images): %.2f s%n",
-                        scheduler.index().size(), secs(t));
+                        scheduler.indexedImages(), secs(t));
                 List<Double> plans = new ArrayList<>();
                 for (int i = 0; i <= repetitions; i++) {
                     segments.reset();

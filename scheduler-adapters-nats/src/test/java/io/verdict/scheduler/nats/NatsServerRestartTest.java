@@ -44,8 +44,7 @@ class NatsServerRestartTest {
             NatsRunEventLog events = new NatsRunEventLog(nats, ns);
             NatsLockService locks = new NatsLockService(nats, ns);
             Storage mem = Storage.inMemory(Clock.systemUTC());
-            Storage storage = new Storage(mem.runs(), mem.segments(), mem.deltas(), mem.verdicts(), mem.images(),
-                    mem.schedules(), mem.cursors(), mem.audit(), events, mem.progress());
+            Storage storage = mem.withEvents(events);
             SimulatedScanner scanner = new SimulatedScanner(7,
                     new SimulatedScanner.Profile(Duration.ofMillis(60), 0, 0, 0, 0.3), Clock.systemUTC());
             LockLease before = locks.tryAcquire("before-restart", "node-a", Duration.ofMinutes(5)).orElseThrow();

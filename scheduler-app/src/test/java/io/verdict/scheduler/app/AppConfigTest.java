@@ -1,7 +1,7 @@
 package io.verdict.scheduler.app;
 
 import io.verdict.scheduler.app.config.AppConfig;
-import io.verdict.scheduler.app.config.Role;
+import io.verdict.scheduler.SchedulerRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,7 @@ class AppConfigTest {
         assertThat(c.store()).isEqualTo(AppConfig.Store.EMBEDDED);
         assertThat(c.embeddedFile()).isEqualTo(Path.of("data", "scheduler.db"));
         assertThat(c.redisUri()).isNull();
-        assertThat(c.role()).isEqualTo(Role.ALL);
+        assertThat(c.role()).isEqualTo(SchedulerRole.ALL);
         assertThat(c.leaseTime()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.segmentSize()).isEqualTo(100);
     }
@@ -35,7 +35,7 @@ class AppConfigTest {
         assertThat(c.workers()).isEqualTo(3);
         assertThat(c.segmentSize()).isEqualTo(50);
         assertThat(c.leaseTime()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.role()).isEqualTo(Role.WORKER);
+        assertThat(c.role()).isEqualTo(SchedulerRole.WORKER);
     }
 
     @Test

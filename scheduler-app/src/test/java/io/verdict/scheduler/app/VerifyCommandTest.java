@@ -41,7 +41,8 @@ class VerifyCommandTest {
             Run run = s.plan(PlanRequest.sweep("acme", Trigger.MANUAL, Mode.ANALYSIS_ONLY, Selector.allImages("acme"),
                     RunReason.manual("verify", null), null)).run();
             s.awaitTerminal("acme", run.id(), Duration.ofSeconds(10));
-            bundle = s.evidenceBundle("acme", run.id());
+            bundle = ((io.verdict.scheduler.usecases.SealEvidence.Result.Sealed) s.useCases().sealEvidence()
+                    .execute(new io.verdict.scheduler.usecases.SealEvidence.Command("acme", run.id()))).tarGz();
         }
         Path file = dir.resolve("bundle.tar.gz");
         Files.write(file, bundle);

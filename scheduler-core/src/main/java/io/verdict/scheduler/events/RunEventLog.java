@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * last ID it saw (SSE {@code Last-Event-ID}) and let a polling client catch up; subscriptions fan out live.
  * Distributed adapters make events appended on one instance visible to subscribers on every instance.
  */
-public interface RunEventLog {
+public interface RunEventLog extends RunEventFeed {
     RunEventRecord append(String tenantId, String runId, RunEvent event);
 
     /**
@@ -23,8 +23,10 @@ public interface RunEventLog {
     }
 
     /** Events with {@code seq > afterSeq}, oldest first, at most {@code limit}. */
+    @Override
     List<RunEventRecord> after(String runId, long afterSeq, int limit);
 
     /** Live events of a run until the returned handle is closed. */
+    @Override
     AutoCloseable subscribe(String runId, Consumer<RunEventRecord> listener);
 }

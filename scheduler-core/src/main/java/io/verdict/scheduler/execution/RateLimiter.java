@@ -1,8 +1,12 @@
 package io.verdict.scheduler.execution;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Token bucket on {@link System#nanoTime()}: {@code ratePerSecond} calls per second with bursts of
- * {@code burst}. Used per schedule so a nightly sweep cannot flood the scanner.
+ * {@code burst}. The one token bucket of the scheduler: per schedule so a nightly sweep cannot flood the scanner
+ * (blocking {@link #acquire()}), per tenant in front of intake (non-blocking {@link #tryAcquire()}).
  */
 public final class RateLimiter {
     private final double ratePerNano;
@@ -29,5 +33,19 @@ public final class RateLimiter {
             waitNanos = tokens >= 0 ? 0 : (long) (-tokens / ratePerNano);
         }
         if (waitNanos > 0) Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+    }
+
+    /** Takes a token if one is there; otherwise takes nothing and says how long until one will be. */
+    public Optional<Duration> tryAcquire() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return Optional.empty();
+            }
+            return Optional.of(Duration.ofNanos((long) Math.ceil((1 - tokens) / ratePerNano)));
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.verdict.scheduler.schedules;
 import io.verdict.scheduler.impact.Selector;
 import io.verdict.scheduler.planning.PlanRequest;
 import io.verdict.scheduler.planning.PlannedRun;
+import io.verdict.scheduler.runs.Mode;
 import io.verdict.scheduler.runs.RunReason;
 import io.verdict.scheduler.runs.Trigger;
 
@@ -29,10 +30,18 @@ public final class PlanningFirer implements ScheduleFirer {
 
     /** The plan request of one fire: all images the selector allows, filtered by {@code onlyIf.lastReportOlderThanDays}. */
     public static PlanRequest request(Schedule s, Instant fireTime) {
+        return request(s, Trigger.CRON, null, new RunReason(null, null, null, null, null, null, null,
+                correlationId(s, fireTime)));
+    }
+
+    /**
+     * What running the schedule means, whoever triggers it (cron, or an operator's manual run naming the schedule):
+     * its selector confined to its tenant, its mode unless {@code mode} overrides it, its {@code onlyIf} filter.
+     */
+    public static PlanRequest request(Schedule s, Trigger trigger, Mode mode, RunReason reason) {
         Selector selector = s.selection() == null ? Selector.allImages(s.tenantId()) : s.selection().withTenant(s.tenantId());
-        return new PlanRequest(s.tenantId(), Trigger.CRON, s.mode(), selector, Set.of(), true, false,
-                new RunReason(null, null, null, null, null, null, null, correlationId(s, fireTime)), s.id(), null,
-                Set.of(), s.onlyIf().lastReportOlderThanDays(), s.limits().maxJobs());
+        return new PlanRequest(s.tenantId(), trigger, mode == null ? s.mode() : mode, selector, Set.of(), true, false,
+                reason, s.id(), null, Set.of(), s.onlyIf().lastReportOlderThanDays(), s.limits().maxJobs());
     }
 
     /** Ties the run to its schedule fire in logs and events: {@code cron:<scheduleId>:<fireInstant>}. */

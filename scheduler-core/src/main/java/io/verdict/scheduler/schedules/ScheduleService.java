@@ -1,7 +1,7 @@
 package io.verdict.scheduler.schedules;
 
 import io.verdict.scheduler.audit.AuditLog;
-import io.verdict.scheduler.audit.AuditRecord;
+import io.verdict.scheduler.audit.AuditTrail;
 import io.verdict.scheduler.errors.ConcurrentUpdateException;
 import io.verdict.scheduler.errors.NotFoundException;
 import io.verdict.scheduler.errors.ValidationException;
@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -257,8 +256,8 @@ public final class ScheduleService {
     }
 
     private void audit(Caller caller, String action, Schedule target, Map<String, String> metadata) {
-        String correlationId = caller.correlationId() == null ? UUID.randomUUID().toString() : caller.correlationId();
-        audit.append(new AuditRecord(caller.tenantId(), caller.actor(), action, target.id(), clock.instant(),
-                correlationId, metadata));
+        // The one audit writer (AuditTrail) gives every record its shape; schedules do not build records themselves.
+        new AuditTrail(audit, clock).record(caller.tenantId(), caller.actor(), action, target.id(),
+                caller.correlationId(), metadata);
     }
 }

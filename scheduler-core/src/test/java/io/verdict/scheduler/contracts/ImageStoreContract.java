@@ -87,4 +87,26 @@ public abstract class ImageStoreContract {
         }
         assertThat(store.loadAll()).hasSize(50).extracting(ImageRecord::repository).contains("repo-0", "repo-49");
     }
+
+    @Test
+    public void changeLogRecordsSavesAndRemovalsInOrderAndPagesAfterAPosition() {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+        store.save(image("acme", D1, "a/one"));
+        store.save(image("acme", D2, "a/two"));
+        ImageRecord again = image("acme", D1, "a/one-moved");
+        store.save(again);
+        assertThat(store.delete("acme", D2)).isTrue();
+        assertThat(store.delete("acme", D2)).as("nothing to remove, nothing recorded").isFalse();
+
+        List<io.verdict.scheduler.impact.ImageChange> all = store.changesAfter(before, -1, 100);
+        assertThat(all).extracting(io.verdict.scheduler.impact.ImageChange::digest).containsExactly(D1, D2, D1, D2);
+        assertThat(all.get(2).image()).isEqualTo(again);
+        assertThat(all.get(3).removed()).isTrue();
+        for (int i = 1; i < all.size(); i++) assertThat(all.get(i).isAfter(all.get(i - 1))).isTrue();
+
+        var first = all.get(0);
+        assertThat(store.changesAfter(first.at(), first.seq(), 2)).containsExactly(all.get(1), all.get(2));
+        var last = all.get(3);
+        assertThat(store.changesAfter(last.at(), last.seq(), 10)).isEmpty();
+    }
 }

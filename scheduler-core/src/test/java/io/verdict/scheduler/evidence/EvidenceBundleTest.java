@@ -27,17 +27,18 @@ class EvidenceBundleTest {
     private static byte[] bundleOfARun() throws Exception {
         ManualClock clock = new ManualClock(T0);
         SimulatedScanner scanner = new SimulatedScanner(3, new SimulatedScanner.Profile(Duration.ZERO, 0, 0, 0, 0.6), clock);
-        Scheduler s = Scheduler.builder().clock(clock).seed(3).scanner(scanner).segmentSize(7).build();
+        io.verdict.scheduler.Storage storage = io.verdict.scheduler.Storage.inMemory(clock);
+        Scheduler s = Scheduler.builder().clock(clock).seed(3).storage(storage).scanner(scanner).segmentSize(7).build();
         TestEstate.images("acme", 40).forEach(i -> {
             s.indexImage(i);
-            s.storage().verdicts().save("acme", scanner.baseline(i.digest(), T0));
+            storage.verdicts().save("acme", scanner.baseline(i.digest(), T0));
         });
         PlannedRun p = s.plan(PlanRequest.forPurls("acme", Trigger.CONCELIER, Set.of("pkg:deb/debian/openssl@3.0.11-1"), null));
         var w = s.newWorker("w");
         while (w.runOnce()) { }
         Run run = s.run("acme", p.run().id());
         return EvidenceBundle.tarGz(EvidenceBundle.files(run, s.stats(run), s.segments(run), s.deltas(run),
-                s.index().builtAt(), Ed25519Keys.signer(KEYS)));
+                s.indexBuiltAt(), Ed25519Keys.signer(KEYS)));
     }
 
     @Test

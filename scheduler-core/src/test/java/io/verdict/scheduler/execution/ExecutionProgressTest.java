@@ -72,7 +72,7 @@ class ExecutionProgressTest {
     }
 
     private static List<RunEvent.SegmentProgress> progressEvents(Scheduler s, String runId) {
-        return s.storage().events().after(runId, 0, 10_000).stream().map(RunEventRecord::event)
+        return s.queries().events().after(runId, 0, 10_000).stream().map(RunEventRecord::event)
                 .filter(e -> e instanceof RunEvent.SegmentProgress).map(e -> (RunEvent.SegmentProgress) e).toList();
     }
 
@@ -232,7 +232,7 @@ class ExecutionProgressTest {
             public long maxFencingToken() { return mem.segments().maxFencingToken(); }
         };
         Storage counted = new Storage(runs, segments, mem.deltas(), mem.verdicts(), mem.images(), mem.schedules(),
-                mem.cursors(), mem.audit(), mem.events(), mem.progress());
+                mem.cursors(), mem.audit(), mem.events(), mem.progress(), mem.advisories(), mem.policyRuns());
         Scheduler s = scheduler(counted, ExecutionProgressTest::newCritical, 100, 300);
         PlannedRun p = planAll(s, "acme", null);
         runReads.set(0);
@@ -272,10 +272,11 @@ class ExecutionProgressTest {
         AtomicInteger max = new AtomicInteger();
         // 40 images in segments of 5: image i is in segment i / 5 (digests sort like their numbers).
         Scanner probe = concurrencyProbe(d -> Integer.parseInt(d.substring(7), 16) / 5, max);
-        Scheduler s = Scheduler.builder().seed(5).scanner(probe).segmentSize(5).leaseTime(Duration.ofSeconds(30))
+        Storage mem = Storage.inMemory(java.time.Clock.systemUTC());
+        Scheduler s = Scheduler.builder().storage(mem).seed(5).scanner(probe).segmentSize(5).leaseTime(Duration.ofSeconds(30))
                 .build();
         TestEstate.images("acme", 40).forEach(s::indexImage);
-        s.storage().schedules().insert(schedule("acme", "nightly", limits));
+        mem.schedules().insert(schedule("acme", "nightly", limits));
         PlannedRun p = planAll(s, "acme", "nightly");
         s.startWorkers(4);
         Run done = s.awaitTerminal("acme", p.run().id(), Duration.ofSeconds(30));
@@ -296,12 +297,13 @@ class ExecutionProgressTest {
 
     @Test
     void aRateLimitedRunDoesNotStarveAnotherTenantsRun() throws Exception {
-        Scheduler s = Scheduler.builder().seed(5).scanner(ExecutionProgressTest::newCritical).segmentSize(10)
+        Storage mem = Storage.inMemory(java.time.Clock.systemUTC());
+        Scheduler s = Scheduler.builder().storage(mem).seed(5).scanner(ExecutionProgressTest::newCritical).segmentSize(10)
                 .leaseTime(Duration.ofSeconds(30)).build();
         TestEstate.images("tenant-a", 200).forEach(s::indexImage);
         TestEstate.images("tenant-b", 20).forEach(s::indexImage);
         // 200 targets at 20 per second: about 10 s of work for tenant A.
-        s.storage().schedules().insert(schedule("tenant-a", "slow", new Schedule.Limits(null, 20.0, null, 1)));
+        mem.schedules().insert(schedule("tenant-a", "slow", new Schedule.Limits(null, 20.0, null, 1)));
         PlannedRun a = planAll(s, "tenant-a", "slow");
         s.startWorkers(2);
         Thread.sleep(300); // A's segments are in the workers' hands before B's run exists
@@ -316,25 +318,29 @@ class ExecutionProgressTest {
 
     @Test
     void countersLeftBehindByACrashBetweenTwoWritesAreRepairedAndTheRunFinishes() throws Exception {
-        Scheduler s = scheduler(ExecutionProgressTest::newCritical, 10, 20);
+        Storage mem = Storage.inMemory(clock);
+        io.verdict.scheduler.inmemory.InMemorySegmentQueue queue = new io.verdict.scheduler.inmemory.InMemorySegmentQueue(clock);
+        Scheduler s = Scheduler.builder().clock(clock).seed(5).storage(mem).queue(queue).scanner(ExecutionProgressTest::newCritical)
+                .segmentSize(10).leaseTime(Duration.ofSeconds(30)).retryPolicy(RETRY).build();
+        TestEstate.images("acme", 20).forEach(s::indexImage);
         PlannedRun p = planAll(s, "acme", null);
         SegmentWorker w = s.newWorker("w1");
         assertThat(w.runOnce()).isTrue(); // segment 0 completes normally
         // A worker finished segment 1 in the store and died before its counter update and before finishing the run.
         Segment seg = s.segments(p.run()).get(1);
-        Segment done = s.storage().segments().update(seg.leasedBy("crashed", 99, T0.plusSeconds(30), T0));
-        done = s.storage().segments().update(done.running(T0));
-        s.storage().segments().update(done.completed(
+        Segment done = mem.segments().update(seg.leasedBy("crashed", 99, T0.plusSeconds(30), T0));
+        done = mem.segments().update(done.running(T0));
+        mem.segments().update(done.completed(
                 new io.verdict.scheduler.runs.SegmentOutcome(10, 0, 0, null), T0));
-        s.queue().purgeRun(p.run().id());
+        queue.purgeRun(p.run().id());
         assertThat(s.stats(s.run("acme", p.run().id())).queued()).as("drifted").isEqualTo(10);
 
-        assertThat(s.lifecycle().reconcile()).isEqualTo(1);
+        assertThat(s.repairReadModel()).isEqualTo(1);
         Run run = s.run("acme", p.run().id());
         assertThat(run.state()).isEqualTo(RunState.COMPLETED);
         assertThat(s.stats(run).completed()).isEqualTo(20);
         assertThat(s.stats(run).queued()).isZero();
         assertThat(s.backlog()).isEmpty();
-        assertThat(s.lifecycle().reconcile()).as("nothing left to repair").isZero();
+        assertThat(s.repairReadModel()).as("nothing left to repair").isZero();
     }
 }

@@ -59,8 +59,11 @@ class SegmentWorkerTest {
                         FindingStatus.AFFECTED)), T0);
     }
 
+    private io.verdict.scheduler.Storage storage;
+
     private Scheduler scheduler(Scanner scanner) {
-        Scheduler s = Scheduler.builder().clock(clock).seed(5).queue(queue).notifier(notifier).scanner(scanner)
+        storage = io.verdict.scheduler.Storage.inMemory(clock);
+        Scheduler s = Scheduler.builder().clock(clock).seed(5).storage(storage).queue(queue).notifier(notifier).scanner(scanner)
                 .segmentSize(10).leaseTime(Duration.ofSeconds(30)).retryPolicy(RETRY).build();
         TestEstate.images("acme", 60).forEach(s::indexImage);
         return s;
@@ -87,7 +90,7 @@ class SegmentWorkerTest {
         assertThat(notifier.published()).extracting(e -> e.kind())
                 .contains("scheduler.run.started", "scheduler.run.completed")
                 .filteredOn("scheduler.rescan.delta"::equals).hasSize(30);
-        List<RunEventRecord> events = s.storage().events().after(run.id(), 0, 1000);
+        List<RunEventRecord> events = storage.events().after(run.id(), 0, 1000);
         assertThat(events).extracting(RunEventRecord::seq).isSorted().doesNotHaveDuplicates();
         assertThat(events.get(events.size() - 2).event().kind()).isEqualTo("stateChanged");
     }
@@ -96,7 +99,7 @@ class SegmentWorkerTest {
     void unchangedVerdictIsNoDelta() throws Exception {
         Scheduler s = scheduler(scanner(SegmentWorkerTest::newCritical));
         for (int i = 0; i < 60; i++) {
-            s.storage().verdicts().save("acme", newCritical(new ScanRequest("acme", TestEstate.digest(i), null, null)));
+            storage.verdicts().save("acme", newCritical(new ScanRequest("acme", TestEstate.digest(i), null, null)));
         }
         PlannedRun p = s.plan(PlanRequest.forPurls("acme", Trigger.CONCELIER, OPENSSL, null));
         drain(s.newWorker("w1"));
@@ -199,7 +202,7 @@ class SegmentWorkerTest {
         assertThat(calls).hasSize(before);
         assertThat(s.segments(cancelled)).extracting(Segment::state)
                 .containsExactly(SegmentState.COMPLETED, SegmentState.CANCELLED, SegmentState.CANCELLED);
-        assertThat(s.storage().audit().recent("acme", 5)).extracting(a -> a.action()).contains("run.cancel");
+        assertThat(storage.audit().recent("acme", 5)).extracting(a -> a.action()).contains("run.cancel");
     }
 
     @Test
@@ -209,7 +212,7 @@ class SegmentWorkerTest {
         // Worker A claims segment 0 and "freezes" (a paused JVM): it never finishes.
         Lease a = queue.claim("worker-a", Duration.ofSeconds(30)).orElseThrow();
         Segment held = s.segments(p.run()).get(0);
-        Segment stale = s.storage().segments().update(held.leasedBy("worker-a", a.fencingToken(), a.expiresAt(), T0));
+        Segment stale = storage.segments().update(held.leasedBy("worker-a", a.fencingToken(), a.expiresAt(), T0));
         clock.advance(Duration.ofSeconds(31));
 
         SegmentWorker b = s.newWorker("worker-b");
@@ -221,7 +224,7 @@ class SegmentWorkerTest {
         assertThat(calls).hasSize(30).allSatisfy((d, n) -> assertThat(n.get()).isEqualTo(1));
 
         // A wakes up and tries to write its result: refused, the stored result stays B's.
-        assertThatThrownBy(() -> s.storage().segments().update(stale.running(clock.instant())))
+        assertThatThrownBy(() -> storage.segments().update(stale.running(clock.instant())))
                 .isInstanceOf(StaleLeaseException.class);
         assertThat(queue.ack(a)).isFalse();
         assertThat(s.segments(run).get(0)).isEqualTo(done);
@@ -236,11 +239,12 @@ class SegmentWorkerTest {
 
     private List<String> deltasWith(SimulatedScanner scanner) throws Exception {
         ManualClock c = new ManualClock(T0);
-        Scheduler s = Scheduler.builder().clock(c).seed(5).scanner(scanner).segmentSize(10)
+        io.verdict.scheduler.Storage storage = io.verdict.scheduler.Storage.inMemory(c);
+        Scheduler s = Scheduler.builder().clock(c).seed(5).storage(storage).scanner(scanner).segmentSize(10)
                 .retryPolicy(new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(2), 0, 50, Duration.ZERO)).build();
         TestEstate.images("acme", 60).forEach(img -> {
             s.indexImage(img);
-            s.storage().verdicts().save("acme", scanner.baseline(img.digest(), T0));
+            storage.verdicts().save("acme", scanner.baseline(img.digest(), T0));
         });
         PlannedRun p = s.plan(PlanRequest.forPurls("acme", Trigger.CONCELIER, OPENSSL, null));
         SegmentWorker w = s.newWorker("w");

@@ -47,7 +47,7 @@ class MaxJobsTest {
         assertThat(scheduler().plan(sweep(null)).run().planDigest()).isNotEqualTo(capped.run().planDigest());
         Scheduler s = scheduler();
         PlannedRun again = s.plan(sweep(25));
-        List<String> logs = s.storage().events().after(again.run().id(), 0, 100).stream().map(RunEventRecord::event)
+        List<String> logs = s.queries().events().after(again.run().id(), 0, 100).stream().map(RunEventRecord::event)
                 .filter(e -> e instanceof RunEvent.Log).map(e -> ((RunEvent.Log) e).message()).toList();
         assertThat(logs).anySatisfy(m -> assertThat(m).contains("limits.maxJobs 25").contains("25 of 60"));
     }

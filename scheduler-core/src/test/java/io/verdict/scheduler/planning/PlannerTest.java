@@ -108,7 +108,7 @@ class PlannerTest {
         assertThatThrownBy(() -> s.plan(PlanRequest.forPurls("acme", Trigger.CONCELIER, OPENSSL, null)))
                 .isInstanceOf(StaleIndexException.class)
                 .extracting(e -> ((SchedulerException) e).code()).isEqualTo(ErrorCode.ERR_RUN_009);
-        s.index().markRefreshed();
+        s.markIndexRefreshed();
         assertThat(s.plan(PlanRequest.forPurls("acme", Trigger.CONCELIER, OPENSSL, null)).segments()).isNotEmpty();
     }
 

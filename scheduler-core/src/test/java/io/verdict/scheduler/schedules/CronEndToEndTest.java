@@ -28,15 +28,16 @@ class CronEndToEndTest {
     @Test
     void aFiredScheduleIsACronRunOverItsSelectorAndTheNextFireWaitsForIt() {
         ManualClock clock = ManualClock.at("2025-01-01T00:30:00Z");
-        Scheduler scheduler = Scheduler.builder().clock(clock).seed(7).instanceId("node-a").build();
+        Storage storage = Storage.inMemory(clock);
+        io.verdict.scheduler.queue.LockService locks = new io.verdict.scheduler.inmemory.InMemoryLockService(clock);
+        Scheduler scheduler = Scheduler.builder().clock(clock).seed(7).storage(storage).locks(locks).instanceId("node-a").build();
         scheduler.indexImage(image(PROD, "prod"));
         scheduler.indexImage(image(DEV, "dev"));
-        Storage storage = scheduler.storage();
         TickLedger ledger = new InMemoryTickLedger();
         ScheduleService service = new ScheduleService(storage.schedules(), ledger, storage.audit(), clock);
-        ScheduleTicker ticker = new ScheduleTicker(storage.schedules(), ledger, scheduler.locks(),
+        ScheduleTicker ticker = new ScheduleTicker(storage.schedules(), ledger, locks,
                 new PlanningFirer(scheduler::plan), ActiveRuns.of(storage.runs()), OnlyIfCondition.ALWAYS,
-                TickerSettings.DEFAULT, scheduler.instanceId());
+                TickerSettings.DEFAULT, "node-a");
 
         Schedule s = service.create(new Caller("t1", "alice", "c-1"),
                 ScheduleSpec.simple("prod hourly", "0 * * * *", "Europe/Berlin")

@@ -7,6 +7,6 @@ public class NatsUsesRedis {
     private final FakeRedisQueue queue = new FakeRedisQueue();
 
     public void forward(String item) {
-        queue.push(item);
+        queue.enqueue(item);
     }
 }

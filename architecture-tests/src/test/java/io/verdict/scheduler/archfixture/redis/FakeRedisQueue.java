@@ -1,6 +1,9 @@
 package io.verdict.scheduler.archfixture.redis;
 
-/** An innocent adapter class. */
-public class FakeRedisQueue {
-    public void push(String item) {}
+import io.verdict.scheduler.archfixture.queue.SegmentQueue;
+
+/** An innocent adapter class implementing a core port. */
+public class FakeRedisQueue implements SegmentQueue {
+    @Override
+    public void enqueue(String ref) {}
 }

@@ -1,23 +1,25 @@
 package io.verdict.scheduler.http.api;
 
 import io.verdict.scheduler.Scheduler;
-import io.verdict.scheduler.audit.AuditRecord;
 import io.verdict.scheduler.http.HttpSettings;
 import io.verdict.scheduler.http.problem.ApiProblem;
 import io.verdict.scheduler.http.routes.Bodies;
 import io.verdict.scheduler.http.routes.RequestContext;
 import io.verdict.scheduler.http.routes.Responses;
+import io.verdict.scheduler.schedules.Caller;
+import io.verdict.scheduler.usecases.UseCases;
 
-import java.util.Map;
-
-/** What every route group needs: the scheduler facade, body reading, JSON answers, settings and the audit log. */
+/** What every route group needs: the scheduler's use cases, body reading, JSON answers and settings. */
 public record Api(Scheduler scheduler, Bodies bodies, Responses responses, HttpSettings settings) {
     public static final String BASE = "/api/v1/scheduler";
 
-    /** Writes a manage action to the audit log: who (token subject), what, which target, under which correlation ID. */
-    public void audit(RequestContext rc, String action, String target, Map<String, String> metadata) {
-        scheduler.storage().audit().append(new AuditRecord(rc.tenantId(), rc.actor(), action, target,
-                scheduler.clock().instant(), rc.correlationId(), metadata));
+    public UseCases useCases() {
+        return scheduler.useCases();
+    }
+
+    /** Who asks, as the use cases (and their audit records) name them: the token's tenant and subject, the request's correlation ID. */
+    public static Caller caller(RequestContext rc) {
+        return new Caller(rc.tenantId(), rc.actor(), rc.correlationId());
     }
 
     /** A feature switched off in configuration: the endpoint answers as if absent, naming the flag. */

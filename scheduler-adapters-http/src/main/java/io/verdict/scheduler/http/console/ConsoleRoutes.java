@@ -88,7 +88,7 @@ public final class ConsoleRoutes {
             Run run = s.run(rc.tenantId(), runId);
             long after = Params.longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
             int limit = Params.intQuery(ctx, "limit", 200, 1, 1000);
-            List<EventJson.Envelope> events = s.storage().events().after(runId, after, limit).stream()
+            List<EventJson.Envelope> events = s.queries().events().after(runId, after, limit).stream()
                     .map(EventJson::envelope).toList();
             long last = events.isEmpty() ? after : events.get(events.size() - 1).id();
             api.responses().ok(ctx, new EventsPage(runId, run.state().wire(), run.state().isTerminal(), events, last));
@@ -215,7 +215,7 @@ public final class ConsoleRoutes {
         List<Segment> segments = s.segments(r);
         RunStats st = s.stats(r);
         Instant now = s.clock().instant();
-        List<RunEventRecord> first = s.storage().events().after(r.id(), 0, 8);
+        List<RunEventRecord> first = s.queries().events().after(r.id(), 0, 8);
         List<DeltaSummary> deltas = s.deltas(r);
         String base = PATH + "/runs/" + r.id();
         Summary summary = new Summary(r.id(), r.tenantId(), r.trigger().wire(), r.mode().wire(), r.state().wire(),
@@ -224,7 +224,7 @@ public final class ConsoleRoutes {
                 r.reason() == null ? null : r.reason().correlationId(), r.planDigest(), r.retryOf(),
                 r.reason() == null ? null : r.reason().policyRevision(),
                 r.reason() == null ? null : r.reason().manualReason());
-        List<LogData> logs = LogTail.last(s.storage().events(), r.id(), LOG_LINES).stream()
+        List<LogData> logs = LogTail.last(s.queries().events(), r.id(), LOG_LINES).stream()
                 .map(e -> (LogData) EventJson.data(e)).toList();
         return new RunDetail(summary, StatsView.of(st), progress(r, st), RunPhases.of(r, segments, first, st, now),
                 RunPhases.throughput(r, st, now), badges(r, st), segments.stream().map(SegmentView::of).toList(),
@@ -238,7 +238,7 @@ public final class ConsoleRoutes {
     static QueueView queue(Scheduler s, RequestContext rc, MicrometerSchedulerMetrics metrics) {
         List<QueueRow> rows = new ArrayList<>();
         long ready = 0, delayed = 0, leased = 0;
-        for (QueueDepth d : s.queue().depth()) {
+        for (QueueDepth d : s.queries().queueDepth()) {
             if (!d.tenantId().equals(rc.tenantId())) continue;
             rows.add(new QueueRow(d.queue(), d.tenantId(), d.ready(), d.delayed(), d.leased(), d.total()));
             ready += d.ready();

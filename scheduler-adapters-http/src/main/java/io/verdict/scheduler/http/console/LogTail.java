@@ -1,7 +1,7 @@
 package io.verdict.scheduler.http.console;
 
 import io.verdict.scheduler.events.RunEvent;
-import io.verdict.scheduler.events.RunEventLog;
+import io.verdict.scheduler.events.RunEventFeed;
 import io.verdict.scheduler.events.RunEventRecord;
 
 import java.util.ArrayDeque;
@@ -18,7 +18,7 @@ public final class LogTail {
 
     private LogTail() {}
 
-    public static List<RunEventRecord> last(RunEventLog log, String runId, int n) {
+    public static List<RunEventRecord> last(RunEventFeed log, String runId, int n) {
         long end = endBound(log, runId);
         Deque<RunEventRecord> found = new ArrayDeque<>();
         long upper = end; // events with seq <= upper not yet scanned
@@ -35,7 +35,7 @@ public final class LogTail {
     }
 
     /** A sequence number at or above the run's last event (0 when it has none). */
-    static long endBound(RunEventLog log, String runId) {
+    static long endBound(RunEventFeed log, String runId) {
         if (log.after(runId, 0, 1).isEmpty()) return 0;
         long lo = 0;
         long hi = 1;

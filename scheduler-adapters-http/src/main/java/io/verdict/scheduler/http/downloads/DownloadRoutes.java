@@ -10,6 +10,7 @@ import io.verdict.scheduler.http.security.Scope;
 import io.verdict.scheduler.http.views.RunJson.StatsView;
 import io.verdict.scheduler.intake.Cursor;
 import io.verdict.scheduler.runs.Run;
+import io.verdict.scheduler.usecases.SealEvidence;
 import io.verdict.scheduler.runs.RunStats;
 import io.verdict.scheduler.runs.Segment;
 
@@ -61,15 +62,19 @@ public final class DownloadRoutes {
             String runId = Params.runId(ctx);
             Api.requireFlag(api.settings().flags().evidenceBundles(), "runs.evidenceBundles");
             Run run = s.run(rc.tenantId(), runId);
-            if (!s.signsEvidence()) {
-                throw new ApiProblem(501, "this instance has no evidence signing key; GET /console/runs/" + runId
-                        + "/evidence gives the summary and /downloads/findings/" + runId + ".csv the findings");
+            switch (api.useCases().sealEvidence().execute(new SealEvidence.Command(rc.tenantId(), run.id()))) {
+                case SealEvidence.Result.NoSigningKey none -> throw new ApiProblem(501, "this instance has no evidence "
+                        + "signing key; GET /console/runs/" + runId + "/evidence gives the summary and /downloads/findings/"
+                        + runId + ".csv the findings");
+                case SealEvidence.Result.RunNotEnded r -> throw ApiProblem.conflict("run " + runId + " is "
+                        + r.state().wire() + "; evidence is sealed when the run ends");
+                case SealEvidence.Result.Sealed sealed -> {
+                    ctx.status(200);
+                    ctx.contentType("application/gzip");
+                    ctx.header("Content-Disposition", "attachment; filename=\"evidence-" + run.id().replace(':', '_') + ".tar.gz\"");
+                    ctx.result(sealed.tarGz());
+                }
             }
-            byte[] bundle = s.evidenceBundle(rc.tenantId(), run.id());
-            ctx.status(200);
-            ctx.contentType("application/gzip");
-            ctx.header("Content-Disposition", "attachment; filename=\"evidence-" + run.id().replace(':', '_') + ".tar.gz\"");
-            ctx.result(bundle);
         });
     }
 
@@ -78,7 +83,7 @@ public final class DownloadRoutes {
         RunStats st = io.verdict.scheduler.runs.RunProgress.stats(r, segments);
         Map<String, String> cursors = new TreeMap<>();
         for (String source : List.of("concelier", "excititor", "policy")) {
-            s.storage().cursors().find(r.tenantId(), source).map(Cursor::lastEventId).ifPresent(id -> cursors.put(source, id));
+            s.queries().intakeCursor(r.tenantId(), source).map(Cursor::lastEventId).ifPresent(id -> cursors.put(source, id));
         }
         List<SegmentSummary> segs = new ArrayList<>(segments.size());
         for (Segment g : segments) {
@@ -88,7 +93,7 @@ public final class DownloadRoutes {
         String base = "/console/runs/" + r.id();
         return new EvidenceSummary(r.id(), r.tenantId(), r.trigger().wire(), r.mode().wire(), r.state().wire(),
                 r.planDigest(), r.shardCount(), r.createdAt(), r.startedAt(), r.finishedAt(), StatsView.of(st),
-                new Inputs(s.index().builtAt(), r.reason() == null ? null : r.reason().policyRevision(),
+                new Inputs(s.indexBuiltAt(), r.reason() == null ? null : r.reason().policyRevision(),
                         r.reason() == null ? null : r.reason().correlationId(), cursors),
                 segs, s.deltas(r).size(),
                 List.of(new FileLink("findings-delta.csv", "text/csv", "/downloads/findings/" + r.id() + ".csv")),

@@ -246,7 +246,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics, AutoC
         Scheduler s = scheduler;
         if (s == null) return;
         Map<Tags, Long> depth = new java.util.HashMap<>();
-        for (QueueDepth d : s.queue().depth()) depth.put(Tags.of("queue", d.queue(), "tenant", d.tenantId()), d.total());
+        for (QueueDepth d : s.queries().queueDepth()) depth.put(Tags.of("queue", d.queue(), "tenant", d.tenantId()), d.total());
         queueDepth.register(depthRows.rows(depth), true);
 
         // One read of the read model's backlog per scrape, never the segments of every active run.

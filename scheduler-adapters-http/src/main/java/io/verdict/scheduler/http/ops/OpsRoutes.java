@@ -40,12 +40,12 @@ public final class OpsRoutes {
         routes.get("/readyz", null, (ctx, rc) -> {
             if (shuttingDown.getAsBoolean()) throw new ApiProblem(503, "shutting down");
             Map<String, String> checks = new LinkedHashMap<>();
-            checks.put("runStore", probe(() -> s.storage().runs().active()));
-            checks.put("queue", probe(() -> s.queue().depth()));
+            checks.put("runStore", probe(() -> s.queries().activeRuns()));
+            checks.put("queue", probe(() -> s.queries().queueDepth()));
             if (checks.values().stream().anyMatch(v -> !v.equals("ok"))) {
                 throw new ApiProblem(503, "not ready: " + checks);
             }
-            responses.ok(ctx, new Readiness("ready", checks, s.index().size(), s.index().builtAt()));
+            responses.ok(ctx, new Readiness("ready", checks, s.indexedImages(), s.indexBuiltAt()));
         });
 
         byte[] expected = metricsToken == null ? null

@@ -39,6 +39,6 @@ public final class JettyProblemErrorHandler extends ErrorHandler {
         String c = "ERR_API_" + code;
         String detail = message == null || message.isBlank() ? "the request was rejected by the HTTP layer" : message;
         return json.write(new Problem(Problem.typeFor(c), code >= 500 ? "error" : "bad request", code, detail, c,
-                List.of(), null));
+                List.of(), null, null));
     }
 }

@@ -16,11 +16,17 @@ public final class ProblemMapper {
 
     /** What the client gets: status, code, detail, field errors and extra headers. */
     public record Mapped(int status, String code, String title, String detail,
-                         List<ValidationException.FieldError> errors, Map<String, String> headers) {}
+                         List<ValidationException.FieldError> errors, Map<String, String> headers, Long retryAfter) {
+        public Mapped(int status, String code, String title, String detail, List<ValidationException.FieldError> errors,
+                      Map<String, String> headers) {
+            this(status, code, title, detail, errors, headers, null);
+        }
+    }
 
     public static Mapped map(Throwable t) {
         if (t instanceof ApiProblem p) {
-            return new Mapped(p.status(), p.code(), titleFor(p.code(), p.status()), p.getMessage(), p.errors(), p.headers());
+            return new Mapped(p.status(), p.code(), titleFor(p.code(), p.status()), p.getMessage(), p.errors(), p.headers(),
+                    p.retryAfter());
         }
         if (t instanceof ValidationException v) {
             return new Mapped(400, v.code().name(), v.code().title(), v.getMessage(), v.errors(), Map.of());

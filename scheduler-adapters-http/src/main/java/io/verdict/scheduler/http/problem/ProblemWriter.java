@@ -37,7 +37,7 @@ public final class ProblemWriter {
         List<Problem.FieldMessage> errors = m.errors().stream()
                 .map(e -> new Problem.FieldMessage(e.field(), e.message())).toList();
         Problem p = new Problem(Problem.typeFor(m.code()), m.title(), m.status(), m.detail(), m.code(), errors,
-                correlationId);
+                correlationId, m.retryAfter());
         ctx.status(m.status());
         ctx.contentType(Problem.MEDIA_TYPE);
         ctx.result(json.write(p));

@@ -1,7 +1,7 @@
 package io.verdict.scheduler.http.sse;
 
 import io.verdict.scheduler.events.RunEvent;
-import io.verdict.scheduler.events.RunEventLog;
+import io.verdict.scheduler.events.RunEventFeed;
 import io.verdict.scheduler.events.RunEventRecord;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,7 +23,7 @@ final class EventStream {
     private static final RunEventRecord HEARTBEAT = new RunEventRecord("", "", Long.MIN_VALUE + 1, null, null);
 
     private final HttpServletResponse res;
-    private final RunEventLog log;
+    private final RunEventFeed log;
     private final String runId;
     private final FrameCache frames;
     private final LinkedBlockingQueue<RunEventRecord> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
@@ -33,7 +33,7 @@ final class EventStream {
     private boolean terminal;
     private ServletOutputStream out;
 
-    EventStream(HttpServletResponse res, RunEventLog log, String runId, long after, FrameCache frames) {
+    EventStream(HttpServletResponse res, RunEventFeed log, String runId, long after, FrameCache frames) {
         this.res = res;
         this.log = log;
         this.runId = runId;

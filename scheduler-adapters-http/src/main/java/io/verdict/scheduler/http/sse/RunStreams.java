@@ -3,7 +3,7 @@ package io.verdict.scheduler.http.sse;
 import io.javalin.http.Context;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.errors.ValidationException;
-import io.verdict.scheduler.events.RunEventLog;
+import io.verdict.scheduler.events.RunEventFeed;
 import io.verdict.scheduler.http.FeatureFlags;
 import io.verdict.scheduler.http.api.Api;
 import io.verdict.scheduler.http.json.JsonCodec;
@@ -70,7 +70,7 @@ public final class RunStreams implements AutoCloseable {
             return;
         }
         long after = lastEventId(ctx);
-        RunEventLog log = scheduler.storage().events();
+        RunEventFeed log = scheduler.queries().events();
         if (closed) throw new ApiProblem(503, "the server is shutting down");
         if (run.state().isTerminal() && log.after(runId, after, 1).isEmpty()) {
             ctx.status(204);

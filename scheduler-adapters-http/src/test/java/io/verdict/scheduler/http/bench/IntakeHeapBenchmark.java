@@ -19,7 +19,7 @@ public final class IntakeHeapBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int ids = IntakeLimits.MAX_VULNERABILITY_IDS;
         int purls = IntakeLimits.MAX_ID_PURL_PAIRS / ids;
-        try (TestServer t = new TestServer(s -> s.withMaxBodyBytes(8 << 20).withIntakeRate(10_000, 10_000), b -> b)) {
+        try (TestServer t = new TestServer(s -> s.withMaxBodyBytes(8 << 20), b -> b.intakeRate(10_000, 10_000))) {
             String token = t.token("acme");
             t.indexImages("acme", 200, "payments", List.of("pkg:npm/lodash@4.17.20"));
             System.out.printf("events of %d IDs x %d purls (%d pairs each); catalog bound %d pairs per tenant%n",

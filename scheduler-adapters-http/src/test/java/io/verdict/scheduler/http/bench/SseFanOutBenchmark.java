@@ -46,7 +46,7 @@ public final class SseFanOutBenchmark {
             ConcurrentHashMap<Long, Long> appendedAt = new ConcurrentHashMap<>();
             for (int i = 0; i < events; i++) {
                 long now = System.nanoTime();
-                long seq = t.scheduler.storage().events().append("acme", runId,
+                long seq = t.storage.events().append("acme", runId,
                         new RunEvent.Log("info", "benchmark event " + i, "bench")).seq();
                 appendedAt.put(seq, now);
                 Thread.sleep(intervalMs);

@@ -38,6 +38,8 @@ public final class TestServer implements AutoCloseable {
 
     public final TestKeys keys = new TestKeys();
     public final Scheduler scheduler;
+    /** The scheduler's stores, for tests that check what was written (the HTTP adapter itself never sees them). */
+    public final io.verdict.scheduler.Storage storage = io.verdict.scheduler.Storage.inMemory(Clock.systemUTC());
     public final ControlPlane plane;
     public final MicrometerSchedulerMetrics metrics;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,7 +57,7 @@ public final class TestServer implements AutoCloseable {
                       java.util.function.UnaryOperator<io.verdict.scheduler.SchedulerBuilder> builder,
                       io.verdict.scheduler.http.security.IntakeSignatures signatures) {
         metrics = new MicrometerSchedulerMetrics(Clock.systemUTC());
-        scheduler = builder.apply(Scheduler.builder().metrics(metrics).segmentSize(5).seed(7)
+        scheduler = builder.apply(Scheduler.builder().storage(storage).metrics(metrics).segmentSize(5).seed(7)
                 .retryPolicy(new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(50), 0, 3, Duration.ZERO))
                 .instanceId("test")).build();
         JwtVerifier verifier = new JwtVerifier(VerificationKeys.of(keys.publicJwks()), TestKeys.ISSUER, TestKeys.AUDIENCE,

@@ -1,5 +1,7 @@
 package io.verdict.scheduler.app.config;
 
+import io.verdict.scheduler.SchedulerRole;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -31,7 +33,7 @@ public record AppConfig(
         String postgresUrl,
         String redisUri,
         String redisPrefix,
-        Role role,
+        SchedulerRole role,
         int workers,
         Duration leaseTime,
         int segmentSize,
@@ -171,14 +173,14 @@ public record AppConfig(
             problems.add("SCHEDULER_REDIS_URI must start with redis:// or rediss:// (got '" + redact(redis) + "')");
         }
         NatsSettingsCheck.check(m, redis != null, problems);
-        Role role = null;
+        SchedulerRole role = null;
         String roleText = m.getOrDefault("SCHEDULER_ROLE", "all");
         try {
-            role = Role.valueOf(roleText.toUpperCase(Locale.ROOT));
+            role = SchedulerRole.valueOf(roleText.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             problems.add("SCHEDULER_ROLE must be one of api, worker, all (got '" + roleText + "')");
         }
-        if (role != null && role != Role.ALL && mongo == null && postgres == null) {
+        if (role != null && role != SchedulerRole.ALL && mongo == null && postgres == null) {
             problems.add("SCHEDULER_ROLE=" + roleText + " needs SCHEDULER_MONGO_URI or SCHEDULER_POSTGRES_URL: "
                     + "separate api and worker processes must share a store");
         }

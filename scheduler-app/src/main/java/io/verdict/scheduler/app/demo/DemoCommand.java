@@ -109,7 +109,7 @@ public final class DemoCommand {
                 for (ImageRecord img : estateImages) {
                     scheduler.indexImage(img);
                     // The verdicts from before the advisory: what the new ones are compared against.
-                    scheduler.storage().verdicts().save(img.tenantId(), scanner.baseline(img.digest(), EPOCH.minus(Duration.ofDays(1))));
+                    scheduler.importVerdict(img.tenantId(), scanner.baseline(img.digest(), EPOCH.minus(Duration.ofDays(1))));
                     components[0] += img.components().size();
                 }
             });
@@ -121,7 +121,7 @@ public final class DemoCommand {
             out.printf("advisory  %s: %d purls (KEV: %s)%n", advisory.exportId(), advisory.purls().size(), advisory.kevPurls());
 
             clock.anchor(EPOCH);
-            scheduler.index().markRefreshed();
+            scheduler.markIndexRefreshed();
             IntakeResult intake = scheduler.intake(new IntakeEvent("evt-" + advisory.exportId(),
                     IntakeEvent.Source.CONCELIER, tenant, advisory.purls(), Set.of(), advisory.kevPurls(),
                     advisory.exportId(), EPOCH));

@@ -4,9 +4,8 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.verdict.scheduler.Scheduler;
-import io.verdict.scheduler.Storage;
+import io.verdict.scheduler.SchedulerBuilder;
 import io.verdict.scheduler.app.config.AppConfig;
-import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.execution.Scanner;
 import io.verdict.scheduler.http.clients.HttpScanner;
 import io.verdict.scheduler.jdbc.JdbcDatabase;
@@ -15,8 +14,6 @@ import io.verdict.scheduler.jdbc.JdbcStorage;
 import io.verdict.scheduler.mongo.MongoServerClock;
 import io.verdict.scheduler.mongo.MongoStorage;
 import io.verdict.scheduler.observability.SchedulerMetrics;
-import io.verdict.scheduler.queue.LockService;
-import io.verdict.scheduler.queue.SegmentQueue;
 import io.verdict.scheduler.redis.RedisConnection;
 import io.verdict.scheduler.redis.RedisLockService;
 import io.verdict.scheduler.redis.RedisQueueSettings;
@@ -61,8 +58,11 @@ public final class SchedulerRuntime implements AutoCloseable {
     private final Deque<AutoCloseable> resources;
     private final Consumer<Runnable> bulk;
 
+    private final JdbcStorage sql;
+
     private SchedulerRuntime(AppConfig config, Scheduler scheduler, Deque<AutoCloseable> resources,
-                             Consumer<Runnable> bulk) {
+                             Consumer<Runnable> bulk, JdbcStorage sql) {
+        this.sql = sql;
         this.config = config;
         this.scheduler = scheduler;
         this.resources = resources;
@@ -70,60 +70,54 @@ public final class SchedulerRuntime implements AutoCloseable {
     }
 
     /** The store chosen by the configuration, as the builder needs it. */
-    private record Store(Clock clock, Storage storage, SegmentQueue queue, LockService locks, TickLedger ticks,
-                         Consumer<Runnable> bulk) {}
+    /**
+     * What the chosen store gives beyond the ports it put into the builder: the clock leases are judged by, the
+     * highest fencing token it holds (a queue transport that lost its counter restarts above it), bulk loading.
+     */
+    private record Store(Clock clock, java.util.function.LongSupplier fencingFloor, Consumer<Runnable> bulk, JdbcStorage sql) {}
 
     public static SchedulerRuntime start(AppConfig config, SchedulerMetrics metrics) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
+            SchedulerBuilder builder = Scheduler.builder();
             Store store = switch (config.store()) {
-                case EMBEDDED -> embedded(config, resources);
-                case POSTGRES -> postgres(config, resources);
-                case MONGO -> mongo(config, resources);
+                case EMBEDDED -> embedded(config, resources, builder);
+                case POSTGRES -> postgres(config, resources, builder);
+                case MONGO -> mongo(config, resources, builder);
             };
-            Storage storage = store.storage();
-            SegmentQueue queue = store.queue();
-            LockService locks = store.locks();
-            RunEventLog events = storage.events();
+            Clock clock = store.clock();
+            long seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
+            // The adapters' ports go straight into the builder: wiring names adapter classes, never the core's
+            // storage, queue or lock ports (ArchitectureRules: app and http never depend on them).
+            builder.clock(clock).seed(seed).role(config.role())
+                    .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
+                    .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
+                    .evidenceSigner(evidenceSigner(config));
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());
                 resources.push(redis);
-                // Tokens never go backwards: when Redis has lost its counter it is seeded from the store.
-                queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()),
-                        storage.segments()::maxFencingToken);
-                locks = new RedisLockService(redis, config.redisPrefix());
                 RedisRunEventLog log = new RedisRunEventLog(redis, config.redisPrefix());
                 resources.push(log);
-                events = log;
+                // Tokens never go backwards: when Redis has lost its counter it is seeded from the store.
+                builder.queue(new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()),
+                                store.fencingFloor()))
+                        .locks(new RedisLockService(redis, config.redisPrefix())).runEvents(log);
             } else if (config.natsUrl() != null) {
                 NatsTransport nats = NatsTransport.open(config, resources);
-                queue = nats.queue();
-                locks = nats.locks();
-                events = nats.events();
+                builder.queue(nats.queue()).locks(nats.locks()).runEvents(nats.events());
             }
-            storage = new Storage(storage.runs(), storage.segments(), storage.deltas(), storage.verdicts(),
-                    storage.images(), storage.schedules(), storage.cursors(), storage.audit(), events, storage.progress());
-            Clock clock = store.clock();
-            long seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
-            Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).storage(storage).queue(queue).locks(locks)
-                    .tickLedger(store.ticks())
-                    .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
-                    .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
-                    .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config)).build();
-            if (config.role().runsWorkers() && config.workers() > 0) {
-                // With a store-backed, Redis or NATS queue the messages survived; re-enqueueing is idempotent and covers
-                // a crash between persisting segments and enqueueing them.
-                scheduler.resumeUnfinishedRuns();
-                scheduler.startWorkers(config.workers());
-            }
-            return new SchedulerRuntime(config, scheduler, resources, store.bulk());
+            Scheduler scheduler = builder.build();
+            // The role decides what starts: workers (after re-enqueueing unfinished runs, idempotent with a durable
+            // queue) unless api-only, cron unless worker-only.
+            scheduler.start(config.workers());
+            return new SchedulerRuntime(config, scheduler, resources, store.bulk(), store.sql());
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
         }
     }
 
-    private static Store embedded(AppConfig config, Deque<AutoCloseable> resources) {
+    private static Store embedded(AppConfig config, Deque<AutoCloseable> resources, SchedulerBuilder builder) {
         Path dir = config.dataDir();
         DataDirectory.prepare(dir);
         Path legacy = dir.resolve(LEGACY_EMBEDDED_FILE);
@@ -140,11 +134,11 @@ public final class SchedulerRuntime implements AutoCloseable {
         JdbcStorage jdbc = new JdbcStorage(db, clock);
         resources.push(jdbc);
         jdbc.recoverEmbedded();
-        return new Store(clock, jdbc.storage(), jdbc.segmentQueue(), jdbc.lockService(), jdbc.tickLedger(),
-                jdbc::inOneTransaction);
+        builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(jdbc.lockService()).tickLedger(jdbc.tickLedger());
+        return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc);
     }
 
-    private static Store postgres(AppConfig config, Deque<AutoCloseable> resources) {
+    private static Store postgres(AppConfig config, Deque<AutoCloseable> resources, SchedulerBuilder builder) {
         JdbcDatabase db = JdbcDatabase.postgres(config.postgresUrl(), config.setting("SCHEDULER_POSTGRES_USER"),
                 config.setting("SCHEDULER_POSTGRES_PASSWORD"), config.postgresPoolSize());
         resources.push(db);
@@ -159,18 +153,19 @@ public final class SchedulerRuntime implements AutoCloseable {
                     + config.instanceId());
         }
         jdbc.removeInterruptedPlanning(clock.instant().minus(PLANNING_GRACE));
-        return new Store(clock, jdbc.storage(), jdbc.segmentQueue(), locks, jdbc.tickLedger(), jdbc::inOneTransaction);
+        builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(locks).tickLedger(jdbc.tickLedger());
+        return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc);
     }
 
-    private static Store mongo(AppConfig config, Deque<AutoCloseable> resources) {
+    private static Store mongo(AppConfig config, Deque<AutoCloseable> resources, SchedulerBuilder builder) {
         MongoClient client = MongoClients.create(config.mongoUri());
         resources.push(client);
         MongoDatabase db = client.getDatabase(config.mongoDatabase());
         Clock clock = new MongoServerClock(db);
         MongoStorage mongo = new MongoStorage(db, clock);
         resources.push(mongo);
-        return new Store(clock, mongo.storage(), mongo.segmentQueue(), mongo.lockService(), mongo.tickLedger(),
-                Runnable::run);
+        builder.storage(mongo.storage()).queue(mongo.segmentQueue()).locks(mongo.lockService()).tickLedger(mongo.tickLedger());
+        return new Store(clock, mongo.fencingFloor(), Runnable::run, null);
     }
 
     private static io.verdict.scheduler.evidence.Signer evidenceSigner(AppConfig config) {
@@ -198,6 +193,11 @@ public final class SchedulerRuntime implements AutoCloseable {
 
     public AppConfig config() {
         return config;
+    }
+
+    /** The SQL store (embedded SQLite or PostgreSQL) when one is in use: for operators' tools and fault tests. */
+    public java.util.Optional<JdbcStorage> sqlStore() {
+        return java.util.Optional.ofNullable(sql);
     }
 
     /**

@@ -129,9 +129,9 @@ public final class ServeCommand {
         ControlPlane plane = null;
         try {
             if (demo) loaded = loadDemo(runtime, demoImages);
-            // Every instance may tick: the per-schedule tick lock makes each fire happen once cluster-wide.
-            scheduler.startCron();
-            if (!cfg.role().servesApi()) {
+            // Cron was started by the runtime as the role allows (api, all); the per-schedule tick lock makes each
+            // fire happen once cluster-wide.
+            if (!cfg.role().plans()) {
                 out.printf("verdict scheduler worker running (workers %d, role %s); no HTTP in this role%n",
                         cfg.workers(), cfg.role().name().toLowerCase(java.util.Locale.ROOT));
                 return new Running(runtime, null, cfg.dataDir());
@@ -276,13 +276,13 @@ public final class ServeCommand {
         runtime.bulk(() -> {
             for (ImageRecord img : estate.images(images)) {
                 scheduler.indexImage(img);
-                if (scheduler.storage().verdicts().latest(img.tenantId(), img.digest()).isEmpty()) {
-                    scheduler.storage().verdicts().save(img.tenantId(), baselines.baseline(img.digest(), yesterday));
+                if (scheduler.latestVerdict(img.tenantId(), img.digest()).isEmpty()) {
+                    scheduler.importVerdict(img.tenantId(), baselines.baseline(img.digest(), yesterday));
                 }
                 if (img.tenantId().equals("demo")) demoImages[0]++;
             }
         });
-        scheduler.index().markRefreshed();
+        scheduler.markIndexRefreshed();
         if (scheduler.schedules().list("demo").isEmpty()) {
             Caller loader = new Caller("demo", "demo-loader", null);
             scheduler.schedules().create(loader, ScheduleSpec.simple("nightly sweep", "0 2 * * *", "Europe/Berlin"));

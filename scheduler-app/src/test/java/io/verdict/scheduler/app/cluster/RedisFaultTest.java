@@ -73,7 +73,7 @@ class RedisFaultTest {
                     "registry.example.com", "team-" + (i % 5) + "/svc", List.of("team-" + (i % 5)), List.of("1." + i),
                     Map.of(), List.of(new Component("pkg:npm/lib-" + (i % 11) + "@1.0.0", true))));
         }
-        svc.scheduler().index().markRefreshed();
+        svc.scheduler().markIndexRefreshed();
         ByteArrayOutputStream tok = new ByteArrayOutputStream();
         assertThat(Main.run(new String[]{"token", "--tenant", TENANT, "--data-dir", dir.resolve("data").toString()},
                 new PrintStream(tok), new PrintStream(new ByteArrayOutputStream()))).isZero();

@@ -50,7 +50,8 @@ class ContentionLogTest {
             HttpClient http = HttpClient.newHttpClient();
 
             // another planner holds the tenant's lock
-            assertThat(svc.scheduler().locks().tryAcquire("planner:acme", "other-instance", Duration.ofMinutes(5)))
+            assertThat(svc.runtime().sqlStore().orElseThrow().lockService()
+                    .tryAcquire("planner:acme", "other-instance", Duration.ofMinutes(5)))
                     .isPresent();
             captured.list.clear();
             for (int i = 0; i < 3; i++) {

@@ -49,7 +49,7 @@ class EmbeddedRestartTest {
 
         try (SchedulerRuntime second = SchedulerRuntime.start(config(dir, 3), SchedulerMetrics.NONE)) {
             Scheduler s = second.scheduler();
-            assertThat(s.index().size("demo")).as("index rebuilt from the store").isEqualTo(targets);
+            assertThat(s.indexedImages("demo")).as("index rebuilt from the store").isEqualTo(targets);
             RunStats before = s.stats(s.run("demo", runId));
             assertThat(before.processed()).isBetween(targets / 4, targets - 1);
             Run done = s.awaitTerminal("demo", runId, Duration.ofSeconds(60));

@@ -19,7 +19,9 @@ import io.verdict.scheduler.http.views.FieldErrors;
 import io.verdict.scheduler.impact.Component;
 import io.verdict.scheduler.impact.ImageRecord;
 import io.verdict.scheduler.intake.IntakeEvent;
-import io.verdict.scheduler.intake.IntakeResult;
+import io.verdict.scheduler.usecases.IndexImage;
+import io.verdict.scheduler.usecases.IngestEvent;
+import io.verdict.scheduler.usecases.RemoveImage;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -41,41 +43,29 @@ public final class IntakeRoutes {
 
     private IntakeRoutes() {}
 
-    public static void register(RouteTable routes, Api api, VulnerabilityCatalog catalog) {
-        IntakeRateLimiter limiter = new IntakeRateLimiter(api.settings().intakePerSecond(), api.settings().intakeBurst());
-        routes.post(EVENTS + "/advisory", Scope.RUNS_WRITE, (ctx, rc) -> {
-            limiter.acquire(rc.tenantId());
-            event(ctx, rc, api, catalog, IntakeEvent.Source.CONCELIER);
-        });
-        routes.post(EVENTS + "/vex", Scope.RUNS_WRITE, (ctx, rc) -> {
-            limiter.acquire(rc.tenantId());
-            event(ctx, rc, api, catalog, IntakeEvent.Source.EXCITITOR);
-        });
-        routes.post(EVENTS + "/policy", Scope.RUNS_WRITE, (ctx, rc) -> {
-            limiter.acquire(rc.tenantId());
-            event(ctx, rc, api, catalog, IntakeEvent.Source.POLICY);
-        });
+    public static void register(RouteTable routes, Api api) {
+        routes.post(EVENTS + "/advisory", Scope.RUNS_WRITE, (ctx, rc) -> event(ctx, rc, api, IntakeEvent.Source.CONCELIER));
+        routes.post(EVENTS + "/vex", Scope.RUNS_WRITE, (ctx, rc) -> event(ctx, rc, api, IntakeEvent.Source.EXCITITOR));
+        routes.post(EVENTS + "/policy", Scope.RUNS_WRITE, (ctx, rc) -> event(ctx, rc, api, IntakeEvent.Source.POLICY));
 
         routes.put(IMAGES + "/{digest}", Scope.RUNS_WRITE, (ctx, rc) -> {
             String digest = Params.digest(ctx);
             if (SbomDocuments.handles(ctx)) { SbomDocuments.index(ctx, rc, api, digest); return; } // CycloneDX / SPDX
             ImageRecord image = image(rc.tenantId(), digest, api.bodies().read(ctx, ImageBody.class));
-            api.scheduler().indexImage(image);
-            api.audit(rc, "image.index", digest, Map.of("components", Integer.toString(image.components().size())));
-            api.responses().ok(ctx, new ImageIndexed(digest, image.components().size(),
-                    api.scheduler().index().builtAt()));
+            IndexImage.Result r = api.useCases().indexImage().execute(new IndexImage.Command(Api.caller(rc), image));
+            api.responses().ok(ctx, new ImageIndexed(r.digest(), r.components(), r.indexBuiltAt()));
         });
 
         routes.delete(IMAGES + "/{digest}", Scope.RUNS_WRITE, (ctx, rc) -> {
             String digest = Params.digest(ctx);
-            if (!api.scheduler().removeImage(rc.tenantId(), digest)) throw ApiProblem.notFound("image " + digest + " not found");
-            api.audit(rc, "image.remove", digest, Map.of());
-            ctx.status(204);
+            switch (api.useCases().removeImage().execute(new RemoveImage.Command(Api.caller(rc), digest))) {
+                case RemoveImage.Result.Removed removed -> ctx.status(204);
+                case RemoveImage.Result.NotIndexed missing -> throw ApiProblem.notFound("image " + digest + " not found");
+            }
         });
     }
 
-    private static void event(Context ctx, RequestContext rc, Api api, VulnerabilityCatalog catalog,
-                              IntakeEvent.Source source) {
+    private static void event(Context ctx, RequestContext rc, Api api, IntakeEvent.Source source) {
         IntakeDocuments.Read document = IntakeDocuments.event(ctx, api.bodies(), source); // native body, or OSV translated
         EventBody b = document.body();
         // The core's per-event bounds first: a body within the byte limit can still carry a pair explosion.
@@ -83,8 +73,8 @@ public final class IntakeRoutes {
         FieldErrors errors = new FieldErrors();
         String eventId = errors.text("eventId", b.eventId(), true, 128);
         if (eventId != null && !EVENT_ID.matcher(eventId).matches()) errors.add("eventId", "use letters, digits and . _ : -");
-        if (eventId != null && eventId.startsWith(io.verdict.scheduler.http.api.policy.PolicyRunRoutes.KEY_PREFIX)) {
-            errors.add("eventId", "the prefix policy-run: is reserved");
+        if (eventId != null && eventId.startsWith(IngestEvent.RESERVED_PREFIX)) {
+            errors.add("eventId", "the prefix " + IngestEvent.RESERVED_PREFIX + " is reserved");
         }
         if (b.tenantId() != null && !b.tenantId().equals(rc.tenantId())) {
             errors.add("tenantId", "must be the caller's tenant (or omitted)");
@@ -120,18 +110,19 @@ public final class IntakeRoutes {
         }
         errors.throwIfAny();
 
-        catalog.learn(rc.tenantId(), vulns, purls);
-        VulnerabilityCatalog.Resolution resolved = catalog.resolve(rc.tenantId(), vulns);
-        Set<String> all = new HashSet<>(purls);
-        all.addAll(resolved.purls());
-        IntakeResult r = api.scheduler().intake(new IntakeEvent(eventId, source, rc.tenantId(), all, Set.copyOf(vulns),
-                Set.copyOf(priority), source == IntakeEvent.Source.POLICY ? policyRevision : exportId, occurredAt));
-        if (!r.duplicate()) {
-            api.audit(rc, "intake." + source.wire(), eventId, Map.of("runid", r.runId().orElse("")));
+        IngestEvent.Result result = api.useCases().ingestEvent().execute(new IngestEvent.Command(Api.caller(rc), eventId,
+                source, Set.copyOf(purls), Set.copyOf(vulns), Set.copyOf(priority),
+                source == IntakeEvent.Source.POLICY ? policyRevision : exportId, occurredAt));
+        switch (result) {
+            case IngestEvent.Result.Accepted r -> api.responses().json(ctx, r.duplicate() ? 200 : 202,
+                    new EventAccepted(eventId, r.runId().orElse(null), r.duplicate(), r.unresolvedVulnerabilityIds(),
+                            document.warnings()));
+            case IngestEvent.Result.RateLimited r -> throw ApiProblem.tooManyRequests(
+                    "intake rate limit for tenant " + rc.tenantId() + " exceeded; retry shortly", r.retryAfter());
+            case IngestEvent.Result.CatalogFull r -> throw ApiProblem.conflict("the advisory catalog of tenant "
+                    + rc.tenantId() + " holds its maximum of " + r.maxIdsPerTenant()
+                    + " vulnerability IDs; send the event with purls only");
         }
-        api.responses().json(ctx, r.duplicate() ? 200 : 202,
-                new EventAccepted(eventId, r.runId().orElse(null), r.duplicate(),
-                        resolved.unresolved(), document.warnings()));
     }
 
     private static List<String> purls(FieldErrors errors, String field, List<String> values) {

@@ -10,30 +10,26 @@ import io.verdict.scheduler.http.security.Scope;
 import io.verdict.scheduler.http.views.FieldErrors;
 import io.verdict.scheduler.http.views.RunJson.StatsView;
 import io.verdict.scheduler.impact.ImageRecord;
-import io.verdict.scheduler.impact.ImpactSet;
-import io.verdict.scheduler.impact.Selector;
-import io.verdict.scheduler.planning.PlanRequest;
+import io.verdict.scheduler.policy.PolicyRun;
 import io.verdict.scheduler.runs.Run;
-import io.verdict.scheduler.runs.RunReason;
-import io.verdict.scheduler.runs.Trigger;
+import io.verdict.scheduler.usecases.RequestPolicyRun;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
- * Minimal policy runs (SPEC §3 PolicyRunRequest): a request becomes a scheduler run with trigger {@code policy}
- * over the images of {@code inputs.sbomSet} (image digests) or the whole tenant, idempotent on {@code runId}
- * through the intake bookkeeping (the same durable "processed event" record). {@code simulate} resolves the
- * impact and writes nothing. Priority, explain capture and cursors are accepted and not acted on yet.
+ * Policy runs (SPEC §3 PolicyRunRequest) over HTTP: the body becomes a {@link RequestPolicyRun} command and its result
+ * a status (202 when a run was planned now, 200 for a repeat, a simulation or an up-to-date incremental run). What a
+ * policy run plans (incremental: only {@code inputs.sbomSet} or the images changed since the policy's previous run),
+ * its idempotency on {@code runId}, its mode and status live in the core use case; GET reads any of them back.
+ * Priority, explain capture and cursors are accepted and not acted on yet.
  */
 public final class PolicyRunRoutes {
     public static final String PATH = Api.BASE + "/policy/runs";
     public static final String SCHEMA = "scheduler.policy-run-request@1";
-    public static final String KEY_PREFIX = "policy-run:";
 
     private PolicyRunRoutes() {}
 
@@ -56,41 +52,25 @@ public final class PolicyRunRoutes {
         routes.post(PATH, Scope.POLICY_RUNS, (ctx, rc) -> {
             PolicyRunRequest b = api.bodies().read(ctx, PolicyRunRequest.class);
             Validated v = validate(b, rc);
-            Selector selector = v.digests.isEmpty() ? Selector.allImages(rc.tenantId())
-                    : new Selector(Selector.Scope.BY_DIGEST, rc.tenantId(), null, null, List.copyOf(v.digests), null, null, false);
-            String revision = v.policyId + "@" + v.policyVersion;
-            if ("simulate".equals(v.mode)) {
-                ImpactSet impact = s.preview(PlanRequest.sweep(rc.tenantId(), Trigger.POLICY, null, selector, null, null));
-                api.responses().ok(ctx, new PolicyRunStatus(null, null, rc.tenantId(), revision, v.mode, "succeeded",
-                        null, null, null, null, null, rc.correlationId(), new Simulation(impact.total(), impact.indexBuiltAt()), null));
-                return;
+            RequestPolicyRun.Result result = api.useCases().requestPolicyRun().execute(new RequestPolicyRun.Command(
+                    Api.caller(rc), v.policyId, v.policyVersion, PolicyRun.Mode.fromWire(v.mode).orElseThrow(),
+                    v.runId, v.digests, v.correlationId));
+            PolicyRunStatus status = status(s, new RequestPolicyRun.View(result.policyRun(),
+                    result instanceof RequestPolicyRun.Result.Planned p ? Optional.of(p.run()) : Optional.empty()),
+                    result.duplicate());
+            if (result instanceof RequestPolicyRun.Result.Planned && !result.duplicate()) {
+                ctx.header("Location", PATH + "/" + result.policyRun().policyRunId());
+                api.responses().json(ctx, 202, status);
+            } else {
+                api.responses().ok(ctx, status);
             }
-            String key = KEY_PREFIX + v.runId;
-            Optional<String> seen = s.storage().cursors().processedEvent(rc.tenantId(), key);
-            if (seen.isPresent()) {
-                api.responses().ok(ctx, status(s, rc.tenantId(), v.runId, seen.get(), v.mode, true));
-                return;
-            }
-            String correlation = v.correlationId != null ? v.correlationId : rc.correlationId();
-            RunReason reason = new RunReason(null, null, null, null, null, null, revision, correlation);
-            Run run = s.plan(PlanRequest.sweep(rc.tenantId(), Trigger.POLICY, null, selector, reason, null)).run();
-            if (!s.storage().cursors().markProcessed(rc.tenantId(), key, run.id())) {
-                // A concurrent request with the same runId won: drop ours, answer with theirs.
-                s.lifecycle().cancel(run.id(), "policy-run-dedup");
-                String winner = s.storage().cursors().processedEvent(rc.tenantId(), key).orElseThrow();
-                api.responses().ok(ctx, status(s, rc.tenantId(), v.runId, winner, v.mode, true));
-                return;
-            }
-            api.audit(rc, "policy.run", v.runId, Map.of("runid", run.id(), "policyrevision", revision));
-            ctx.header("Location", PATH + "/" + v.runId);
-            api.responses().json(ctx, 202, status(s, rc.tenantId(), v.runId, run.id(), v.mode, false));
         });
 
         routes.get(PATH + "/{runId}", Scope.POLICY_RUNS, (ctx, rc) -> {
             String runId = Params.id(ctx, "runId");
-            String schedulerRunId = s.storage().cursors().processedEvent(rc.tenantId(), KEY_PREFIX + runId)
-                    .filter(id -> !id.isEmpty()).orElseThrow(() -> new NotFoundException("policy run " + runId));
-            api.responses().ok(ctx, status(s, rc.tenantId(), runId, schedulerRunId, null, null));
+            RequestPolicyRun.View view = api.useCases().requestPolicyRun().find(rc.tenantId(), runId)
+                    .orElseThrow(() -> new NotFoundException("policy run " + runId));
+            api.responses().ok(ctx, status(s, view, null));
         });
     }
 
@@ -135,22 +115,17 @@ public final class PolicyRunRoutes {
             if (b.inputs().environment() != null && b.inputs().environment().size() > 50) errors.add("inputs.environment", "at most 50 entries");
         }
         errors.throwIfAny();
-        return new Validated(policyId, b.policyVersion(), mode, runId == null ? "prun-" + UUID.randomUUID() : runId,
-                correlation, digests);
+        return new Validated(policyId, b.policyVersion(), mode, runId, correlation, digests);
     }
 
-    static PolicyRunStatus status(Scheduler s, String tenant, String runId, String schedulerRunId, String mode, Boolean duplicate) {
-        Run r = s.run(tenant, schedulerRunId);
-        String status = switch (r.state()) {
-            case PLANNING, QUEUED -> "queued";
-            case RUNNING -> "running";
-            case COMPLETED -> "succeeded";
-            case ERROR -> "failed";
-            case CANCELLED -> "canceled";
-        };
-        return new PolicyRunStatus(runId, r.id(), tenant, r.reason() == null ? null : r.reason().policyRevision(), mode,
-                status, r.createdAt(), r.startedAt(), r.finishedAt(), StatsView.of(s.stats(r)),
-                r.error() == null ? null : r.error().code().name(),
-                r.reason() == null ? null : r.reason().correlationId(), null, duplicate);
+    static PolicyRunStatus status(Scheduler s, RequestPolicyRun.View view, Boolean duplicate) {
+        PolicyRun p = view.policyRun();
+        Run r = view.run().orElse(null);
+        Simulation simulation = p.simulatedTotal() == null ? null : new Simulation(p.simulatedTotal(), p.indexBuiltAt());
+        return new PolicyRunStatus(p.policyRunId(), r == null ? null : r.id(), p.tenantId(), p.policyRevision(),
+                p.mode().wire(), view.status(), r == null ? p.requestedAt() : r.createdAt(),
+                r == null ? null : r.startedAt(), r == null ? null : r.finishedAt(),
+                r == null ? null : StatsView.of(s.stats(r)), r == null || r.error() == null ? null : r.error().code().name(),
+                p.correlationId(), simulation, duplicate);
     }
 }

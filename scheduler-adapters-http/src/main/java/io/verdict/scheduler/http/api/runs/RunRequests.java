@@ -27,6 +27,9 @@ public final class RunRequests {
     public record PreviewResult(int total, List<SampleImage> sample, Map<String, Integer> byNamespace,
                                 Instant indexBuiltAt, List<String> unresolvedVulnerabilityIds) {}
 
+    /** Body of {@code POST /runs/{id}/retry} (optional): {@code scope} failed (default) or all. */
+    public record RetryBody(String scope) {}
+
     public record QueueRow(String queue, String tenantId, long ready, long delayed, long leased, long total) {}
 
     public record QueueLag(List<QueueRow> queues, int activeRuns, Double plannerHeartbeatAgeSeconds) {}

@@ -4,12 +4,18 @@ import io.javalin.http.Context;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.errors.ValidationException;
 import io.verdict.scheduler.http.api.Api;
-import io.verdict.scheduler.http.api.intake.VulnerabilityCatalog;
+import io.verdict.scheduler.http.problem.ApiProblem;
+import io.verdict.scheduler.usecases.CancelRun;
+import io.verdict.scheduler.usecases.PreviewImpact;
+import io.verdict.scheduler.usecases.RetryRun;
+import io.verdict.scheduler.usecases.RetrySegment;
+import io.verdict.scheduler.usecases.StartManualRun;
 import io.verdict.scheduler.http.api.runs.RunRequests.ManualRun;
 import io.verdict.scheduler.http.api.runs.RunRequests.Preview;
 import io.verdict.scheduler.http.api.runs.RunRequests.PreviewResult;
 import io.verdict.scheduler.http.api.runs.RunRequests.QueueLag;
 import io.verdict.scheduler.http.api.runs.RunRequests.QueueRow;
+import io.verdict.scheduler.http.api.runs.RunRequests.RetryBody;
 import io.verdict.scheduler.http.api.runs.RunRequests.SampleImage;
 import io.verdict.scheduler.http.metrics.MicrometerSchedulerMetrics;
 import io.verdict.scheduler.http.routes.Params;
@@ -25,22 +31,15 @@ import io.verdict.scheduler.http.views.RunJson.SegmentView;
 import io.verdict.scheduler.impact.ImpactSet;
 import io.verdict.scheduler.impact.ImpactedImage;
 import io.verdict.scheduler.impact.Selector;
-import io.verdict.scheduler.planning.PlanRequest;
-import io.verdict.scheduler.planning.PlannedRun;
 import io.verdict.scheduler.queue.QueueDepth;
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Mode;
 import io.verdict.scheduler.runs.Page;
 import io.verdict.scheduler.runs.Run;
-import io.verdict.scheduler.runs.RunReason;
-import io.verdict.scheduler.runs.Segment;
-import io.verdict.scheduler.runs.Trigger;
-import io.verdict.scheduler.schedules.Schedule;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +51,7 @@ public final class RunRoutes {
 
     private RunRoutes() {}
 
-    public static void register(RouteTable routes, Api api, VulnerabilityCatalog catalog,
-                                RunStreams streams, MicrometerSchedulerMetrics metrics) {
+    public static void register(RouteTable routes, Api api, RunStreams streams, MicrometerSchedulerMetrics metrics) {
         Scheduler s = api.scheduler();
 
         // Literal paths before {runId} so "queue" is never read as a run ID.
@@ -66,9 +64,7 @@ public final class RunRoutes {
         });
 
         routes.post(PATH, Scope.RUNS_WRITE, (ctx, rc) -> {
-            PlannedRun planned = s.plan(manualRun(api.bodies().read(ctx, ManualRun.class), rc, s.schedules()));
-            Run run = planned.run();
-            api.audit(rc, "run.create", run.id(), Map.of("mode", run.mode().wire(), "targets", Integer.toString(run.deduped())));
+            Run run = api.useCases().startManualRun().execute(manualRun(api.bodies().read(ctx, ManualRun.class), rc)).run();
             ctx.header("Location", PATH + "/" + run.id());
             api.responses().json(ctx, 201, RunView.of(run, s.stats(run)));
         });
@@ -79,24 +75,41 @@ public final class RunRoutes {
         });
 
         routes.post(PATH + "/{runId}/cancel", Scope.RUNS_MANAGE, (ctx, rc) -> {
-            Run run = s.cancel(rc.tenantId(), Params.runId(ctx), rc.actor());
+            Run run = api.useCases().cancelRun().execute(new CancelRun.Command(Api.caller(rc), Params.runId(ctx))).run();
             api.responses().ok(ctx, RunView.of(run, s.stats(run)));
         });
 
         routes.post(PATH + "/{runId}/retry", Scope.RUNS_MANAGE, (ctx, rc) -> {
             String runId = Params.runId(ctx);
             Api.requireFlag(api.settings().flags().retryEnabled(), "runs.retry.enabled");
-            Run run = s.retry(rc.tenantId(), runId, rc.actor()).run();
-            ctx.header("Location", PATH + "/" + run.id());
-            api.responses().json(ctx, 201, RunView.of(run, s.stats(run)));
+            RetryRun.Scope scope = retryScope(ctx, api);
+            switch (api.useCases().retryRun().execute(new RetryRun.Command(Api.caller(rc), runId, scope))) {
+                case RetryRun.Result.Retried r -> {
+                    Run run = r.planned().run();
+                    ctx.header("Location", PATH + "/" + run.id());
+                    api.responses().json(ctx, 201, RunView.of(run, s.stats(run)));
+                }
+                case RetryRun.Result.RunNotEnded r -> throw ApiProblem.conflict("run " + runId + " is "
+                        + r.state().wire() + "; only ended runs can be retried (retry a failed segment instead)");
+                case RetryRun.Result.NothingFailed r -> throw ApiProblem.conflict("no target of run " + runId
+                        + " failed; retry with {\"scope\":\"all\"} to evaluate every target again");
+            }
         });
 
         routes.post(PATH + "/{runId}/segments/{index}/retry", Scope.RUNS_MANAGE, (ctx, rc) -> {
             String runId = Params.runId(ctx);
             int index = Params.intPath(ctx, "index", 0, 1_000_000);
             Api.requireFlag(api.settings().flags().retryEnabled(), "runs.retry.enabled");
-            Segment seg = s.retrySegment(rc.tenantId(), runId, index, rc.actor());
-            api.responses().json(ctx, 202, SegmentView.of(seg));
+            switch (api.useCases().retrySegment().execute(new RetrySegment.Command(Api.caller(rc), runId, index))) {
+                case RetrySegment.Result.Requeued r -> api.responses().json(ctx, 202, SegmentView.of(r.segment()));
+                case RetrySegment.Result.NotRetryable r -> throw ApiProblem.conflict("segment " + index + " is "
+                        + r.state().wire() + "; only failed or dead segments can be retried");
+                case RetrySegment.Result.CoolingDown r -> throw ApiProblem.tooManyRequests("segment " + index
+                        + " is cooling down until " + r.until(), r.retryAfter());
+                case RetrySegment.Result.RunEnded r -> throw ApiProblem.conflict("run " + runId + " is "
+                        + r.state().wire() + " and an ended run never changes; retry the whole run with POST "
+                        + PATH + "/" + runId + "/retry");
+            }
         });
 
         routes.get(PATH + "/{runId}/deltas", Scope.RUNS_READ, (ctx, rc) -> {
@@ -107,10 +120,10 @@ public final class RunRoutes {
         routes.get(PATH + "/{runId}/stream", Scope.RUNS_READ, (ctx, rc) -> streams.stream(ctx, rc, Params.runId(ctx)));
 
         routes.post(Api.BASE + "/preview", Scope.RUNS_READ, (ctx, rc) ->
-                api.responses().ok(ctx, preview(s, catalog, rc, api.bodies().read(ctx, Preview.class))));
+                api.responses().ok(ctx, preview(api, rc, api.bodies().read(ctx, Preview.class))));
     }
 
-    static PlanRequest manualRun(ManualRun b, RequestContext rc, io.verdict.scheduler.schedules.ScheduleService schedules) {
+    static StartManualRun.Command manualRun(ManualRun b, RequestContext rc) {
         FieldErrors errors = new FieldErrors();
         String reasonText = errors.text("reason", b.reason(), false, 500);
         String policy = errors.text("policySnapshot", b.policySnapshot(), false, 128);
@@ -124,24 +137,19 @@ public final class RunRoutes {
         if (b.scheduleId() != null && !b.scheduleId().matches("[A-Za-z0-9._:-]{1,128}")) errors.add("scheduleId", "malformed ID");
         Selector selector = b.selector() == null ? null : b.selector().toSelector(rc.tenantId(), "selector", errors);
         errors.throwIfAny();
-
-        Integer onlyIfDays = null;
-        String scheduleId = null;
-        if (b.scheduleId() != null) {
-            Schedule sch = schedules.get(rc.tenantId(), b.scheduleId());
-            scheduleId = sch.id();
-            selector = sch.selection() == null ? Selector.allImages(rc.tenantId()) : sch.selection().withTenant(rc.tenantId());
-            if (mode == null) mode = sch.mode();
-            if (policy == null) policy = sch.onlyIf().policyRevision();
-            onlyIfDays = sch.onlyIf().lastReportOlderThanDays();
-        }
-        RunReason reason = new RunReason(reasonText == null ? "manual run by " + rc.actor() : reasonText, null, null,
-                null, null, null, policy, rc.correlationId());
-        return new PlanRequest(rc.tenantId(), Trigger.MANUAL, mode, selector, Set.of(), true, false, reason, scheduleId,
-                null, Set.of(), onlyIfDays);
+        return new StartManualRun.Command(Api.caller(rc), selector, b.scheduleId(), mode, reasonText, policy);
     }
 
-    static PreviewResult preview(Scheduler s, VulnerabilityCatalog catalog, RequestContext rc, Preview b) {
+    static RetryRun.Scope retryScope(Context ctx, Api api) {
+        byte[] raw = api.bodies().bytes(ctx);
+        if (new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return RetryRun.Scope.FAILED;
+        RetryBody b = api.bodies().read(ctx, RetryBody.class);
+        if (b.scope() == null || b.scope().equals("failed")) return RetryRun.Scope.FAILED;
+        if (b.scope().equals("all")) return RetryRun.Scope.ALL;
+        throw ValidationException.of("scope", "must be failed or all");
+    }
+
+    static PreviewResult preview(Api api, RequestContext rc, Preview b) {
         FieldErrors errors = new FieldErrors();
         List<String> purls = io.verdict.scheduler.http.api.intake.documents.PurlFields.queries(errors, "purls", b.purls(), 10_000);
         List<String> vulns = errors.texts("vulnerabilityIds", b.vulnerabilityIds(), 10_000, 64);
@@ -153,13 +161,9 @@ public final class RunRoutes {
         Selector selector = b.selector() == null ? null : b.selector().toSelector(rc.tenantId(), "selector", errors);
         errors.throwIfAny();
 
-        VulnerabilityCatalog.Resolution resolved = catalog.resolve(rc.tenantId(), vulns);
-        Set<String> all = new HashSet<>(purls);
-        all.addAll(resolved.purls());
-        ImpactSet impact = all.isEmpty()
-                ? new ImpactSet(selector, List.of(), false, s.clock().instant(), 0, s.index().builtAt())
-                : s.preview(new PlanRequest(rc.tenantId(), Trigger.MANUAL, null, selector, all, false,
-                        b.usageOnly() != null && b.usageOnly(), null, null, null, null, null));
+        PreviewImpact.Result result = api.useCases().previewImpact().execute(new PreviewImpact.Command(rc.tenantId(),
+                Set.copyOf(purls), Set.copyOf(vulns), selector, b.usageOnly() != null && b.usageOnly()));
+        ImpactSet impact = result.impact();
         Map<String, Integer> byNamespace = new TreeMap<>();
         List<SampleImage> sample = new ArrayList<>();
         for (ImpactedImage i : impact.images()) {
@@ -169,7 +173,7 @@ public final class RunRoutes {
                         i.usedByEntrypoint()));
             }
         }
-        return new PreviewResult(impact.total(), sample, byNamespace, impact.indexBuiltAt(), resolved.unresolved());
+        return new PreviewResult(impact.total(), sample, byNamespace, impact.indexBuiltAt(), result.unresolvedVulnerabilityIds());
     }
 
     /** Deltas sorted by image digest; the cursor is the last digest served. */
@@ -200,12 +204,12 @@ public final class RunRoutes {
 
     static QueueLag queueLag(Scheduler s, RequestContext rc, MicrometerSchedulerMetrics metrics) {
         List<QueueRow> rows = new ArrayList<>();
-        for (QueueDepth d : s.queue().depth()) {
+        for (QueueDepth d : s.queries().queueDepth()) {
             if (d.tenantId().equals(rc.tenantId())) {
                 rows.add(new QueueRow(d.queue(), d.tenantId(), d.ready(), d.delayed(), d.leased(), d.total()));
             }
         }
-        int active = (int) s.storage().runs().active().stream().filter(r -> r.tenantId().equals(rc.tenantId())).count();
+        int active = (int) s.queries().activeRuns().stream().filter(r -> r.tenantId().equals(rc.tenantId())).count();
         return new QueueLag(rows, active, metrics.plannerHeartbeatAgeSeconds());
     }
 }

@@ -9,6 +9,7 @@ import io.verdict.scheduler.http.routes.RequestContext;
 import io.verdict.scheduler.http.views.FieldErrors;
 import io.verdict.scheduler.impact.Component;
 import io.verdict.scheduler.impact.ImageRecord;
+import io.verdict.scheduler.usecases.IndexImage;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,9 +74,8 @@ public final class SbomDocuments {
             spdx(root, components, skipped);
         }
         ImageRecord image = image(ctx, rc.tenantId(), digest, api, new ArrayList<>(components.values()));
-        api.scheduler().indexImage(image);
-        api.audit(rc, "image.index", digest, Map.of("components", Integer.toString(components.size()), "format", format));
-        api.responses().ok(ctx, new SbomIndexed(digest, format, components.size(), skipped, api.scheduler().index().builtAt()));
+        IndexImage.Result r = api.useCases().indexImage().execute(new IndexImage.Command(Api.caller(rc), image));
+        api.responses().ok(ctx, new SbomIndexed(digest, format, r.components(), skipped, r.indexBuiltAt()));
     }
 
     private static void cyclonedx(JsonNode list, String at, int depth, Map<String, Component> out, List<Skipped> skipped) {
@@ -144,7 +144,7 @@ public final class SbomDocuments {
     }
 
     private static ImageRecord image(Context ctx, String tenant, String digest, Api api, List<Component> components) {
-        Optional<ImageRecord> before = api.scheduler().index().image(tenant, digest);
+        Optional<ImageRecord> before = api.scheduler().indexedImage(tenant, digest);
         String registry = Params.single(ctx, "registry");
         String repository = Params.single(ctx, "repository");
         List<String> namespaces = List.copyOf(Params.list(ctx, "namespaces"));
