@@ -21,6 +21,21 @@ public final class JdbcDeltaStore implements DeltaStore {
                 RunCodecs.delta(delta).json())) == 1;
     }
 
+    /**
+     * Records many deltas in one transaction; returns those newly recorded, in input order (the key keeps the
+     * idempotency of {@link #record}). Prepared for the {@code DeltaStore.recordAll} port of feat/execution.
+     */
+    public List<DeltaSummary> recordAll(List<DeltaSummary> deltas) {
+        if (deltas.isEmpty()) return List.of();
+        List<Object[]> rows = new java.util.ArrayList<>(deltas.size());
+        for (DeltaSummary d : deltas) rows.add(new Object[] {d.runId(), d.imageDigest(), RunCodecs.delta(d).json()});
+        int[] counts = db.transaction(c -> Sql.batch(c, "INSERT INTO deltas (run_id, image_digest, doc) VALUES (?,?,?) "
+                + "ON CONFLICT (run_id, image_digest) DO NOTHING", rows));
+        List<DeltaSummary> stored = new java.util.ArrayList<>();
+        for (int i = 0; i < deltas.size(); i++) if (counts[i] == 1) stored.add(deltas.get(i));
+        return stored;
+    }
+
     @Override
     public Optional<DeltaSummary> find(String runId, String imageDigest) {
         return db.transaction(c -> Sql.one(c, "SELECT doc FROM deltas WHERE run_id = ? AND image_digest = ?",

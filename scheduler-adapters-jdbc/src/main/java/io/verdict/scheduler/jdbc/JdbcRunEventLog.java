@@ -68,6 +68,51 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
         throw new ConcurrentUpdateException("event log of run " + runId + " (" + MAX_APPEND_ATTEMPTS + " attempts)");
     }
 
+    /**
+     * Appends events in order with consecutive seqs, in one transaction (one commit). Prepared for the
+     * {@code RunEventLog.appendAll} port of feat/execution.
+     */
+    public List<RunEventRecord> appendAll(String tenantId, String runId, List<RunEvent> batch) {
+        if (batch.isEmpty()) return List.of();
+        synchronized (appendLocks[Math.floorMod(runId.hashCode(), appendLocks.length)]) {
+            for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+                List<RunEventRecord> stored;
+                try {
+                    stored = db.transaction(c -> {
+                    long seq = Sql.one(c, "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?",
+                            rs -> rs.getLong(1), runId).orElse(0L);
+                    List<RunEventRecord> recs = new java.util.ArrayList<>(batch.size());
+                    List<Object[]> rows = new java.util.ArrayList<>(batch.size());
+                    for (RunEvent e : batch) {
+                        RunEventRecord rec = new RunEventRecord(tenantId, runId, ++seq, clock.instant(), e);
+                        recs.add(rec);
+                        rows.add(new Object[] {runId, rec.seq(), RunCodecs.eventRecord(rec).json()});
+                    }
+                    for (int n : Sql.batch(c, "INSERT INTO run_events (run_id, seq, doc) VALUES (?,?,?) "
+                            + "ON CONFLICT (run_id, seq) DO NOTHING", rows)) {
+                        // another instance took one of these seqs: undo the whole batch and read again
+                        if (n != 1) throw new SeqTaken();
+                    }
+                    return recs;
+                    });
+                } catch (SeqTaken e) {
+                    continue;
+                }
+                RunPoller poller = pollers.get(runId);
+                if (poller != null) poller.wake();
+                return stored;
+            }
+        }
+        throw new ConcurrentUpdateException("event log of run " + runId + " (" + MAX_APPEND_ATTEMPTS + " attempts)");
+    }
+
+    /** Rolls back a batch append that lost a seq to another instance. */
+    private static final class SeqTaken extends RuntimeException {
+        SeqTaken() {
+            super(null, null, false, false);
+        }
+    }
+
     private long lastSeq(String runId) {
         return db.transaction(c -> Sql.one(c, "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?",
                 rs -> rs.getLong(1), runId).orElse(0L));

@@ -120,6 +120,18 @@ public final class JdbcSegmentQueue implements SegmentQueue {
                 lease.fencingToken())) == 1;
     }
 
+    /**
+     * Gives the message back untouched at {@code availableAt}, the delivery not counted (a worker that stops before
+     * starting the work). Prepared for the {@code SegmentQueue.release} port of feat/execution.
+     */
+    public boolean release(Lease lease, Instant availableAt) {
+        return db.transaction(c -> Sql.update(c, "UPDATE queue_messages SET available_ms = ?, seq = ?, lease_owner = NULL, "
+                        + "lease_token = NULL, lease_expires_ms = NULL, deliveries = CASE WHEN deliveries > 0 "
+                        + "THEN deliveries - 1 ELSE 0 END WHERE queue = ? AND msg_key = ? AND lease_token = ?",
+                availableAt.toEpochMilli(), Counters.next(c, orderCounter), name, lease.ref().key(),
+                lease.fencingToken())) == 1;
+    }
+
     @Override
     public boolean deadLetter(Lease lease, String reason) {
         long now = clock.millis();

@@ -275,7 +275,10 @@ public final class ServeCommand {
         // One transaction for the whole estate: one commit (one fsync) instead of two per image.
         runtime.bulk(() -> {
             for (ImageRecord img : estate.images(images)) {
-                scheduler.indexImage(img);
+                // On a restart the index was just rebuilt from the store: an unchanged image needs no work at all.
+                if (!scheduler.indexedImage(img.tenantId(), img.digest()).filter(img::equals).isPresent()) {
+                    scheduler.indexImage(img);
+                }
                 if (scheduler.latestVerdict(img.tenantId(), img.digest()).isEmpty()) {
                     scheduler.importVerdict(img.tenantId(), baselines.baseline(img.digest(), yesterday));
                 }
