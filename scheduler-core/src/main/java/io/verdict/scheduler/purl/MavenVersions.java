@@ -24,9 +24,22 @@ public final class MavenVersions implements VersionScheme {
         return "maven";
     }
 
+    /** Parsed versions seen (immutable once normalised), bounded and dropped wholesale when full; see Pep440Versions. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Item> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public int compare(String a, String b) {
-        return Integer.signum(parse(a).compareTo(parse(b)));
+        return Integer.signum(parsed(a).compareTo(parsed(b)));
+    }
+
+    private static Item parsed(String v) {
+        Item item = PARSED.get(v);
+        if (item == null) {
+            if (PARSED.size() > 100_000) PARSED.clear();
+            item = parse(v);
+            PARSED.put(v, item);
+        }
+        return item;
     }
 
     private sealed interface Item permits IntItem, StringItem, ListItem {

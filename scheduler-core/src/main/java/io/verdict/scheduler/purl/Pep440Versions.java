@@ -32,7 +32,23 @@ public final class Pep440Versions implements VersionScheme {
     private record Key(String epoch, List<String> release, int preRank, String preNum, int postRank, String postNum,
                        int devRank, String devNum, String local) {}
 
+    /**
+     * Parsed keys of the versions seen, so range checks over an index (the same few versions again and again) do
+     * not run the regular expression per comparison; bounded, and dropped wholesale when full.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Key>> KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Key key(String v) {
+        java.util.Optional<Key> cached = KEYS.get(v);
+        if (cached != null) return cached.orElse(null);
+        if (KEYS.size() > 100_000) KEYS.clear();
+        Key k = parseKey(v);
+        KEYS.put(v, java.util.Optional.ofNullable(k));
+        return k;
+    }
+
+    private static Key parseKey(String v) {
         Matcher m = PEP440.matcher(v.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) return null;
         List<String> release = new ArrayList<>(List.of(m.group(2).split("\\.")));
