@@ -15,16 +15,28 @@ import java.util.Objects;
  * @param pageSizeMax      largest page a client may ask for
  * @param intakePerSecond  intake events accepted per tenant and second (token bucket); more get 429
  * @param intakeBurst      intake events a tenant may send at once
+ * @param corsOrigins      origins ({@code scheme://host[:port]}) allowed to call the API from a page served
+ *                         elsewhere; empty (the default) turns CORS off
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration heartbeat, FeatureFlags flags,
-                           int pageSizeDefault, int pageSizeMax, double intakePerSecond, int intakeBurst) {
+                           int pageSizeDefault, int pageSizeMax, double intakePerSecond, int intakeBurst,
+                           java.util.List<String> corsOrigins) {
     public static final HttpSettings DEFAULTS = new HttpSettings("0.0.0.0", 8080, 1 << 20, Duration.ofSeconds(15),
-            FeatureFlags.DEFAULTS, 50, 500, 50, 200);
+            FeatureFlags.DEFAULTS, 50, 500, 50, 200, java.util.List.of());
+
+    /** Without CORS origins (CORS off). */
+    public HttpSettings(String host, int port, long maxBodyBytes, Duration heartbeat, FeatureFlags flags,
+                        int pageSizeDefault, int pageSizeMax, double intakePerSecond, int intakeBurst) {
+        this(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst,
+                java.util.List.of());
+    }
 
     public HttpSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(flags, "flags");
+        corsOrigins = corsOrigins == null ? java.util.List.of()
+                : corsOrigins.stream().map(io.verdict.scheduler.http.cors.CorsPolicy::normalise).sorted().distinct().toList();
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535");
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("maxBodyBytes must be >= 1024");
         if (heartbeat.toMillis() < 10) throw new IllegalArgumentException("heartbeat must be >= 10 ms");
@@ -33,26 +45,32 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration he
     }
 
     public HttpSettings withPort(int p) {
-        return new HttpSettings(host, p, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(host, p, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, corsOrigins);
     }
 
     public HttpSettings withHost(String h) {
-        return new HttpSettings(h, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(h, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, corsOrigins);
     }
 
     public HttpSettings withHeartbeat(Duration d) {
-        return new HttpSettings(host, port, maxBodyBytes, d, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(host, port, maxBodyBytes, d, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, corsOrigins);
     }
 
     public HttpSettings withFlags(FeatureFlags f) {
-        return new HttpSettings(host, port, maxBodyBytes, heartbeat, f, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(host, port, maxBodyBytes, heartbeat, f, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, corsOrigins);
     }
 
     public HttpSettings withIntakeRate(double perSecond, int burst) {
-        return new HttpSettings(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, perSecond, burst);
+        return new HttpSettings(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, perSecond, burst, corsOrigins);
     }
 
     public HttpSettings withMaxBodyBytes(long n) {
-        return new HttpSettings(host, port, n, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst);
+        return new HttpSettings(host, port, n, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond, intakeBurst, corsOrigins);
+    }
+
+    /** Origins allowed to call the API cross-origin ({@code SCHEDULER_CORS_ORIGINS}); empty turns CORS off. */
+    public HttpSettings withCorsOrigins(java.util.List<String> origins) {
+        return new HttpSettings(host, port, maxBodyBytes, heartbeat, flags, pageSizeDefault, pageSizeMax, intakePerSecond,
+                intakeBurst, origins);
     }
 }

@@ -61,7 +61,8 @@ public record AppConfig(
             // Read by the HTTP layer (serve); listed so a config file may carry them too.
             "SCHEDULER_JWKS_FILE", "SCHEDULER_JWKS_URL", "SCHEDULER_JWT_ISSUER", "SCHEDULER_JWT_AUDIENCE",
             "SCHEDULER_RUNS_DASHBOARD_ENABLED", "SCHEDULER_RUNS_SSE_ENABLED", "SCHEDULER_RUNS_RETRY_ENABLED",
-            "SCHEDULER_RUNS_EVIDENCE_BUNDLES", "SCHEDULER_SSE_HEARTBEAT_SECONDS", "SCHEDULER_INTAKE_HMAC_SECRETS");
+            "SCHEDULER_RUNS_EVIDENCE_BUNDLES", "SCHEDULER_SSE_HEARTBEAT_SECONDS", "SCHEDULER_INTAKE_HMAC_SECRETS",
+            "SCHEDULER_CORS_ORIGINS");
 
     /** Thrown with every problem found, one per line. */
     public static final class InvalidConfigException extends RuntimeException {
