@@ -33,7 +33,7 @@ export class Drawer {
     this.root.focus();
     this.feed = new RunFeed(runId, {
       sse: this.ctx.flags.sseEnabled, pollMs: this.ctx.pollMs,
-      after: 0,
+      after: 0, terminal: TERMINAL.has(detail.summary.state),
       onEvent: (name, data, id) => this.onEvent(name, data, id),
       onMode: (m) => { this.mode = m; this.liveBadge.textContent = modeText(m); this.liveBadge.className = `live m-${m}`; this.ctx.onMode?.(m, this.feed); },
     });
@@ -231,11 +231,17 @@ export class Drawer {
     return this.section('Logs', el('div', { class: 'log-tools' }, el('label', { for: 'follow-logs' }, this.follow, ' Scroll to live'), copy), this.logList);
   }
 
-  onEvent(name, data) {
+  onEvent(name, data, id) {
+    // What was applied, for operators' tooling and the browser suite: ids are a contiguous sequence per run,
+    // so "applied === lastEventId" means nothing was missed or applied twice.
+    this.root.dataset.lastEventId = String(id);
+    this.root.dataset.eventsApplied = String(this.feed ? this.feed.applied : 0);
     if (!this.detail) return;
     this.ctx.telemetry(name, data);
     if (name === 'segmentProgress') {
-      this.setProgress(data.runProcessed, data.runTotal, data.percent);
+      // The feed replays the run's events from the first one, and the detail snapshot is usually newer than
+      // the early ones: the bar only moves forward (the terminal refresh then sets the final figures).
+      if (data.runProcessed >= (this.detail.progress?.processed || 0)) this.setProgress(data.runProcessed, data.runTotal, data.percent);
       const tr = this.segBody?.querySelector(`tr[data-index="${data.index}"]`);
       if (tr) {
         tr.querySelector('.state').textContent = data.state;
@@ -243,12 +249,12 @@ export class Drawer {
         tr.querySelector('.processed').textContent = data.processed;
         tr.querySelector('.attempt').textContent = data.attempt;
       }
-      this.ctx.onRowUpdate(this.runId, { progress: { processed: data.runProcessed, total: data.runTotal, percent: data.percent } });
+      this.ctx.onRowUpdate(this.runId, { progress: this.detail.progress });
     } else if (name === 'stateChanged') {
       const badge = this.root.querySelector('#drawer-state');
       if (badge) { badge.textContent = data.state; badge.className = `state s-${data.state}`; }
       this.ctx.onRowUpdate(this.runId, { state: data.state, errorCode: data.errorCode });
-      if (TERMINAL.has(data.state)) this.refresh();
+      if (TERMINAL.has(data.state) && !TERMINAL.has(this.detail.summary.state)) this.refresh();
     } else if (name === 'deltaSummary') {
       this.deltaList?.prepend(deltaItem(data));
       while (this.deltaList && this.deltaList.children.length > 20) this.deltaList.lastChild.remove();

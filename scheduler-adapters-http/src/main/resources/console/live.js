@@ -8,7 +8,7 @@ export const EVENTS = ['stateChanged', 'segmentProgress', 'deltaSummary', 'log']
 const FAILURES_BEFORE_POLLING = 3;
 
 export class RunFeed {
-  constructor(runId, { sse, pollMs, onEvent, onMode, after = 0 }) {
+  constructor(runId, { sse, pollMs, onEvent, onMode, after = 0, terminal = false }) {
     this.runId = runId;
     this.sse = sse;
     this.pollMs = pollMs;
@@ -17,13 +17,14 @@ export class RunFeed {
     this.last = after;
     this.failures = 0;
     this.closed = false;
-    this.finished = false;
+    this.finished = terminal;
     sse ? this.connect() : this.poll();
   }
 
   apply(id, name, data) {
     if (id <= this.last) return;
     this.last = id;
+    this.applied++;
     this.onEvent(name, data, id);
     if (name === 'stateChanged' && ['completed', 'cancelled', 'error'].includes(data.state)) this.finished = true;
   }
@@ -42,6 +43,8 @@ export class RunFeed {
     }
     es.onerror = () => {
       if (this.closed) return;
+      // A finished run's stream ends after its last event: that is the end, not a failure.
+      if (this.finished) { es.close(); this.catchUp().then(() => this.onMode('ended')); return; }
       // CLOSED: the server ended the stream (204 after the last event) or refused it. Catch up by polling
       // once — that tells a finished run from a lost stream — then reconnect with backoff unless finished.
       if (es.readyState === EventSource.CLOSED || ++this.failures >= FAILURES_BEFORE_POLLING) {
@@ -50,7 +53,7 @@ export class RunFeed {
           if (terminal || this.closed) { this.onMode(terminal ? 'ended' : 'closed'); return; }
           this.failures++;
           if (this.failures >= FAILURES_BEFORE_POLLING) { this.onMode('polling'); this.schedulePoll(); return; }
-          const delay = Math.min(30_000, 1000 * 2 ** this.failures);
+          const delay = Math.min(30_000, 1000 * 2 ** (this.failures - 1));
           this.onMode('reconnecting');
           this.retryTimer = setTimeout(() => this.connect(), delay);
         });
@@ -99,3 +102,4 @@ export class RunFeed {
   }
 }
 RunFeed.prototype.polls = 0;
+RunFeed.prototype.applied = 0;
