@@ -60,6 +60,7 @@ class ConsoleBrowserTest {
              TestServer flags = new TestServer(s -> s.withFlags(new FeatureFlags(true, false, false, true)), b -> b);
              TestServer off = new TestServer(s -> s.withFlags(new FeatureFlags(false, true, true, false)), b -> b)) {
             seed(main);
+            main.scheduler.startCron(); // the planner heartbeat the header's ticker shows
             seedSmall(flags);
             Map<String, String> env = Map.ofEntries(
                     Map.entry("BASE_URL", "http://127.0.0.1:" + main.plane.port()),

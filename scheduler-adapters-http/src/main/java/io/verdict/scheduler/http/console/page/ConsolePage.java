@@ -89,13 +89,17 @@ public final class ConsolePage {
         ctx.result(resource("index.html"));
     }
 
+    /** A bundled file, read once; misses are not remembered, so guessed names cannot grow the cache. */
     private byte[] resource(String name) {
-        return cache.computeIfAbsent(name, n -> {
-            try (InputStream in = ConsolePage.class.getResourceAsStream("/console/" + n)) {
-                return in == null ? new byte[0] : in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).length == 0 ? null : cache.get(name);
+        byte[] hit = cache.get(name);
+        if (hit != null) return hit;
+        try (InputStream in = ConsolePage.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) return null;
+            byte[] body = in.readAllBytes();
+            cache.put(name, body);
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
