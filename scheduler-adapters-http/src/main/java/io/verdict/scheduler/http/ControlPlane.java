@@ -10,6 +10,11 @@ import io.verdict.scheduler.http.api.policy.PolicyRunRoutes;
 import io.verdict.scheduler.http.api.runs.RunRoutes;
 import io.verdict.scheduler.http.api.schedules.ScheduleRoutes;
 import io.verdict.scheduler.http.console.ConsoleRoutes;
+import io.verdict.scheduler.http.console.page.ConsolePage;
+import io.verdict.scheduler.http.cors.CorsPolicy;
+import io.verdict.scheduler.http.security.session.ConsoleSessions;
+import io.verdict.scheduler.http.security.session.SessionAuth;
+import io.verdict.scheduler.http.security.session.SessionRoutes;
 import io.verdict.scheduler.http.downloads.DownloadRoutes;
 import io.verdict.scheduler.http.json.JsonCodec;
 import io.verdict.scheduler.http.metrics.MicrometerSchedulerMetrics;
@@ -45,7 +50,10 @@ public final class ControlPlane implements AutoCloseable {
     private final RunStreams streams;
     private volatile boolean stopping;
 
-    private ControlPlane(Javalin app, RouteTable routes, RunStreams streams) {
+    private final ConsoleSessions sessions;
+
+    private ControlPlane(Javalin app, RouteTable routes, RunStreams streams, ConsoleSessions sessions) {
+        this.sessions = sessions;
         this.app = app;
         this.routes = routes;
         this.streams = streams;
@@ -79,7 +87,13 @@ public final class ControlPlane implements AutoCloseable {
         DownloadRoutes.register(table, api);
 
         Bodies bodies = api.bodies();
-        Gatekeeper gate = new Gatekeeper(verifier, signatures, bodies);
+        ConsoleSessions sessions = new ConsoleSessions(scheduler.clock());
+        SessionAuth sessionAuth = new SessionAuth(sessions, verifier);
+        Gatekeeper gate = new Gatekeeper(verifier, signatures, bodies, sessionAuth);
+        ConsolePage page = new ConsolePage();
+        SessionRoutes sessionRoutes = new SessionRoutes(sessions, sessionAuth, verifier, bodies, responses,
+                settings.flags(), scheduler.clock());
+        CorsPolicy cors = new CorsPolicy(settings.corsOrigins());
         ProblemWriter problems = new ProblemWriter(json);
         Javalin app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -91,11 +105,12 @@ public final class ControlPlane implements AutoCloseable {
             config.routes.before(ctx -> {
                 RequestLog.started(ctx);
                 CorrelationIds.assign(ctx);
+                if (cors.apply(ctx)) ctx.skipRemainingHandlers();
             });
             for (ApiRoute r : table.routes()) {
                 config.routes.addHttpHandler(r.method(), r.path(), ctx -> {
                     RequestLog.matched(ctx, r.path());
-                    gate.handle(ctx, r);
+                    if (!page.serveInstead(ctx, r)) gate.handle(ctx, r);
                 });
                 // Left to itself Javalin answers HEAD on a GET path with 200 without running anything, so neither
                 // the token nor the resource would be checked. HEAD runs the GET route: same gate, same status.
@@ -106,6 +121,8 @@ public final class ControlPlane implements AutoCloseable {
                     });
                 }
             }
+            page.install(config.routes);
+            sessionRoutes.install(config.routes);
             config.routes.after(bodies::drainRemaining);
             config.routes.after(RequestLog::finished);
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problems.write(ctx,
@@ -120,7 +137,7 @@ public final class ControlPlane implements AutoCloseable {
             });
         });
         app.start(settings.host(), settings.port());
-        ControlPlane cp = new ControlPlane(app, table, streams);
+        ControlPlane cp = new ControlPlane(app, table, streams, sessions);
         self[0] = cp;
         return cp;
     }
@@ -166,6 +183,11 @@ public final class ControlPlane implements AutoCloseable {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
                 .filter(e -> !e.endpoint.method.equals(HandlerType.HEAD)) // HEAD mirrors every GET route
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
+    /** The console's browser sessions (e.g. to print a one-time sign-in link). */
+    public ConsoleSessions sessions() {
+        return sessions;
     }
 
     public RunStreams streams() {

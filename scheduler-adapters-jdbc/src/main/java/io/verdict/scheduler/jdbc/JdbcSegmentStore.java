@@ -59,15 +59,6 @@ public final class JdbcSegmentStore implements SegmentStore {
                 rs -> RunCodecs.segment(Doc.parse(rs.getString(1))), runId));
     }
 
-    /**
-     * The highest fencing token of any stored segment (0 when none): what a Redis queue seeds its token counter from
-     * when Redis comes back empty. Prepared for the {@code SegmentStore.maxFencingToken()} port of feat/reliability.
-     */
-    public long maxFencingToken() {
-        return db.transaction(c -> Sql.one(c, "SELECT COALESCE(MAX(fencing_token), 0) FROM segments",
-                rs -> rs.getLong(1)).orElse(0L));
-    }
-
     @Override
     public Segment update(Segment updated) {
         return db.transaction(c -> {

@@ -40,7 +40,8 @@ class JdbcBatchMethodsTest {
         abstract JdbcDatabase db();
 
         private static DeltaSummary delta(String run, String digest) {
-            return new DeltaSummary(run, "t1", digest, 1, 1, 0, 0, 0, 0, 0, List.of(), List.of(), null, T0);
+            return new DeltaSummary(run, "t1", digest, 1, new io.verdict.scheduler.runs.SeverityCounts(1, 0, 0, 0, 0, 0, 0),
+                    List.of(), List.of(), null, T0);
         }
 
         @Test

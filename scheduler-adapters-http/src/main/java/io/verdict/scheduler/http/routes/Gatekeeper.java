@@ -26,6 +26,8 @@ public final class Gatekeeper {
     private final IntakeSignatures signatures;
 
     private final Bodies bodies;
+    /** The console's session cookie as an alternative to the Authorization header (null: bearer only). */
+    private final io.verdict.scheduler.http.security.session.SessionAuth sessions;
 
     public Gatekeeper(JwtVerifier verifier) {
         this(verifier, IntakeSignatures.NONE, null);
@@ -33,6 +35,12 @@ public final class Gatekeeper {
 
     /** @param bodies reads (once, with its size limits) the body a signature covers */
     public Gatekeeper(JwtVerifier verifier, IntakeSignatures signatures, Bodies bodies) {
+        this(verifier, signatures, bodies, null);
+    }
+
+    public Gatekeeper(JwtVerifier verifier, IntakeSignatures signatures, Bodies bodies,
+                      io.verdict.scheduler.http.security.session.SessionAuth sessions) {
+        this.sessions = sessions;
         this.verifier = verifier;
         this.signatures = signatures;
         this.bodies = bodies;
@@ -55,6 +63,10 @@ public final class Gatekeeper {
 
     private Principal authenticate(Context ctx) {
         String header = ctx.header("Authorization");
+        if ((header == null || header.isBlank()) && sessions != null) {
+            Principal fromSession = sessions.principal(ctx); // same verifier; CSRF checked on state changes
+            if (fromSession != null) return fromSession;
+        }
         if (header == null || header.isBlank()) throw ApiProblem.unauthorized("a bearer token is required");
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ApiProblem.unauthorized("the Authorization header must be 'Bearer <token>'");

@@ -159,6 +159,17 @@ public final class ServeCommand {
         }
         if (!loaded.isEmpty()) out.println(loaded);
         out.println(security.note());
+        if (demo && security.local()) {
+            // One click into the console as the demo tenant's operator: a one-time code (15 min) for a development
+            // token, never the token itself in the terminal or the browser history.
+            String demoToken = io.verdict.scheduler.http.security.TokenMinter.local(security.localKey()).mint("demo-operator",
+                    java.util.List.of("demo"), java.util.List.of("scheduler.runs.read", "scheduler.runs.write",
+                            "scheduler.runs.manage", "scheduler.schedules.read", "downloads.read", "policy:runs"),
+                    Duration.ofHours(8));
+            String code = plane.sessions().oneTimeLink(demoToken, Duration.ofMinutes(15));
+            out.printf("open the console (one-time sign-in link, valid 15 min): http://localhost:%d/console/session/link?code=%s%n",
+                    port, code);
+        }
         if (security.local()) {
             String here = (bound.equals("0.0.0.0") || bound.equals("::") ? "localhost" : urlHost(bound)) + ":" + port;
             out.printf("""
@@ -176,7 +187,8 @@ public final class ServeCommand {
         return new Running(runtime, plane, cfg.dataDir());
     }
 
-    record Security(JwtVerifier verifier, boolean local, String note) {}
+    /** @param localKey the embedded development key (null with an external issuer) */
+    record Security(JwtVerifier verifier, boolean local, String note, ECKey localKey) {}
 
     /**
      * The interface to listen on: {@code --host}, else SCHEDULER_HTTP_HOST, else loopback while the development
@@ -210,7 +222,7 @@ public final class ServeCommand {
                 }
                 VerificationKeys keys = file != null ? VerificationKeys.fromFile(Path.of(file)) : VerificationKeys.fromUrl(url);
                 return new Security(new JwtVerifier(keys, issuer, audience, skew), false,
-                        "tokens: issuer " + issuer + ", audience " + audience + ", keys " + (file != null ? file : url));
+                        "tokens: issuer " + issuer + ", audience " + audience + ", keys " + (file != null ? file : url), null);
             }
             boolean existed = LocalSigningKey.exists(dataDir);
             ECKey key = LocalSigningKey.loadOrCreate(dataDir);
@@ -218,7 +230,7 @@ public final class ServeCommand {
                     LocalSigningKey.AUDIENCE, skew), true,
                     "tokens: local ES256 key " + LocalSigningKey.file(dataDir) + (existed ? "" : " (created now)")
                             + "; mint one with: " + JAR + " token --tenant demo --scope "
-                            + "scheduler.runs.read,scheduler.runs.write,scheduler.runs.manage");
+                            + "scheduler.runs.read,scheduler.runs.write,scheduler.runs.manage", key);
         } catch (IOException e) {
             throw new UsageException("serve: " + e.getMessage());
         }
@@ -235,6 +247,11 @@ public final class ServeCommand {
             s = HttpSettings.DEFAULTS.withFlags(FeatureFlags.from(flags)).withMetricsToken(env.get("SCHEDULER_METRICS_TOKEN"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("serve: " + e.getMessage());
+        }
+        try {
+            s = s.withCorsOrigins(io.verdict.scheduler.http.cors.CorsPolicy.parse(env.get("SCHEDULER_CORS_ORIGINS")));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("serve: SCHEDULER_CORS_ORIGINS: " + e.getMessage());
         }
         String hb = env.get("SCHEDULER_SSE_HEARTBEAT_SECONDS");
         if (hb != null) {
