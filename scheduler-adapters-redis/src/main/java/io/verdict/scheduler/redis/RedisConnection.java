@@ -22,6 +22,8 @@ public final class RedisConnection implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> shared;
     private final RedisGuard guard;
+    /** Budget for establishing a connection (not for commands: see {@link RedisEndpoint#DEFAULT_TIMEOUT}). */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private final ClientResources resources;
 
     private RedisConnection(RedisEndpoint endpoint) {
@@ -32,7 +34,11 @@ public final class RedisConnection implements AutoCloseable {
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, endpoint.toLettuce());
+        // Connecting (TCP + handshake) may take a while on a busy host or at start-up; commands must not: the URI's
+        // timeout is generous for the handshake and the shared connection's command timeout is set short below.
+        io.lettuce.core.RedisURI uri = endpoint.toLettuce();
+        if (uri.getTimeout().compareTo(CONNECT_TIMEOUT) < 0) uri.setTimeout(CONNECT_TIMEOUT);
+        this.client = RedisClient.create(resources, uri);
         // While disconnected, commands fail at once instead of queueing until the reconnect (or the timeout);
         // the client keeps reconnecting in the background, so work resumes when Redis returns.
         client.setOptions(ClientOptions.builder()
@@ -42,6 +48,7 @@ public final class RedisConnection implements AutoCloseable {
                 .build());
         try {
             this.shared = client.connect();
+            shared.setTimeout(endpoint.commandTimeout());
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown();

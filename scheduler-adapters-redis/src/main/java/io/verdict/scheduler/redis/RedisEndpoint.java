@@ -16,7 +16,7 @@ public record RedisEndpoint(String host, int port, int database, String username
                             Duration commandTimeout) {
     public static final int DEFAULT_PORT = 6379;
     // Short: a request waiting on an unreachable Redis should fail fast (503) rather than hang; scripts take ms.
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1500);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
     public RedisEndpoint {
         Objects.requireNonNull(host, "host");
