@@ -80,7 +80,8 @@ public final class Scheduler implements AutoCloseable {
         this.lifecycle = new RunLifecycle(storage.runs(), storage.segments(), storage.progress(), b.queue,
                 storage.events(), b.notifier, b.metrics, b.clock, b.evidenceSigner);
         this.planner = new Planner(index, storage.runs(), storage.segments(), b.queue, b.locks, storage.verdicts(),
-                lifecycle, new RunIdGenerator(b.seed), b.clock, b.metrics, b.segmentSize, b.maxIndexAge, b.instanceId);
+                lifecycle, new RunIdGenerator(b.seed), b.clock, b.metrics, b.segmentSize, b.maxIndexAge, b.instanceId,
+                storage.cursors());
         this.backpressure = new Backpressure(Duration.ofMillis(20), Duration.ofSeconds(2));
         this.reconciler = new io.verdict.scheduler.execution.QueueReconciler(storage.runs(), storage.segments(), b.queue,
                 b.clock, io.verdict.scheduler.execution.QueueReconciler.intervalFor(b.leaseTime));
