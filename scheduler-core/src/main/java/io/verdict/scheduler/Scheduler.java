@@ -273,8 +273,8 @@ public final class Scheduler implements AutoCloseable {
         }
         List<Segment> segs = storage.segments().forRun(run.id());
         return EvidenceBundle.tarGz(EvidenceBundle.files(run, RunProgress.stats(run, segs), segs,
-                // The index stamp at planning time is not recorded on the run yet; the live stamp would make the
-                // bundle change with every SBOM update, so it is left out rather than misreported.
+                // The manifest takes the index stamp recorded at planning (Run.planInputs); a run planned before
+                // inputs were recorded gets none rather than today's stamp, which would misreport it.
                 storage.deltas().forRun(run.id()), null, config.evidenceSigner));
     }
 
