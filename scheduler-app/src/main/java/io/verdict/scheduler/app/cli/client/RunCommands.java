@@ -19,7 +19,7 @@ import static io.verdict.scheduler.app.cli.Commands.option;
 import static io.verdict.scheduler.app.cli.Commands.required;
 import static io.verdict.scheduler.app.cli.Commands.value;
 
-/** {@code runs list|get|watch|preview|submit|retry|cancel|export|verify} over the scheduler API. */
+/** {@code runs list|get|watch|preview|submit|retry|cancel|export|verify} over the scheduler API, {@code runs replay} offline. */
 public final class RunCommands {
     static final String RUNS = "/api/v1/scheduler/runs";
     static final Output.View RUN_VIEW = new Output.View(List.of(
@@ -46,6 +46,7 @@ public final class RunCommands {
         runs.addSubcommand("cancel", cancel(cx));
         runs.addSubcommand("export", export(cx));
         runs.addSubcommand("verify", EvidenceCommands.verify(cx));
+        runs.addSubcommand("replay", ReplayCommand.command(cx));
         return runs;
     }
 
