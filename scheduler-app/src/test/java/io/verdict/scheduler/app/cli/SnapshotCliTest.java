@@ -126,6 +126,32 @@ class SnapshotCliTest {
                 dir.resolve("x.jsonl").toString()).code()).isEqualTo(2);
     }
 
+    @Test
+    void submitWithADataDirRunsTheRequestWithoutAServer() throws Exception {
+        Path data = dir.resolve("local");
+        try (ServeCommand.Running svc = serve(data, true)) {
+            assertThat(svc.port()).isPositive(); // seeds the demo estate, then stops
+        }
+        Path request = dir.resolve("request.json");
+        Files.writeString(request, "{\"selector\":{\"scope\":\"by-namespace\",\"namespaces\":[\"payments\"]},\"reason\":\"air-gapped\"}");
+        CliTest.Result local = cli("runs", "submit", "--bundle", request.toString(), "--data-dir", data.toString(),
+                "--tenant", "demo", "-o", "json");
+        assertThat(local.code()).as(local.err()).isZero();
+        assertThat(local.json().get("state").asText()).isEqualTo("completed");
+        assertThat(local.json().get("reason").get("manualReason").asText()).isEqualTo("air-gapped");
+        String runId = local.json().get("id").asText();
+
+        // The run is in the data directory: a later serve lists it.
+        try (ServeCommand.Running svc = serve(data, false)) {
+            String token = token(data);
+            assertThat(http(svc.port(), token, "GET", "/api/v1/scheduler/runs/" + runId, null).get("state").asText())
+                    .isEqualTo("completed");
+        }
+        CliTest.Result noTenant = cli("runs", "submit", "--bundle", request.toString(), "--data-dir", data.toString());
+        assertThat(noTenant.code()).isEqualTo(2);
+        assertThat(noTenant.err()).contains("--tenant");
+    }
+
     private static JsonNode withoutStamps(JsonNode preview) {
         var copy = preview.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove(List.of("indexBuiltAt", "generatedAt"));
