@@ -31,10 +31,10 @@ public final class EvidenceBundle {
 
     private EvidenceBundle() {}
 
-    /** {@code targets.json}: the sorted targets and the priority subset, as planned. */
-    public static byte[] targetsFile(PlanInputs p) {
+    /** {@code targets.json}: the sorted targets (segments' digests and those the cap cut off) and the priority subset. */
+    public static byte[] targetsFile(PlanInputs p, List<Segment> segments) {
         Map<String, Object> t = new LinkedHashMap<>();
-        t.put("targets", p.targets());
+        t.put("targets", p.targets(segments));
         t.put("priorityTargets", p.priorityTargets());
         return CanonicalJson.bytes(t);
     }
@@ -45,18 +45,19 @@ public final class EvidenceBundle {
      * the target list sits in {@link #TARGETS_FILE}, named here with its digest. A run planned before inputs
      * were recorded falls back to {@code indexBuiltAt} as given (the live index) and says so.
      */
-    public static Map<String, Object> inputs(Run run, Instant indexBuiltAt) {
+    public static Map<String, Object> inputs(Run run, List<Segment> segments, Instant indexBuiltAt) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         PlanInputs p = run.planInputs();
         if (p != null) {
             inputs.putAll(PlanInputsJson.toMap(p));
-            inputs.remove("targets");
+            inputs.remove("cappedTargets");
             inputs.remove("priorityTargets");
-            byte[] targets = targetsFile(p);
+            byte[] targets = targetsFile(p, segments);
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("file", TARGETS_FILE);
             t.put("sha256", CanonicalJson.sha256Hex(targets));
-            t.put("count", p.targets().size());
+            t.put("count", p.targets(segments).size());
+            t.put("cappedCount", p.cappedTargets().size());
             t.put("priorityCount", p.priorityTargets().size());
             inputs.put("targets", t);
             inputs.put("recordedAtPlanning", true);
@@ -86,7 +87,7 @@ public final class EvidenceBundle {
         policy.put("policyRevision", run.reason().policyRevision());
         policy.put("verdictChanges", stats.deltas());
         files.put("policy-summary.json", CanonicalJson.bytes(policy));
-        if (run.planInputs() != null) files.put(TARGETS_FILE, targetsFile(run.planInputs()));
+        if (run.planInputs() != null) files.put(TARGETS_FILE, targetsFile(run.planInputs(), segments));
 
         byte[] manifest = CanonicalJson.bytes(manifest(run, stats, segments, indexBuiltAt, files));
         files.put("manifest.json", manifest);
@@ -135,7 +136,7 @@ public final class EvidenceBundle {
             segs.add(sm);
         }
         m.put("segments", segs);
-        Map<String, Object> inputs = inputs(run, indexBuiltAt);
+        Map<String, Object> inputs = inputs(run, segments, indexBuiltAt);
         m.put("inputs", inputs);
         List<Map<String, Object>> list = new ArrayList<>();
         new TreeMap<>(files).forEach((name, data) -> list.add(Map.of("name", name,

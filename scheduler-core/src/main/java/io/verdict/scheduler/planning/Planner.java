@@ -152,9 +152,14 @@ public final class Planner {
         String runId = ids.next(req.tenantId(), now);
         List<String> priorityTargets = new ArrayList<>();
         for (String d : filtered) if (urgent.contains(d)) priorityTargets.add(d);
+        List<String> cappedTargets = new ArrayList<>();
+        if (uncapped != null) {
+            Set<String> kept = new HashSet<>(targets);
+            for (String d : filtered) if (!kept.contains(d)) cappedTargets.add(d);
+        }
         PlanInputs inputs = new PlanInputs(impact.indexBuiltAt(), cursors(req.tenantId()), req.selector(), req.purls(),
                 req.allImages(), req.usageOnly(), req.priorityPurls(), req.onlyIfLastReportOlderThanDays(),
-                segmentSize, req.maxJobs(), now, runId.substring(runId.lastIndexOf(':') + 1), filtered,
+                segmentSize, req.maxJobs(), now, runId.substring(runId.lastIndexOf(':') + 1), cappedTargets,
                 priorityTargets);
         Run run = new Run(runId, req.tenantId(), req.scheduleId(), req.trigger(), req.mode(), RunState.PLANNING,
                 reason, now, null, null, null, req.retryOf(), planDigest, cut.size(), impact.total(), targets.size(), 0,

@@ -91,10 +91,9 @@ public final class Replay {
         }
         try {
             Map<String, Object> t = (Map<String, Object>) JsonReader.parse(new String(targetsJson, StandardCharsets.UTF_8));
-            Map<String, Object> all = new LinkedHashMap<>(inputs);
-            all.put("targets", t.get("targets"));
-            all.put("priorityTargets", t.get("priorityTargets"));
-            PlanInputs p = PlanInputsJson.fromMap(all);
+            PlanInputs p = PlanInputsJson.fromMap(inputs);
+            List<String> targets = strings(t.get("targets"), "targets.json targets");
+            List<String> priority = strings(t.get("priorityTargets"), "targets.json priorityTargets");
             String tenantId = (String) run.get("tenantId");
             Trigger trigger = Trigger.fromWire((String) run.get("trigger"))
                     .orElseThrow(() -> new IllegalArgumentException("run.trigger is unknown"));
@@ -107,7 +106,7 @@ public final class Replay {
             PlanRequest req = new PlanRequest(tenantId, trigger, mode, p.selector(), p.purls(), p.allImages(),
                     p.usageOnly(), reason, (String) run.get("scheduleId"), (String) run.get("retryOf"),
                     p.priorityPurls(), p.onlyIfLastReportOlderThanDays(), p.maxJobs());
-            PlanShape.Shape shape = PlanShape.of(req, p.segmentSize(), p.targets(), new HashSet<>(p.priorityTargets()));
+            PlanShape.Shape shape = PlanShape.of(req, p.segmentSize(), targets, new HashSet<>(priority));
             if (!shape.planDigest().equals(recorded)) problems.add("re-planned digest differs from the recorded planDigest");
             String expectedId = runId(tenantId, p.plannedAt(), p.idNonce());
             if (!expectedId.equals(runId)) {
@@ -118,6 +117,13 @@ public final class Replay {
         } catch (RuntimeException e) {
             return failed(runId, recorded, "cannot re-plan from the manifest: " + e.getMessage());
         }
+    }
+
+    private static List<String> strings(Object o, String field) {
+        if (!(o instanceof List<?> list)) throw new IllegalArgumentException(field + " must be a list");
+        List<String> out = new ArrayList<>(list.size());
+        for (Object v : list) out.add((String) v);
+        return out;
     }
 
     private static String runId(String tenantId, Instant at, String nonce) {

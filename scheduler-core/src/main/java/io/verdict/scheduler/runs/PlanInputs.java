@@ -20,8 +20,9 @@ import java.util.TreeSet;
  * @param cursors         intake source → last event ID at planning (concelier, excititor, policy)
  * @param plannedAt       the instant behind the run ID (and its createdAt)
  * @param idNonce         the nonce that ends the run ID
- * @param targets         images left after selector, onlyIf and in-flight dedup, sorted by digest, before maxJobs
- * @param priorityTargets the subset of {@code targets} queued first (they contain a priority purl), sorted
+ * @param cappedTargets   the targets {@code maxJobs} cut off, sorted (empty without a cap): with the segments'
+ *                        digests they make the full target list, which is therefore not stored twice
+ * @param priorityTargets the targets queued first (they contain a priority purl), sorted
  */
 public record PlanInputs(
         Instant indexBuiltAt,
@@ -36,7 +37,7 @@ public record PlanInputs(
         Integer maxJobs,
         Instant plannedAt,
         String idNonce,
-        List<String> targets,
+        List<String> cappedTargets,
         List<String> priorityTargets) {
 
     public PlanInputs {
@@ -46,8 +47,18 @@ public record PlanInputs(
         purls = purls == null ? Set.of() : java.util.Collections.unmodifiableSet(new TreeSet<>(purls));
         priorityPurls = priorityPurls == null ? Set.of()
                 : java.util.Collections.unmodifiableSet(new TreeSet<>(priorityPurls));
-        targets = targets == null ? List.of() : List.copyOf(targets);
+        cappedTargets = cappedTargets == null ? List.of() : List.copyOf(new TreeSet<>(cappedTargets));
         priorityTargets = priorityTargets == null ? List.of() : List.copyOf(new TreeSet<>(priorityTargets));
         if (segmentSize < 1) throw new IllegalArgumentException("segmentSize must be >= 1");
+    }
+
+    /**
+     * Every target the run was planned over — after selector, onlyIf and in-flight dedup, before the cap — sorted by
+     * digest (the order the impact index resolves in): the segments' digests plus those the cap cut off.
+     */
+    public List<String> targets(List<Segment> segments) {
+        TreeSet<String> all = new TreeSet<>(cappedTargets);
+        for (Segment s : segments) all.addAll(s.digests());
+        return List.copyOf(all);
     }
 }

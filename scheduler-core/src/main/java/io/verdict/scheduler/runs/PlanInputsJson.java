@@ -31,7 +31,7 @@ public final class PlanInputsJson {
         m.put("maxJobs", p.maxJobs());
         m.put("plannedAt", p.plannedAt().toString());
         m.put("idNonce", p.idNonce());
-        m.put("targets", p.targets());
+        m.put("cappedTargets", p.cappedTargets());
         m.put("priorityTargets", p.priorityTargets());
         return m;
     }
@@ -45,7 +45,7 @@ public final class PlanInputsJson {
                     new java.util.TreeSet<>(strings(m.get("priorityPurls"))),
                     integer(m.get("onlyIfLastReportOlderThanDays")), required(integer(m.get("segmentSize")), "segmentSize"),
                     integer(m.get("maxJobs")), required(instant(m.get("plannedAt")), "plannedAt"),
-                    (String) m.get("idNonce"), strings(m.get("targets")), strings(m.get("priorityTargets")));
+                    (String) m.get("idNonce"), strings(m.get("cappedTargets")), strings(m.get("priorityTargets")));
         } catch (ClassCastException | java.time.format.DateTimeParseException | NullPointerException e) {
             throw new IllegalArgumentException("plan inputs are malformed: " + e.getMessage(), e);
         }

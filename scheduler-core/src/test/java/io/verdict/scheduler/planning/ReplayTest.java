@@ -81,6 +81,12 @@ class ReplayTest {
         PlannedRun p = s.plan(req);
         assertThat(p.run().deduped()).isEqualTo(9);
         assertReproduced(p.run().id());
+        // The run stores only what the cap cut off; the bundle's target list is all 20 payments images again.
+        assertThat(s.run("acme", p.run().id()).planInputs().cappedTargets()).hasSize(11);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> targets = (Map<String, Object>) inputs(manifest(s.evidenceBundle("acme", p.run().id())))
+                .get("targets");
+        assertThat(targets).containsEntry("count", 20L).containsEntry("cappedCount", 11L);
     }
 
     @Test

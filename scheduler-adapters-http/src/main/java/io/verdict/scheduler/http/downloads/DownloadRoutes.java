@@ -105,7 +105,7 @@ public final class DownloadRoutes {
                 new Inputs(recorded != null ? recorded.indexBuiltAt() : s.index().builtAt(),
                         r.reason() == null ? null : r.reason().policyRevision(),
                         r.reason() == null ? null : r.reason().correlationId(), cursors, recorded != null,
-                        recorded == null ? null : EvidenceBundle.inputs(r, null)),
+                        recorded == null ? null : EvidenceBundle.inputs(r, segments, null)),
                 segs, s.deltas(r).size(),
                 List.of(new FileLink("findings-delta.csv", "text/csv", "/downloads/findings/" + r.id() + ".csv")),
                 bundle(s, r, base, bundlesEnabled));
