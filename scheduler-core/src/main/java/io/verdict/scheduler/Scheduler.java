@@ -63,7 +63,7 @@ public final class Scheduler implements AutoCloseable {
                 storage.events(), c.notifier(), c.metrics(), c.clock(), c.evidenceSigner());
         this.planner = new Planner(index, storage.runs(), storage.segments(), c.queue(), c.locks(), storage.verdicts(),
                 lifecycle, new RunIdGenerator(c.seed()), c.clock(), c.metrics(), c.segmentSize(), c.maxIndexAge(),
-                c.instanceId());
+                c.instanceId(), storage.cursors());
         this.follower = new IndexFollower(storage.images(), index, c.clock(), IndexFollower.DEFAULT_OVERLAP);
         // A worker process executes planned segments and never resolves impact: it does not load the index.
         if (c.role().plans()) follower.load();

@@ -59,4 +59,34 @@ class EvidenceDownloadTest {
         // Another tenant cannot learn the run exists.
         assertThat(t.get("/console/runs/" + runId + "/evidence/bundle", t.token("globex")).status()).isEqualTo(404);
     }
+
+    @Test
+    void evidenceShowsTheInputsTheRunWasPlannedWithAndTheBundleReplays() throws Exception {
+        t.indexImages("acme", 8, "payments", List.of("pkg:npm/lodash@4.17.20"));
+        t.scheduler.startWorkers(1);
+        String token = t.token("acme");
+        java.time.Instant builtAtPlanning = t.scheduler.indexBuiltAt();
+        String runId = t.post(API + "/runs", token, "{\"selector\":{\"scope\":\"all-images\"},\"reason\":\"replay me\"}")
+                .json().get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!t.get(API + "/runs/" + runId, token).json().get("state").asText().equals("completed")) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        Thread.sleep(5);
+        t.indexImages("acme", 2, "search", List.of("pkg:npm/lodash@4.17.20"));
+        assertThat(t.scheduler.indexBuiltAt()).isAfter(builtAtPlanning);
+
+        var inputs = t.get("/console/runs/" + runId + "/evidence", token).json().get("inputs");
+        assertThat(java.time.Instant.parse(inputs.get("indexBuiltAt").asText())).isEqualTo(builtAtPlanning);
+        assertThat(inputs.get("recordedAtPlanning").asBoolean()).isTrue();
+        assertThat(inputs.get("plan").get("targets").get("count").asInt()).isEqualTo(8);
+        assertThat(inputs.get("plan").get("manualReason").asText()).isEqualTo("replay me");
+        assertThat(runId).endsWith(":" + inputs.get("plan").get("idNonce").asText());
+
+        byte[] bundle = download("/console/runs/" + runId + "/evidence/bundle", token);
+        var replay = io.verdict.scheduler.planning.Replay.bundle(bundle);
+        assertThat(replay.reproduced()).isTrue();
+        assertThat(replay.replayedDigest()).isEqualTo(t.get(API + "/runs/" + runId, token).json().get("planDigest").asText());
+    }
 }

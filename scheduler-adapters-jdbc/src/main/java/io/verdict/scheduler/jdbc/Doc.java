@@ -48,6 +48,13 @@ final class Doc {
         return this;
     }
 
+    /** A nested object as plain JSON values (maps, lists, strings, numbers), or null. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> object(String key) {
+        Object v = fields.get(key);
+        return v instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+    }
+
     String json() {
         return CanonicalJson.write(fields);
     }

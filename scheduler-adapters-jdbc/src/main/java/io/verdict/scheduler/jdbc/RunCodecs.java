@@ -5,6 +5,7 @@ import io.verdict.scheduler.events.RunEvent;
 import io.verdict.scheduler.events.RunEventRecord;
 import io.verdict.scheduler.runs.DeltaSummary;
 import io.verdict.scheduler.runs.Mode;
+import io.verdict.scheduler.runs.PlanInputsJson;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunError;
 import io.verdict.scheduler.runs.RunReason;
@@ -30,7 +31,8 @@ final class RunCodecs {
                 .put("reason", reason(r.reason())).put("createdAt", r.createdAt()).put("startedAt", r.startedAt())
                 .put("finishedAt", r.finishedAt()).put("error", error(r.error())).put("retryOf", r.retryOf())
                 .put("planDigest", r.planDigest()).put("shardCount", r.shardCount())
-                .put("candidates", r.candidates()).put("deduped", r.deduped()).put("version", r.version());
+                .put("candidates", r.candidates()).put("deduped", r.deduped()).put("version", r.version())
+                .put("planInputs", r.planInputs() == null ? null : PlanInputsJson.toMap(r.planInputs()));
     }
 
     static Run run(Doc d) {
@@ -43,7 +45,7 @@ final class RunCodecs {
                 RunState.fromWire(d.required("state")), reason(d.doc("reason")), d.instant("createdAt"),
                 d.instant("startedAt"), d.instant("finishedAt"), error(d.doc("error")), d.string("retryOf"),
                 d.string("planDigest"), d.integer("shardCount"), d.integer("candidates"), d.integer("deduped"),
-                d.longValue("version"));
+                d.longValue("version"), d.object("planInputs") == null ? null : PlanInputsJson.fromMap(d.object("planInputs")));
     }
 
     static Doc error(RunError e) {

@@ -2,6 +2,7 @@ package io.verdict.scheduler.mongo;
 
 import io.verdict.scheduler.errors.ErrorCode;
 import io.verdict.scheduler.runs.Mode;
+import io.verdict.scheduler.runs.PlanInputsJson;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunError;
 import io.verdict.scheduler.runs.RunReason;
@@ -26,6 +27,8 @@ final class RunDocuments {
         put(d, "error", error(r.error()));
         put(d, "retryOf", r.retryOf());
         put(d, "planDigest", r.planDigest());
+        // Plain JSON values (strings, numbers, lists, maps) so the stored inputs read back exactly as recorded.
+        if (r.planInputs() != null) d.append("planInputs", new Document(PlanInputsJson.toMap(r.planInputs())));
         return d.append("shardCount", r.shardCount()).append("candidates", r.candidates())
                 .append("deduped", r.deduped()).append("version", r.version());
     }
@@ -40,7 +43,8 @@ final class RunDocuments {
                 RunState.fromWire(requiredString(d, "state")), reason(document(d, "reason")),
                 instant(d, "createdAt"), instant(d, "startedAt"), instant(d, "finishedAt"), error(document(d, "error")),
                 string(d, "retryOf"), string(d, "planDigest"), integer(d, "shardCount"), integer(d, "candidates"),
-                integer(d, "deduped"), longValue(d, "version"));
+                integer(d, "deduped"), longValue(d, "version"),
+                document(d, "planInputs") == null ? null : PlanInputsJson.fromMap(document(d, "planInputs")));
     }
 
     static Document error(RunError e) {

@@ -2,6 +2,8 @@ package io.verdict.scheduler.evidence;
 
 import io.verdict.scheduler.canonical.CanonicalJson;
 import io.verdict.scheduler.runs.DeltaSummary;
+import io.verdict.scheduler.runs.PlanInputs;
+import io.verdict.scheduler.runs.PlanInputsJson;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunStats;
 import io.verdict.scheduler.runs.Segment;
@@ -24,7 +26,55 @@ import java.util.TreeMap;
 public final class EvidenceBundle {
     public static final String PREDICATE_TYPE = "https://verdict-scheduler.dev/evidence/run/v1";
 
+    /** The bundled file holding the run's sorted target list (its digest is in the manifest's inputs). */
+    public static final String TARGETS_FILE = "targets.json";
+
     private EvidenceBundle() {}
+
+    /** {@code targets.json}: the sorted targets (segments' digests and those the cap cut off) and the priority subset. */
+    public static byte[] targetsFile(PlanInputs p, List<Segment> segments) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("targets", p.targets(segments));
+        t.put("priorityTargets", p.priorityTargets());
+        return CanonicalJson.bytes(t);
+    }
+
+    /**
+     * The manifest's {@code inputs}: what the run was planned from, as recorded at planning (index built-at,
+     * intake cursors, reason, selector, onlyIf, segment size, maxJobs, the instant and nonce behind the run ID);
+     * the target list sits in {@link #TARGETS_FILE}, named here with its digest. A run planned before inputs
+     * were recorded falls back to {@code indexBuiltAt} as given (the live index) and says so.
+     */
+    public static Map<String, Object> inputs(Run run, List<Segment> segments, Instant indexBuiltAt) {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        PlanInputs p = run.planInputs();
+        if (p != null) {
+            inputs.putAll(PlanInputsJson.toMap(p));
+            inputs.remove("cappedTargets");
+            inputs.remove("priorityTargets");
+            byte[] targets = targetsFile(p, segments);
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("file", TARGETS_FILE);
+            t.put("sha256", CanonicalJson.sha256Hex(targets));
+            t.put("count", p.targets(segments).size());
+            t.put("cappedCount", p.cappedTargets().size());
+            t.put("priorityCount", p.priorityTargets().size());
+            inputs.put("targets", t);
+            inputs.put("recordedAtPlanning", true);
+        } else {
+            inputs.put("indexBuiltAt", indexBuiltAt);
+            inputs.put("recordedAtPlanning", false);
+        }
+        inputs.put("cursor", run.reason() == null ? null : run.reason().cursor());
+        inputs.put("manualReason", run.reason() == null ? null : run.reason().manualReason());
+        inputs.put("concelierExportId", run.reason() == null ? null : run.reason().concelierExportId());
+        inputs.put("excititorExportId", run.reason() == null ? null : run.reason().excititorExportId());
+        inputs.put("impactWindowFrom", run.reason() == null ? null : run.reason().impactWindowFrom());
+        inputs.put("impactWindowTo", run.reason() == null ? null : run.reason().impactWindowTo());
+        inputs.put("policyRevision", run.reason() == null ? null : run.reason().policyRevision());
+        inputs.put("correlationId", run.reason() == null ? null : run.reason().correlationId());
+        return inputs;
+    }
 
     /** The files of the bundle, attestation included. */
     public static Map<String, byte[]> files(Run run, RunStats stats, List<Segment> segments, List<DeltaSummary> deltas,
@@ -37,6 +87,7 @@ public final class EvidenceBundle {
         policy.put("policyRevision", run.reason().policyRevision());
         policy.put("verdictChanges", stats.deltas());
         files.put("policy-summary.json", CanonicalJson.bytes(policy));
+        if (run.planInputs() != null) files.put(TARGETS_FILE, targetsFile(run.planInputs(), segments));
 
         byte[] manifest = CanonicalJson.bytes(manifest(run, stats, segments, indexBuiltAt, files));
         files.put("manifest.json", manifest);
@@ -85,13 +136,7 @@ public final class EvidenceBundle {
             segs.add(sm);
         }
         m.put("segments", segs);
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("indexBuiltAt", indexBuiltAt);
-        inputs.put("cursor", run.reason().cursor());
-        inputs.put("concelierExportId", run.reason().concelierExportId());
-        inputs.put("excititorExportId", run.reason().excititorExportId());
-        inputs.put("policyRevision", run.reason().policyRevision());
-        inputs.put("correlationId", run.reason().correlationId());
+        Map<String, Object> inputs = inputs(run, segments, indexBuiltAt);
         m.put("inputs", inputs);
         List<Map<String, Object>> list = new ArrayList<>();
         new TreeMap<>(files).forEach((name, data) -> list.add(Map.of("name", name,

@@ -16,6 +16,9 @@ import io.verdict.scheduler.queue.LockLease;
 import io.verdict.scheduler.queue.LockService;
 import io.verdict.scheduler.queue.SegmentQueue;
 import io.verdict.scheduler.queue.SegmentRef;
+import io.verdict.scheduler.intake.Cursor;
+import io.verdict.scheduler.intake.CursorStore;
+import io.verdict.scheduler.runs.PlanInputs;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunReason;
 import io.verdict.scheduler.runs.RunState;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -54,10 +58,24 @@ public final class Planner {
     private final int segmentSize;
     private final Duration maxIndexAge;
     private final String owner;
+    private final CursorStore cursors;
+
+    /** The intake sources whose cursors a run records at planning. */
+    public static final List<String> CURSOR_SOURCES = List.of("concelier", "excititor", "policy");
 
     public Planner(ImpactIndex index, RunStore runs, SegmentStore segments, SegmentQueue queue, LockService locks,
                    VerdictStore verdicts, RunLifecycle lifecycle, RunIdGenerator ids, Clock clock,
                    SchedulerMetrics metrics, int segmentSize, Duration maxIndexAge, String owner) {
+        this(index, runs, segments, queue, locks, verdicts, lifecycle, ids, clock, metrics, segmentSize, maxIndexAge,
+                owner, null);
+    }
+
+    /** @param cursors intake cursors recorded with each run's plan inputs; null records none */
+    public Planner(ImpactIndex index, RunStore runs, SegmentStore segments, SegmentQueue queue, LockService locks,
+                   VerdictStore verdicts, RunLifecycle lifecycle, RunIdGenerator ids, Clock clock,
+                   SchedulerMetrics metrics, int segmentSize, Duration maxIndexAge, String owner,
+                   CursorStore cursors) {
+        this.cursors = cursors;
         if (segmentSize < 1) throw new IllegalArgumentException("segmentSize must be >= 1");
         this.index = index;
         this.runs = runs;
@@ -120,24 +138,32 @@ public final class Planner {
             throw new StaleIndexException(index.builtAt(), maxIndexAge);
         }
         ImpactSet impact = index.resolve(query(req));
-        List<String> ordered = order(req, filter(req, impact, now));
-        // limits.maxJobs: the first N of the ordered list (priority images first, then by digest) — deterministic.
-        Integer uncapped = null;
-        if (req.maxJobs() != null && ordered.size() > req.maxJobs()) {
-            uncapped = ordered.size();
-            ordered = List.copyOf(ordered.subList(0, req.maxJobs()));
-        }
-        List<String> targets = ordered;
-        List<List<String>> cut = cut(targets);
-        Map<String, Object> doc = PlanDocument.of(req, segmentSize, cut, uncapped);
-        String planDigest = PlanDocument.digest(doc);
+        List<String> filtered = filter(req, impact, now);
+        Set<String> urgent = urgent(req);
+        PlanShape.Shape shape = PlanShape.of(req, segmentSize, filtered, urgent);
+        List<String> targets = shape.targets();
+        List<List<String>> cut = shape.segments();
+        Integer uncapped = shape.uncapped();
+        String planDigest = shape.planDigest();
 
         RunReason reason = req.reason().correlationId() == null
                 ? req.reason().withCorrelationId(UUID.nameUUIDFromBytes((req.tenantId() + planDigest + now).getBytes()).toString())
                 : req.reason();
         String runId = ids.next(req.tenantId(), now);
+        List<String> priorityTargets = new ArrayList<>();
+        for (String d : filtered) if (urgent.contains(d)) priorityTargets.add(d);
+        List<String> cappedTargets = new ArrayList<>();
+        if (uncapped != null) {
+            Set<String> kept = new HashSet<>(targets);
+            for (String d : filtered) if (!kept.contains(d)) cappedTargets.add(d);
+        }
+        PlanInputs inputs = new PlanInputs(impact.indexBuiltAt(), cursors(req.tenantId()), req.selector(), req.purls(),
+                req.allImages(), req.usageOnly(), req.priorityPurls(), req.onlyIfLastReportOlderThanDays(),
+                segmentSize, req.maxJobs(), now, runId.substring(runId.lastIndexOf(':') + 1), cappedTargets,
+                priorityTargets);
         Run run = new Run(runId, req.tenantId(), req.scheduleId(), req.trigger(), req.mode(), RunState.PLANNING,
-                reason, now, null, null, null, req.retryOf(), planDigest, cut.size(), impact.total(), targets.size(), 0);
+                reason, now, null, null, null, req.retryOf(), planDigest, cut.size(), impact.total(), targets.size(), 0,
+                inputs);
         runs.insert(run);
         List<Segment> segs = new ArrayList<>(cut.size());
         for (int i = 0; i < cut.size(); i++) {
@@ -193,26 +219,23 @@ public final class Planner {
         return out;
     }
 
-    private List<String> order(PlanRequest req, List<String> targets) {
-        if (req.priorityPurls().isEmpty()) return targets;
+    /** Images containing a priority purl (KEV or critical): queued first. */
+    private Set<String> urgent(PlanRequest req) {
+        if (req.priorityPurls().isEmpty()) return Set.of();
         Set<String> urgent = new HashSet<>();
         for (ImpactedImage i : index.resolve(ImpactQuery.forPurls(req.tenantId(), req.priorityPurls(),
                 req.selector(), req.usageOnly())).images()) {
             urgent.add(i.imageDigest());
         }
-        List<String> first = new ArrayList<>();
-        List<String> rest = new ArrayList<>();
-        for (String d : targets) (urgent.contains(d) ? first : rest).add(d);
-        first.addAll(rest);
-        return first;
+        return urgent;
     }
 
-    private List<List<String>> cut(List<String> ordered) {
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < ordered.size(); i += segmentSize) {
-            List<String> seg = new ArrayList<>(ordered.subList(i, Math.min(ordered.size(), i + segmentSize)));
-            seg.sort(null);
-            out.add(List.copyOf(seg));
+    /** The intake cursors as they stand at planning, recorded so the run's evidence shows them. */
+    private Map<String, String> cursors(String tenantId) {
+        Map<String, String> out = new TreeMap<>();
+        if (cursors == null) return out;
+        for (String source : CURSOR_SOURCES) {
+            cursors.find(tenantId, source).map(Cursor::lastEventId).ifPresent(id -> out.put(source, id));
         }
         return out;
     }

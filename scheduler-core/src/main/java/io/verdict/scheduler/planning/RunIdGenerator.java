@@ -23,8 +23,12 @@ public final class RunIdGenerator {
 
     public synchronized String next(String tenantId, Instant at) {
         long nonce = random.nextLong() >>> 16;
-        return "run:" + tenantId + ":" + STAMP.format(at.truncatedTo(ChronoUnit.SECONDS)) + ":"
-                + String.format("%012x", nonce);
+        return "run:" + tenantId + ":" + stamp(at) + ":" + String.format("%012x", nonce);
+    }
+
+    /** The {@code yyyyMMddTHHmmssZ} part of a run ID planned at {@code at}. */
+    public static String stamp(Instant at) {
+        return STAMP.format(at.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** True when {@code id} has the run ID shape. */

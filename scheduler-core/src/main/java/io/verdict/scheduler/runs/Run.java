@@ -9,6 +9,7 @@ import java.util.Objects;
  *
  * @param candidates images the impact index resolved
  * @param deduped    images left after selector, onlyIf and in-flight dedup: the run's targets
+ * @param planInputs what the run was planned from (evidence, replay); null for runs planned before it was kept
  */
 public record Run(
         String id,
@@ -27,7 +28,16 @@ public record Run(
         int shardCount,
         int candidates,
         int deduped,
-        long version) {
+        long version,
+        PlanInputs planInputs) {
+
+    /** A run without recorded plan inputs (tests, runs stored before they were kept). */
+    public Run(String id, String tenantId, String scheduleId, Trigger trigger, Mode mode, RunState state,
+               RunReason reason, Instant createdAt, Instant startedAt, Instant finishedAt, RunError error,
+               String retryOf, String planDigest, int shardCount, int candidates, int deduped, long version) {
+        this(id, tenantId, scheduleId, trigger, mode, state, reason, createdAt, startedAt, finishedAt, error, retryOf,
+                planDigest, shardCount, candidates, deduped, version, null);
+    }
 
     public Run {
         Objects.requireNonNull(id, "id");
@@ -45,7 +55,7 @@ public record Run(
         if (started == null && (next == RunState.RUNNING || next.isTerminal())) started = at;
         Instant finished = next.isTerminal() ? at : finishedAt;
         return new Run(id, tenantId, scheduleId, trigger, mode, next, reason, createdAt, started, finished,
-                err == null ? error : err, retryOf, planDigest, shardCount, candidates, deduped, version + 1);
+                err == null ? error : err, retryOf, planDigest, shardCount, candidates, deduped, version + 1, planInputs);
     }
 
     public Run transition(RunState target, Instant at) {

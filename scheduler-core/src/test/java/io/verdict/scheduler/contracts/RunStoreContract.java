@@ -3,7 +3,9 @@ package io.verdict.scheduler.contracts;
 import io.verdict.scheduler.errors.ConcurrentUpdateException;
 import io.verdict.scheduler.errors.ErrorCode;
 import io.verdict.scheduler.errors.ValidationException;
+import io.verdict.scheduler.impact.Selector;
 import io.verdict.scheduler.runs.Mode;
+import io.verdict.scheduler.runs.PlanInputs;
 import io.verdict.scheduler.runs.Page;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.runs.RunError;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +74,26 @@ public abstract class RunStoreContract {
         Run run = fullyPopulated();
         store.insert(run);
         assertThat(store.find(run.id())).contains(run);
+    }
+
+    @Test
+    public void planInputsRecordedAtPlanningSurviveInsertAndEveryTransition() {
+        Selector selector = new Selector(Selector.Scope.BY_LABELS, "acme", List.of("payments"), List.of("api*"),
+                List.of(), List.of("1.*"), List.of(new Selector.LabelFilter("env", List.of("prod", "dev")),
+                new Selector.LabelFilter("team", List.of())), true);
+        PlanInputs inputs = new PlanInputs(T0.minusSeconds(30), Map.of("concelier", "evt-9", "policy", "rev-2"), selector,
+                Set.of("pkg:npm/b@1", "pkg:npm/a@1"), false, true, Set.of("pkg:npm/a@1"), 14, 250, 1000,
+                T0, "0000000000aa", List.of("sha256:01", "sha256:02", "sha256:03"), List.of("sha256:02"));
+        Run base = fullyPopulated();
+        Run run = new Run(base.id(), base.tenantId(), base.scheduleId(), base.trigger(), base.mode(), RunState.QUEUED,
+                base.reason(), base.createdAt(), null, null, null, base.retryOf(), base.planDigest(), base.shardCount(),
+                base.candidates(), base.deduped(), 0, inputs);
+        store.insert(run);
+        assertThat(store.find(run.id())).contains(run);
+        Run done = store.update(run.transition(RunState.RUNNING, T0.plusSeconds(1)));
+        done = store.update(done.transition(RunState.COMPLETED, T0.plusSeconds(2)));
+        assertThat(store.find(run.id())).get().extracting(Run::planInputs).isEqualTo(inputs);
+        assertThat(done.planInputs()).isEqualTo(inputs);
     }
 
     @Test

@@ -48,7 +48,7 @@ class EvidenceBundleTest {
         assertThat(a).isEqualTo(b);
         Map<String, byte[]> files = DeterministicTar.read(a);
         assertThat(files).containsOnlyKeys("manifest.json", "deltas.json", "findings-delta.csv", "policy-summary.json",
-                "attestation.dsse.json");
+                "targets.json", "attestation.dsse.json");
         assertThat(new String(files.get("findings-delta.csv"), StandardCharsets.UTF_8)).startsWith(FindingsCsv.HEADER);
         assertThat(EvidenceVerifier.verify(a, KEYS.getPublic()).valid()).isTrue();
     }

@@ -1,5 +1,6 @@
 package io.verdict.scheduler.http.downloads;
 
+import io.verdict.scheduler.evidence.EvidenceBundle;
 import io.verdict.scheduler.evidence.FindingsCsv;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.http.api.Api;
@@ -9,6 +10,7 @@ import io.verdict.scheduler.http.routes.RouteTable;
 import io.verdict.scheduler.http.security.Scope;
 import io.verdict.scheduler.http.views.RunJson.StatsView;
 import io.verdict.scheduler.intake.Cursor;
+import io.verdict.scheduler.runs.PlanInputs;
 import io.verdict.scheduler.runs.Run;
 import io.verdict.scheduler.usecases.SealEvidence;
 import io.verdict.scheduler.runs.RunStats;
@@ -32,7 +34,14 @@ public final class DownloadRoutes {
 
     public record SegmentSummary(int index, String state, int size, int attempt, String errorCode) {}
 
-    public record Inputs(Instant indexBuiltAt, String policyRevision, String correlationId, Map<String, String> cursors) {}
+    /**
+     * @param recordedAtPlanning true when the values are those the run was planned with; false for runs planned
+     *                           before inputs were recorded (then index time and cursors are today's)
+     * @param plan               the evidence manifest's {@code inputs} (selector, onlyIf, segment size, maxJobs,
+     *                           run-ID instant and nonce, target list digest), null when not recorded
+     */
+    public record Inputs(Instant indexBuiltAt, String policyRevision, String correlationId, Map<String, String> cursors,
+                         boolean recordedAtPlanning, Map<String, Object> plan) {}
 
     public record Bundle(boolean available, String url, String reason) {}
 
@@ -82,8 +91,13 @@ public final class DownloadRoutes {
         List<Segment> segments = s.segments(r);
         RunStats st = io.verdict.scheduler.runs.RunProgress.stats(r, segments);
         Map<String, String> cursors = new TreeMap<>();
-        for (String source : List.of("concelier", "excititor", "policy")) {
-            s.queries().intakeCursor(r.tenantId(), source).map(Cursor::lastEventId).ifPresent(id -> cursors.put(source, id));
+        PlanInputs recorded = r.planInputs();
+        if (recorded != null) {
+            cursors.putAll(recorded.cursors());
+        } else {
+            for (String source : List.of("concelier", "excititor", "policy")) {
+                s.queries().intakeCursor(r.tenantId(), source).map(Cursor::lastEventId).ifPresent(id -> cursors.put(source, id));
+            }
         }
         List<SegmentSummary> segs = new ArrayList<>(segments.size());
         for (Segment g : segments) {
@@ -93,8 +107,10 @@ public final class DownloadRoutes {
         String base = "/console/runs/" + r.id();
         return new EvidenceSummary(r.id(), r.tenantId(), r.trigger().wire(), r.mode().wire(), r.state().wire(),
                 r.planDigest(), r.shardCount(), r.createdAt(), r.startedAt(), r.finishedAt(), StatsView.of(st),
-                new Inputs(s.indexBuiltAt(), r.reason() == null ? null : r.reason().policyRevision(),
-                        r.reason() == null ? null : r.reason().correlationId(), cursors),
+                new Inputs(recorded != null ? recorded.indexBuiltAt() : s.indexBuiltAt(),
+                        r.reason() == null ? null : r.reason().policyRevision(),
+                        r.reason() == null ? null : r.reason().correlationId(), cursors, recorded != null,
+                        recorded == null ? null : EvidenceBundle.inputs(r, segments, null)),
                 segs, s.deltas(r).size(),
                 List.of(new FileLink("findings-delta.csv", "text/csv", "/downloads/findings/" + r.id() + ".csv")),
                 bundle(s, r, base, bundlesEnabled));

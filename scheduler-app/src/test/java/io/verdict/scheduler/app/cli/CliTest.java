@@ -149,6 +149,39 @@ class CliTest {
     }
 
     @Test
+    void replayReproducesAnExportedBundleOfflineAndATamperedOneIsNotReproduced() throws Exception {
+        Path request = dir.resolve("replay-run.json");
+        Files.writeString(request, "{\"selector\":{\"scope\":\"by-namespace\",\"namespaces\":[\"payments\"]},\"reason\":\"replay\"}");
+        String runId = api("runs", "submit", "--bundle", request.toString(), "-o", "json").json().get("id").asText();
+        assertThat(api("runs", "watch", runId, "-o", "jsonl").code()).isZero();
+        Path bundle = dir.resolve("replay.tar.gz");
+        assertThat(api("runs", "export", "--run", runId, "--bundle", bundle.toString()).code()).isZero();
+        String planDigest = http("GET", "/api/v1/scheduler/runs/" + runId, null).get("planDigest").asText();
+
+        // Offline: no --url, no token, the server is not asked.
+        Result replay = cli("runs", "replay", "--bundle", bundle.toString(), "-o", "json", "--public-key",
+                dir.resolve("data").resolve("evidence-ed25519.pub").toString());
+        assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
+        assertThat(replay.json().get("reproduced").asBoolean()).isTrue();
+        assertThat(replay.json().get("replayedPlanDigest").asText()).isEqualTo(planDigest);
+        assertThat(replay.json().get("signature").asText()).isEqualTo("valid");
+        Result table = cli("runs", "replay", "--bundle", bundle.toString(), "-o", "table");
+        assertThat(table.out().lines().findFirst().orElseThrow()).contains("RUN", "REPRODUCED", "REPLAYED PLAN DIGEST");
+        assertThat(table.out()).contains(planDigest);
+
+        var files = new java.util.TreeMap<>(io.verdict.scheduler.evidence.DeterministicTar.read(Files.readAllBytes(bundle)));
+        String manifest = new String(files.get("manifest.json"), StandardCharsets.UTF_8);
+        files.put("manifest.json", manifest.replace("\"segmentSize\":", "\"segmentSize\":1").getBytes(StandardCharsets.UTF_8));
+        Path tampered = dir.resolve("tampered.tar.gz");
+        Files.write(tampered, io.verdict.scheduler.evidence.DeterministicTar.write(files));
+        Result bad = cli("runs", "replay", "--bundle", tampered.toString(), "-o", "json");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.json().get("reproduced").asBoolean()).isFalse();
+        assertThat(bad.json().get("replayedPlanDigest").asText()).isNotEqualTo(planDigest);
+        assertThat(cli("runs", "replay", "--bundle", dir.resolve("nope.tar.gz").toString()).code()).isEqualTo(2);
+    }
+
+    @Test
     void listsAsJsonEqualTheApiAndForbiddenIsReported() throws Exception {
         Result runs = api("runs", "list", "-o", "json");
         assertThat(runs.json()).isEqualTo(http("GET", "/api/v1/scheduler/runs", null));

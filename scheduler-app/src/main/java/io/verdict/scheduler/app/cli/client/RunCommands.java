@@ -19,7 +19,7 @@ import static io.verdict.scheduler.app.cli.Commands.option;
 import static io.verdict.scheduler.app.cli.Commands.required;
 import static io.verdict.scheduler.app.cli.Commands.value;
 
-/** {@code runs list|get|watch|preview|submit|retry|cancel|export|verify} over the scheduler API. */
+/** {@code runs list|get|watch|preview|submit|retry|cancel|export|verify} over the scheduler API, {@code runs replay} offline. */
 public final class RunCommands {
     static final String RUNS = "/api/v1/scheduler/runs";
     static final Output.View RUN_VIEW = new Output.View(List.of(
@@ -46,6 +46,7 @@ public final class RunCommands {
         runs.addSubcommand("cancel", cancel(cx));
         runs.addSubcommand("export", export(cx));
         runs.addSubcommand("verify", EvidenceCommands.verify(cx));
+        runs.addSubcommand("replay", ReplayCommand.command(cx));
         return runs;
     }
 
@@ -89,9 +90,19 @@ public final class RunCommands {
             JsonNode body = readJson(value(p, "--bundle", null), "--bundle");
             String reason = value(p, "--reason", null);
             if (reason != null && body instanceof ObjectNode o) o.put("reason", reason);
+            String dataDir = value(p, "--data-dir", null);
+            if (dataDir != null) {
+                if (p.hasMatchedOption("--url")) throw new UsageException("--data-dir and --url exclude each other");
+                return LocalSubmit.run(cx, cx.output(p), body, dataDir, value(p, "--tenant", null),
+                        String.valueOf(intValue(value(p, "--workers", "2"), "--workers")),
+                        java.time.Duration.ofSeconds(intValue(value(p, "--timeout", "600"), "--timeout")));
+            }
             cx.output(p).print(cx.client(p).post(RUNS, body), RUN_VIEW);
             return 0;
         }));
+        c.addOption(option("--data-dir", "DIR", "local mode: run it on this data directory's embedded store, no server needed (needs --tenant)"));
+        c.addOption(option("--workers", "N", "local mode: workers executing the run (2)"));
+        c.addOption(option("--timeout", "SECONDS", "local mode: how long to wait for the run to end (600)"));
         c.addOption(required("--bundle", "FILE", "manual-run request JSON: {\"selector\":{...}} or {\"scheduleId\":...}, mode, reason"));
         c.addOption(option("--reason", "TEXT", "override the request's reason"));
         return c;
