@@ -41,9 +41,7 @@ public final class JdbcStorage implements AutoCloseable {
         this.storage = new Storage(new JdbcRunStore(db), new JdbcSegmentStore(db), new JdbcDeltaStore(db),
                 new JdbcVerdictStore(db), new JdbcImageStore(db), new JdbcScheduleStore(db),
                 new JdbcCursorStore(db, clock), new JdbcAuditLog(db), events,
-                // INTERIM (integration): counters kept in this process, rebuilt from the segments at resume; a
-                // JdbcProgressStore in the database replaces it before this lands.
-                new io.verdict.scheduler.inmemory.InMemoryProgressStore(),
+                new JdbcProgressStore(db),
                 new io.verdict.scheduler.inmemory.InMemoryAdvisoryCatalogStore(),
                 new io.verdict.scheduler.inmemory.InMemoryPolicyRunStore());
     }
