@@ -77,3 +77,6 @@ CREATE TABLE image_changes (
   image TEXT COLLATE "C"
 );
 CREATE INDEX image_changes_at_seq ON image_changes (at_ns, seq);
+
+-- Fair-share claims look up the next tenant and run among ready messages, then that run's oldest one.
+CREATE INDEX queue_fair ON queue_messages (queue, tenant_id, run_id, available_ms, seq) WHERE lease_token IS NULL;
