@@ -42,8 +42,7 @@ public final class JdbcStorage implements AutoCloseable {
                 new JdbcVerdictStore(db), new JdbcImageStore(db), new JdbcScheduleStore(db),
                 new JdbcCursorStore(db, clock), new JdbcAuditLog(db), events,
                 new JdbcProgressStore(db),
-                new io.verdict.scheduler.inmemory.InMemoryAdvisoryCatalogStore(),
-                new io.verdict.scheduler.inmemory.InMemoryPolicyRunStore());
+                new JdbcAdvisoryCatalogStore(db), new JdbcPolicyRunStore(db));
     }
 
     public Storage storage() {
