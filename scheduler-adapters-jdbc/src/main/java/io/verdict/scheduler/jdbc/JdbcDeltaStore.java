@@ -23,8 +23,9 @@ public final class JdbcDeltaStore implements DeltaStore {
 
     /**
      * Records many deltas in one transaction; returns those newly recorded, in input order (the key keeps the
-     * idempotency of {@link #record}). Prepared for the {@code DeltaStore.recordAll} port of feat/execution.
+     * idempotency of {@link #record}).
      */
+    @Override
     public List<DeltaSummary> recordAll(List<DeltaSummary> deltas) {
         if (deltas.isEmpty()) return List.of();
         List<Object[]> rows = new java.util.ArrayList<>(deltas.size());
@@ -40,6 +41,29 @@ public final class JdbcDeltaStore implements DeltaStore {
     public Optional<DeltaSummary> find(String runId, String imageDigest) {
         return db.transaction(c -> Sql.one(c, "SELECT doc FROM deltas WHERE run_id = ? AND image_digest = ?",
                 rs -> RunCodecs.delta(Doc.parse(rs.getString(1))), runId, imageDigest));
+    }
+
+    /** The run's deltas for many images, one query per 500 digests, in input order (absent = no delta). */
+    @Override
+    public java.util.Map<String, DeltaSummary> findAll(String runId, java.util.Collection<String> imageDigests) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(imageDigests));
+        java.util.Map<String, DeltaSummary> found = new java.util.HashMap<>();
+        db.transaction(c -> {
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                Object[] params = new Object[chunk.size() + 1];
+                params[0] = runId;
+                for (int i = 0; i < chunk.size(); i++) params[i + 1] = chunk.get(i);
+                for (DeltaSummary d : Sql.list(c, "SELECT doc FROM deltas WHERE run_id = ? AND image_digest IN ("
+                        + Sql.placeholders(chunk.size()) + ")", rs -> RunCodecs.delta(Doc.parse(rs.getString(1))), params)) {
+                    found.put(d.imageDigest(), d);
+                }
+            }
+            return null;
+        });
+        java.util.Map<String, DeltaSummary> out = new java.util.LinkedHashMap<>();
+        for (String digest : all) if (found.containsKey(digest)) out.put(digest, found.get(digest));
+        return out;
     }
 
     @Override

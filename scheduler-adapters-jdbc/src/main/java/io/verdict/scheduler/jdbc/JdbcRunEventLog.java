@@ -69,9 +69,9 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
     }
 
     /**
-     * Appends events in order with consecutive seqs, in one transaction (one commit). Prepared for the
-     * {@code RunEventLog.appendAll} port of feat/execution.
+     * Appends events in order with consecutive seqs, in one transaction (one commit).
      */
+    @Override
     public List<RunEventRecord> appendAll(String tenantId, String runId, List<RunEvent> batch) {
         if (batch.isEmpty()) return List.of();
         synchronized (appendLocks[Math.floorMod(runId.hashCode(), appendLocks.length)]) {

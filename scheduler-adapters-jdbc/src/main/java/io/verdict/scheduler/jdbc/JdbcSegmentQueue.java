@@ -25,7 +25,9 @@ import java.util.Optional;
  *   <li>Claim, in one transaction: a read decides whether anything is ready or expired (idle polls write nothing),
  *   expired leases are put back, a fencing token is drawn from a durable counter, and one
  *   {@code UPDATE … WHERE key = (SELECT … ORDER BY available_ms, seq LIMIT 1 [FOR UPDATE SKIP LOCKED]) RETURNING …}
- *   takes the oldest ready message. PostgreSQL claimers skip each other's locked rows; SQLite has one writer.</li>
+ *   takes the oldest ready message of the next run of the next tenant (fair share, round-robin per instance;
+ *   see {@link #fairTurn}). PostgreSQL claimers skip each other's locked rows; SQLite has one writer.</li>
+ *   <li>{@link #release} gives a message back without counting the delivery (a worker stopping before the work).</li>
  *   <li>Ack, renew, retry and dead-letter match the message <em>and</em> the lease's token: after a lease was
  *   reclaimed, the former holder's calls match nothing.</li>
  *   <li>Dead-lettering copies and deletes in one transaction, so there is no half-done state to repair.</li>
@@ -40,6 +42,8 @@ public final class JdbcSegmentQueue implements SegmentQueue {
     private final String name;
     private final String fencingCounter;
     private final String orderCounter;
+    private volatile String lastTenant;
+    private final java.util.Map<String, String> lastRunOfTenant = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JdbcSegmentQueue(JdbcDatabase db, Clock clock) {
         this(db, clock, "runner");
@@ -70,21 +74,64 @@ public final class JdbcSegmentQueue implements SegmentQueue {
     public Optional<Lease> claim(String owner, Duration leaseTime) {
         long now = clock.millis();
         long expires = now + leaseTime.toMillis();
-        return db.transaction(c -> {
+        Optional<Lease> got = db.transaction(c -> {
             boolean anything = Sql.one(c, "SELECT 1 FROM queue_messages WHERE queue = ? AND ("
                     + "(lease_token IS NULL AND available_ms <= ?) OR (lease_token IS NOT NULL AND lease_expires_ms <= ?)) "
                     + "LIMIT 1", rs -> Boolean.TRUE, name, now, now).isPresent();
             if (!anything) return Optional.<Lease>empty();
             putBackExpired(c, now);
             long token = Counters.next(c, fencingCounter);
-            return Sql.one(c, "UPDATE queue_messages SET lease_owner = ?, lease_token = ?, lease_expires_ms = ?, "
-                            + "deliveries = deliveries + 1 WHERE queue = ? AND lease_token IS NULL AND msg_key = ("
-                            + "SELECT msg_key FROM queue_messages WHERE queue = ? AND lease_token IS NULL AND available_ms <= ? "
-                            + "ORDER BY available_ms, seq LIMIT 1" + db.dialect().claimLocking() + ") RETURNING " + COLUMNS,
-                    rs -> new Lease(ref(rs), owner, token, Instant.ofEpochMilli(rs.getLong("lease_expires_ms")),
-                            rs.getInt("deliveries"), Long.toString(token)),
-                    owner, token, expires, name, name, now);
+            Optional<Lease> lease = Optional.empty();
+            String[] turn = fairTurn(c, now);
+            if (turn != null) lease = take(c, owner, token, expires, now, " AND tenant_id = ? AND run_id = ?", turn);
+            // The fair pick was taken meanwhile (another claimer holds its row): the oldest ready message then.
+            if (lease.isEmpty()) lease = take(c, owner, token, expires, now, "");
+            return lease;
         });
+        got.ifPresent(l -> {
+            lastTenant = l.ref().tenantId();
+            lastRunOfTenant.put(l.ref().tenantId(), l.ref().runId());
+        });
+        return got;
+    }
+
+    /**
+     * Fair share (as the in-memory and Mongo queues): the tenant after the one this instance served last
+     * (wrapping), and within it the run after the one served last, among messages ready now; the claim then takes
+     * that run's oldest message, so one big or slow run never starves the others. Each lookup is a {@code MIN} over
+     * the partial index {@code queue_fair} (queue, tenant, run, available, seq); each instance keeps its own turn.
+     */
+    private String[] fairTurn(Connection c, long now) throws SQLException {
+        String ready = " FROM queue_messages WHERE queue = ? AND lease_token IS NULL AND available_ms <= ?";
+        String previous = lastTenant;
+        String tenant = previous == null ? null : Sql.one(c, "SELECT MIN(tenant_id)" + ready + " AND tenant_id > ?",
+                rs -> rs.getString(1), name, now, previous).orElse(null);
+        if (tenant == null) tenant = Sql.one(c, "SELECT MIN(tenant_id)" + ready, rs -> rs.getString(1), name, now)
+                .orElse(null);
+        if (tenant == null) return null;
+        String lastRun = lastRunOfTenant.get(tenant);
+        String run = lastRun == null ? null : Sql.one(c, "SELECT MIN(run_id)" + ready + " AND tenant_id = ? AND run_id > ?",
+                rs -> rs.getString(1), name, now, tenant, lastRun).orElse(null);
+        if (run == null) run = Sql.one(c, "SELECT MIN(run_id)" + ready + " AND tenant_id = ?", rs -> rs.getString(1),
+                name, now, tenant).orElse(null);
+        return run == null ? null : new String[] {tenant, run};
+    }
+
+    /** Leases the oldest ready message matching {@code filter} (bound to {@code filterParams}). */
+    private Optional<Lease> take(Connection c, String owner, long token, long expires, long now, String filter,
+                                 Object... filterParams) throws SQLException {
+        Object[] params = new Object[6 + filterParams.length];
+        Object[] head = {owner, token, expires, name, name, now};
+        System.arraycopy(head, 0, params, 0, head.length);
+        System.arraycopy(filterParams, 0, params, head.length, filterParams.length);
+        return Sql.one(c, "UPDATE queue_messages SET lease_owner = ?, lease_token = ?, lease_expires_ms = ?, "
+                        + "deliveries = deliveries + 1 WHERE queue = ? AND lease_token IS NULL AND msg_key = ("
+                        + "SELECT msg_key FROM queue_messages WHERE queue = ? AND lease_token IS NULL AND available_ms <= ?"
+                        + filter + " ORDER BY available_ms, seq LIMIT 1" + db.dialect().claimLocking() + ") RETURNING "
+                        + COLUMNS,
+                rs -> new Lease(ref(rs), owner, token, Instant.ofEpochMilli(rs.getLong("lease_expires_ms")),
+                        rs.getInt("deliveries"), Long.toString(token)),
+                params);
     }
 
     @Override
@@ -122,8 +169,9 @@ public final class JdbcSegmentQueue implements SegmentQueue {
 
     /**
      * Gives the message back untouched at {@code availableAt}, the delivery not counted (a worker that stops before
-     * starting the work). Prepared for the {@code SegmentQueue.release} port of feat/execution.
+     * starting the work); a fresh enqueue order, so it goes behind what is already waiting at that time.
      */
+    @Override
     public boolean release(Lease lease, Instant availableAt) {
         return db.transaction(c -> Sql.update(c, "UPDATE queue_messages SET available_ms = ?, seq = ?, lease_owner = NULL, "
                         + "lease_token = NULL, lease_expires_ms = NULL, deliveries = CASE WHEN deliveries > 0 "

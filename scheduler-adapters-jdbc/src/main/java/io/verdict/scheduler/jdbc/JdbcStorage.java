@@ -39,13 +39,10 @@ public final class JdbcStorage implements AutoCloseable {
         this.schemaVersion = Migrations.apply(db);
         this.events = new JdbcRunEventLog(db, clock, eventPollInterval);
         this.storage = new Storage(new JdbcRunStore(db), new JdbcSegmentStore(db), new JdbcDeltaStore(db),
-                new JdbcVerdictStore(db), new JdbcImageStore(db), new JdbcScheduleStore(db),
+                new JdbcVerdictStore(db), new JdbcImageStore(db, clock), new JdbcScheduleStore(db),
                 new JdbcCursorStore(db, clock), new JdbcAuditLog(db), events,
-                // INTERIM (integration): counters kept in this process, rebuilt from the segments at resume; a
-                // JdbcProgressStore in the database replaces it before this lands.
-                new io.verdict.scheduler.inmemory.InMemoryProgressStore(),
-                new io.verdict.scheduler.inmemory.InMemoryAdvisoryCatalogStore(),
-                new io.verdict.scheduler.inmemory.InMemoryPolicyRunStore());
+                new JdbcProgressStore(db),
+                new JdbcAdvisoryCatalogStore(db), new JdbcPolicyRunStore(db));
     }
 
     public Storage storage() {
@@ -87,7 +84,7 @@ public final class JdbcStorage implements AutoCloseable {
 
     /**
      * Removes runs a crash left in {@code planning} (created before {@code createdBefore}) with their segments,
-     * queue messages and events. A run is acknowledged to its caller only after it left {@code planning}, so such a
+     * queue messages, events and read-model counters. A run is acknowledged to its caller only after it left {@code planning}, so such a
      * run was never promised to anyone: removing it makes planning all-or-nothing as seen from outside. Returns the
      * IDs removed.
      */
@@ -100,6 +97,8 @@ public final class JdbcStorage implements AutoCloseable {
                 Sql.update(c, "DELETE FROM segments WHERE run_id = ?", id);
                 Sql.update(c, "DELETE FROM run_events WHERE run_id = ?", id);
                 Sql.update(c, "DELETE FROM deltas WHERE run_id = ?", id);
+                Sql.update(c, "DELETE FROM progress_segments WHERE run_id = ?", id);
+                Sql.update(c, "DELETE FROM run_progress WHERE run_id = ?", id); // else it stays in the backlog
                 Sql.update(c, "DELETE FROM runs WHERE id = ? AND state = 'planning'", id);
             }
             return ids;

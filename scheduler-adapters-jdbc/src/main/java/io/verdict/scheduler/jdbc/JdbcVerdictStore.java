@@ -20,9 +20,9 @@ public final class JdbcVerdictStore implements VerdictStore {
     }
 
     /**
-     * The last reports of many images in one query per 500 (absent = never reported). Prepared for the
-     * {@code VerdictStore.latestAll} port of feat/execution.
+     * The last reports of many images in one query per 500 (absent = never reported).
      */
+    @Override
     public java.util.Map<String, ScanReport> latestAll(String tenantId, java.util.Collection<String> imageDigests) {
         java.util.List<String> all = java.util.List.copyOf(new java.util.LinkedHashSet<>(imageDigests));
         java.util.Map<String, ScanReport> out = new java.util.HashMap<>();
@@ -40,7 +40,8 @@ public final class JdbcVerdictStore implements VerdictStore {
         return out;
     }
 
-    /** Many reports in one transaction (one commit). Prepared for the {@code VerdictStore.saveAll} port. */
+    /** Many reports in one transaction (one commit). */
+    @Override
     public void saveAll(String tenantId, java.util.List<ScanReport> reports) {
         if (reports.isEmpty()) return;
         java.util.List<Object[]> rows = new java.util.ArrayList<>(reports.size());

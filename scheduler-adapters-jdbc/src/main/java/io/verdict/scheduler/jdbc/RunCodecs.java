@@ -91,7 +91,7 @@ final class RunCodecs {
                 d.longValue("version"));
     }
 
-    private static Doc outcome(SegmentOutcome o) {
+    static Doc outcome(SegmentOutcome o) {
         SeverityCounts c = o.severity();
         return Doc.create().put("completed", o.completed()).put("failed", o.failed()).put("deltas", o.deltas())
                 .put("newCriticals", c.newCriticals()).put("newHigh", c.newHigh()).put("newMedium", c.newMedium())
@@ -99,7 +99,7 @@ final class RunCodecs {
                 .put("kevHits", c.kevHits());
     }
 
-    private static SegmentOutcome outcome(Doc d) {
+    static SegmentOutcome outcome(Doc d) {
         if (d == null) return SegmentOutcome.NONE;
         return new SegmentOutcome(d.integer("completed"), d.integer("failed"), d.integer("deltas"), severity(d));
     }

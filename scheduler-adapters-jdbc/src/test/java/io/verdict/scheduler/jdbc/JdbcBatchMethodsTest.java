@@ -22,8 +22,8 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The batch methods prepared for the ports other branches add (recordAll, latestAll/saveAll, appendAll, release,
- * maxFencingToken), on both dialects, until the core's contract suites cover them.
+ * The batch implementations of the ports (recordAll, latestAll/saveAll, appendAll, release, maxFencingToken) on both
+ * dialects: what the core's contracts do not pin down (one statement per 500, counts of new rows, big batches).
  */
 class JdbcBatchMethodsTest {
     private static TestDatabase sqlite;
