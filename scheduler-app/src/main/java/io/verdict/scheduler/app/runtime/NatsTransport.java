@@ -1,14 +1,12 @@
 package io.verdict.scheduler.app.runtime;
 
+import io.verdict.scheduler.SchedulerBuilder;
 import io.verdict.scheduler.app.config.AppConfig;
-import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.nats.NatsConnection;
 import io.verdict.scheduler.nats.NatsLockService;
 import io.verdict.scheduler.nats.NatsQueueSettings;
 import io.verdict.scheduler.nats.NatsRunEventLog;
 import io.verdict.scheduler.nats.NatsSegmentQueue;
-import io.verdict.scheduler.queue.LockService;
-import io.verdict.scheduler.queue.SegmentQueue;
 
 import java.time.Duration;
 import java.util.Deque;
@@ -18,8 +16,11 @@ import java.util.Deque;
  * connection. The consumer's ack wait is the configured lease time, so the server itself redelivers a segment whose
  * worker stopped renewing it.
  */
-record NatsTransport(SegmentQueue queue, LockService locks, RunEventLog events) {
-    static NatsTransport open(AppConfig config, Deque<AutoCloseable> resources) {
+final class NatsTransport {
+    private NatsTransport() {}
+
+    /** Connects and hands the queue, locks and run events straight to the builder (app names no core port type). */
+    static void open(AppConfig config, Deque<AutoCloseable> resources, SchedulerBuilder builder) {
         NatsConnection nats = NatsConnection.connect(config.natsUrl());
         resources.push(nats);
         String ns = config.natsNamespace();
@@ -28,6 +29,6 @@ record NatsTransport(SegmentQueue queue, LockService locks, RunEventLog events) 
         resources.push(queue);
         NatsRunEventLog events = new NatsRunEventLog(nats, ns);
         resources.push(events);
-        return new NatsTransport(queue, new NatsLockService(nats, ns), events);
+        builder.queue(queue).locks(new NatsLockService(nats, ns)).runEvents(events);
     }
 }

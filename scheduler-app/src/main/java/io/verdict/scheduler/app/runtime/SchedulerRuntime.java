@@ -103,8 +103,7 @@ public final class SchedulerRuntime implements AutoCloseable {
                                 store.fencingFloor()))
                         .locks(new RedisLockService(redis, config.redisPrefix())).runEvents(log);
             } else if (config.natsUrl() != null) {
-                NatsTransport nats = NatsTransport.open(config, resources);
-                builder.queue(nats.queue()).locks(nats.locks()).runEvents(nats.events());
+                NatsTransport.open(config, resources, builder);
             }
             Scheduler scheduler = builder.build();
             // The role decides what starts: workers (after re-enqueueing unfinished runs, idempotent with a durable
