@@ -396,6 +396,11 @@ public final class Scheduler implements AutoCloseable {
         return lifecycle;
     }
 
+    /** Delivers the outbox; null unless the builder was given one. */
+    public io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher() {
+        return config.dispatcher;
+    }
+
     public Notifier notifier() {
         return config.notifier;
     }
@@ -431,6 +436,7 @@ public final class Scheduler implements AutoCloseable {
             workers.stop(config.shutdownGrace);
             workers = null;
         }
+        if (config.dispatcher != null) config.dispatcher.close(); // after the workers: their last events are stored
     }
 
     public static boolean isTerminal(RunState s) {

@@ -42,6 +42,10 @@ public final class SchedulerBuilder {
     TickLedger tickLedger;
     Signer evidenceSigner;
     TickerSettings tickerSettings = TickerSettings.DEFAULT;
+    io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher;
+    private io.verdict.scheduler.events.outbox.OutboxStore outbox;
+    private java.util.List<io.verdict.scheduler.events.outbox.EventSink> sinks = java.util.List.of();
+    private io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings dispatch;
 
     SchedulerBuilder() {}
 
@@ -98,6 +102,19 @@ public final class SchedulerBuilder {
 
     public SchedulerBuilder tickerSettings(TickerSettings settings) { this.tickerSettings = Objects.requireNonNull(settings); return this; }
 
+    /**
+     * Envelopes go to this durable outbox (replacing {@link #notifier}) and a dispatcher thread, started with the
+     * scheduler and stopped by {@link Scheduler#close()}, delivers them to {@code sinks}.
+     */
+    public SchedulerBuilder outbox(io.verdict.scheduler.events.outbox.OutboxStore outbox,
+                                   java.util.List<io.verdict.scheduler.events.outbox.EventSink> sinks,
+                                   io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings settings) {
+        this.outbox = Objects.requireNonNull(outbox);
+        this.sinks = java.util.List.copyOf(sinks);
+        this.dispatch = Objects.requireNonNull(settings);
+        return this;
+    }
+
     public Scheduler build() {
         if (tickLedger == null) tickLedger = new InMemoryTickLedger();
         if (storage == null) storage = Storage.inMemory(clock);
@@ -105,6 +122,12 @@ public final class SchedulerBuilder {
         if (locks == null) locks = new InMemoryLockService(clock);
         if (notifier == null) notifier = new InMemoryNotifier();
         if (scanner == null) scanner = new SimulatedScanner(seed, SimulatedScanner.Profile.FAST, clock);
-        return new Scheduler(this);
+        if (outbox != null) {
+            dispatcher = new io.verdict.scheduler.events.outbox.OutboxDispatcher(outbox, sinks, metrics, clock, dispatch);
+            notifier = new io.verdict.scheduler.events.outbox.OutboxNotifier(outbox, clock, dispatcher::wake);
+        }
+        Scheduler scheduler = new Scheduler(this);
+        if (dispatcher != null) dispatcher.start();
+        return scheduler;
     }
 }

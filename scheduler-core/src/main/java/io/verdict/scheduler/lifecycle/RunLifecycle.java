@@ -111,6 +111,11 @@ public final class RunLifecycle {
             payload.put("dsse", Dsse.sign(COMPLETION_PAYLOAD_TYPE, CanonicalJson.bytes(payload), signer));
         }
         notifier.publish(envelope(run, kind, payload));
+        if (signer != null) {
+            // Evidence is sealed when the run ends (the bundle is built from the terminal run, signed with this key).
+            notifier.publish(envelope(run, "scheduler.report.ready", Map.of("runId", run.id(), "state", run.state().wire(),
+                    "planDigest", run.planDigest(), "evidence", "/api/v1/scheduler/console/runs/" + run.id() + "/evidence/bundle")));
+        }
     }
 
     public EventEnvelope envelope(Run run, String kind, Map<String, Object> payload) {

@@ -28,4 +28,10 @@ public interface SchedulerMetrics {
 
     /** The planner loop ran (heartbeat). */
     default void plannerHeartbeat() {}
+
+    /** An outbox delivery attempt ended; result: delivered | failed | dead. */
+    default void outboxDelivery(String result) {}
+
+    /** The outbox backlog, reported by the dispatcher about once per poll interval. */
+    default void outboxCounts(io.verdict.scheduler.events.outbox.OutboxCounts counts) {}
 }
