@@ -63,6 +63,11 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcLockService(db, clock);
     }
 
+    /** The durable outbox of outbound envelopes (table {@code outbox}). */
+    public JdbcOutboxStore outbox() {
+        return new JdbcOutboxStore(db);
+    }
+
     public JdbcTickLedger tickLedger() {
         return new JdbcTickLedger(db);
     }

@@ -95,7 +95,7 @@ class SqliteCrashTest {
         }
         try (JdbcDatabase db = JdbcDatabase.sqlite(file); JdbcStorage store = new JdbcStorage(db, Clock.systemUTC())) {
             assertThat(store.storage().runs().find("run-1")).as("closed cleanly, reopened").isPresent();
-            assertThat(store.schemaVersion()).isEqualTo(1);
+            assertThat(store.schemaVersion()).isEqualTo(2);
         }
     }
 }

@@ -25,7 +25,7 @@ final class TestDatabase implements AutoCloseable {
 
     private static final List<String> TABLES = List.of("runs", "segments", "deltas", "verdicts", "images", "schedules",
             "intake_cursors", "processed_events", "audit", "run_events", "counters", "queue_messages", "dead_letters",
-            "locks", "tick_decisions", "tick_cursors");
+            "locks", "tick_decisions", "tick_cursors", "outbox");
 
     private final JdbcDatabase db;
     private final Runnable cleanup;

@@ -1,0 +1,38 @@
+package io.verdict.scheduler.jdbc;
+
+import io.verdict.scheduler.contracts.OutboxStoreContract;
+import io.verdict.scheduler.events.outbox.OutboxStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+
+/** OutboxStoreContract on SQLite and on the real PostgreSQL server. */
+class JdbcOutboxStoreContractTest {
+    private static TestDatabase sqlite;
+    private static TestDatabase postgres;
+
+    @AfterAll
+    static void dropDatabases() {
+        if (sqlite != null) sqlite.close();
+        if (postgres != null) postgres.close();
+    }
+
+    @Nested
+    class OnSqlite extends OutboxStoreContract {
+        @Override
+        protected OutboxStore newOutbox() {
+            if (sqlite == null) sqlite = TestDatabase.sqlite(JdbcOutboxStoreContractTest.class);
+            TestDatabase store = sqlite;
+            return new JdbcOutboxStore(store.fresh());
+        }
+    }
+
+    @Nested
+    class OnPostgres extends OutboxStoreContract {
+        @Override
+        protected OutboxStore newOutbox() {
+            if (postgres == null) postgres = TestDatabase.postgres(JdbcOutboxStoreContractTest.class);
+            TestDatabase store = postgres;
+            return new JdbcOutboxStore(store.fresh());
+        }
+    }
+}
