@@ -53,12 +53,12 @@ final class RunEventCodec {
         m.put("tenantId", d.tenantId());
         m.put("imageDigest", d.imageDigest());
         m.put("newFindings", d.newFindings());
-        m.put("newCriticals", d.newCriticals());
-        m.put("newHigh", d.newHigh());
-        m.put("newMedium", d.newMedium());
-        m.put("newLow", d.newLow());
-        m.put("resolved", d.resolved());
-        m.put("quieted", d.quieted());
+        m.put("newCriticals", d.severity().newCriticals());
+        m.put("newHigh", d.severity().newHigh());
+        m.put("newMedium", d.severity().newMedium());
+        m.put("newLow", d.severity().newLow());
+        m.put("resolved", d.severity().resolved());
+        m.put("quieted", d.severity().quieted());
         m.put("kevHits", d.kevHits());
         List<Map<String, Object>> top = new ArrayList<>();
         for (TopFinding f : d.topFindings()) {
@@ -97,8 +97,9 @@ final class RunEventCodec {
                     t.bool("kev")));
         }
         return new DeltaSummary(d.string("runId"), d.string("tenantId"), d.string("imageDigest"),
-                d.integer("newFindings"), d.integer("newCriticals"), d.integer("newHigh"), d.integer("newMedium"),
-                d.integer("newLow"), d.integer("resolved"), d.integer("quieted"), kev, top, d.optString("reportUrl"),
+                d.integer("newFindings"), new io.verdict.scheduler.runs.SeverityCounts(d.integer("newCriticals"),
+                        d.integer("newHigh"), d.integer("newMedium"), d.integer("newLow"), d.integer("resolved"),
+                        d.integer("quieted"), kev.size()), kev, top, d.optString("reportUrl"),
                 Instant.parse(d.string("detectedAt")));
     }
 }

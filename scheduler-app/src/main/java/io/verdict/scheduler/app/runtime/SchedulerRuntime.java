@@ -6,6 +6,11 @@ import com.mongodb.client.MongoDatabase;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.Storage;
 import io.verdict.scheduler.app.config.AppConfig;
+import io.verdict.scheduler.app.config.WebhookConfig;
+import io.verdict.scheduler.events.outbox.EventSink;
+import io.verdict.scheduler.events.outbox.OutboxStore;
+import io.verdict.scheduler.http.clients.webhook.WebhookSettings;
+import io.verdict.scheduler.http.clients.webhook.WebhookSink;
 import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.execution.Scanner;
 import io.verdict.scheduler.http.clients.HttpScanner;
@@ -35,6 +40,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -42,7 +49,8 @@ import java.util.function.Consumer;
 /**
  * Wires a {@link Scheduler} from the configuration: the store (the embedded SQLite file in the data directory by
  * default, or an external PostgreSQL or MongoDB), the queue, locks and live events (Redis or NATS when configured, else
- * the store), the scanner (HTTP or simulated), and the workers. Closing it shuts down in reverse order after the
+ * the store), the scanner (HTTP or simulated), the durable event outbox (in the store) with its dispatcher and
+ * webhook sinks, and the workers. Closing it shuts down in reverse order after the
  * workers finished their segments.
  *
  * <p>At start it repairs what a crash of the previous process left: on the embedded store (held by one process, a
@@ -71,7 +79,7 @@ public final class SchedulerRuntime implements AutoCloseable {
 
     /** The store chosen by the configuration, as the builder needs it. */
     private record Store(Clock clock, Storage storage, SegmentQueue queue, LockService locks, TickLedger ticks,
-                         Consumer<Runnable> bulk) {}
+                         Consumer<Runnable> bulk, OutboxStore outbox) {}
 
     public static SchedulerRuntime start(AppConfig config, SchedulerMetrics metrics) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -109,7 +117,8 @@ public final class SchedulerRuntime implements AutoCloseable {
                     .tickLedger(store.ticks())
                     .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
                     .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
-                    .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config)).build();
+                    .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config))
+                    .outbox(store.outbox(), sinks(config, clock), config.eventDelivery()).build();
             if (config.role().runsWorkers() && config.workers() > 0) {
                 // With a store-backed, Redis or NATS queue the messages survived; re-enqueueing is idempotent and covers
                 // a crash between persisting segments and enqueueing them.
@@ -141,7 +150,7 @@ public final class SchedulerRuntime implements AutoCloseable {
         resources.push(jdbc);
         jdbc.recoverEmbedded();
         return new Store(clock, jdbc.storage(), jdbc.segmentQueue(), jdbc.lockService(), jdbc.tickLedger(),
-                jdbc::inOneTransaction);
+                jdbc::inOneTransaction, jdbc.outbox());
     }
 
     private static Store postgres(AppConfig config, Deque<AutoCloseable> resources) {
@@ -159,7 +168,8 @@ public final class SchedulerRuntime implements AutoCloseable {
                     + config.instanceId());
         }
         jdbc.removeInterruptedPlanning(clock.instant().minus(PLANNING_GRACE));
-        return new Store(clock, jdbc.storage(), jdbc.segmentQueue(), locks, jdbc.tickLedger(), jdbc::inOneTransaction);
+        return new Store(clock, jdbc.storage(), jdbc.segmentQueue(), locks, jdbc.tickLedger(), jdbc::inOneTransaction,
+                jdbc.outbox());
     }
 
     private static Store mongo(AppConfig config, Deque<AutoCloseable> resources) {
@@ -170,7 +180,19 @@ public final class SchedulerRuntime implements AutoCloseable {
         MongoStorage mongo = new MongoStorage(db, clock);
         resources.push(mongo);
         return new Store(clock, mongo.storage(), mongo.segmentQueue(), mongo.lockService(), mongo.tickLedger(),
-                Runnable::run);
+                Runnable::run, mongo.outbox());
+    }
+
+    /**
+     * Where outbox envelopes go besides the pull feed: the configured webhooks. Every process runs a dispatcher;
+     * claims are leased in the shared store, so api and worker processes never deliver the same entry at once.
+     */
+    private static List<EventSink> sinks(AppConfig config, Clock clock) {
+        List<EventSink> sinks = new ArrayList<>();
+        for (WebhookConfig w : config.webhooks()) {
+            sinks.add(new WebhookSink(WebhookSettings.of(w.name(), w.url(), w.secret(), w.filter()), clock));
+        }
+        return sinks;
     }
 
     private static io.verdict.scheduler.evidence.Signer evidenceSigner(AppConfig config) {
