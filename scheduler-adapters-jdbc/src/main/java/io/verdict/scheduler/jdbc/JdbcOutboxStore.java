@@ -84,6 +84,16 @@ public final class JdbcOutboxStore implements OutboxStore {
         });
     }
 
+    /**
+     * Makes every pending entry due at {@code now}: for a store this process has to itself (the embedded file), where
+     * a claim left by a killed process would otherwise hold its run's events back until the lease ran out. Returns
+     * how many entries were held by a future attempt time (a lease, or a retry wait, which is cut short too).
+     */
+    public int releaseLeases(Instant now) {
+        return db.transaction(c -> Sql.update(c, "UPDATE outbox SET next_attempt_ms = ? WHERE status = 'PENDING' "
+                + "AND next_attempt_ms > ?", now.toEpochMilli(), now.toEpochMilli()));
+    }
+
     @Override
     public void delivered(long id) {
         db.transaction(c -> Sql.update(c, "UPDATE outbox SET status = 'DELIVERED' WHERE id = ? AND status = 'PENDING'", id));

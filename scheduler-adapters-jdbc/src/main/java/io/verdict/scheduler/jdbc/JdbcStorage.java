@@ -112,7 +112,7 @@ public final class JdbcStorage implements AutoCloseable {
      */
     public void recoverEmbedded() {
         int locks = lockService().releaseAll();
-        int leases = segmentQueue().releaseAllLeases();
+        int leases = segmentQueue().releaseAllLeases() + outbox().releaseLeases(clock.instant());
         removeInterruptedPlanning(clock.instant().plusSeconds(1));
         if (locks + leases > 0) {
             LOG.log(System.Logger.Level.INFO, "released " + locks + " lock(s) and " + leases

@@ -24,6 +24,17 @@ class JdbcOutboxStoreContractTest {
             TestDatabase store = sqlite;
             return new JdbcOutboxStore(store.fresh());
         }
+
+        @org.junit.jupiter.api.Test
+        void releasingLeasesMakesAKilledClaimersEntriesDueAtOnce() {
+            JdbcOutboxStore jdbc = (JdbcOutboxStore) outbox;
+            var e = jdbc.append("run-1", envelope("acme", "run-1", "scheduler.run.started", null), T0);
+            org.assertj.core.api.Assertions.assertThat(jdbc.claim(T0, LEASE, 10)).hasSize(1);
+            org.assertj.core.api.Assertions.assertThat(jdbc.claim(T0.plusSeconds(1), LEASE, 10)).isEmpty();
+            org.assertj.core.api.Assertions.assertThat(jdbc.releaseLeases(T0.plusSeconds(1))).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThat(jdbc.claim(T0.plusSeconds(1), LEASE, 10))
+                    .extracting(io.verdict.scheduler.events.outbox.OutboxEntry::id).containsExactly(e.id());
+        }
     }
 
     @Nested
