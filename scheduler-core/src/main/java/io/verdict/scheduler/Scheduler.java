@@ -252,6 +252,11 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- evidence -----------------------------------------------------------------------------------------
 
+    /** The public key of the evidence signer (bundles, completion events); null without a signer. */
+    public io.verdict.scheduler.evidence.SigningKey evidenceKey() {
+        return config.evidenceSigner == null ? null : config.evidenceSigner.publicKey();
+    }
+
     /** True when an evidence signer is configured. */
     public boolean signsEvidence() {
         return config.evidenceSigner != null;

@@ -81,6 +81,7 @@ public final class ControlPlane implements AutoCloseable {
         DownloadRoutes.register(table, api);
         io.verdict.scheduler.http.api.events.EventFeedRoutes.register(table, api);
         io.verdict.scheduler.http.api.events.DeadLetterRoutes.register(table, api);
+        io.verdict.scheduler.http.api.events.SigningKeyRoutes.register(table, api);
 
         Bodies bodies = api.bodies();
         Gatekeeper gate = new Gatekeeper(verifier, signatures, bodies);

@@ -143,6 +143,13 @@ class WebhookSinkTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> dsse = (Map<String, Object>) ((Map<String, Object>) envelope.get("payload")).get("dsse");
         assertThat(Dsse.verify(dsse, keys.getPublic())).isTrue();
+        // ... and with the key a receiver fetches without a token from the documented endpoint.
+        JsonNode published = t.get(API + "/events/signing-key", null).json();
+        assertThat(Dsse.verify(dsse, Ed25519Keys.decodePublic(published.get("publicKey").asText()))).isTrue();
+        assertThat(published.get("keyId").asText()).isEqualTo(
+                ((Map<?, ?>) ((List<?>) dsse.get("signatures")).get(0)).get("keyid"));
+        assertThat(published.get("publicKeyPem").asText()).startsWith("-----BEGIN PUBLIC KEY-----\n");
+        assertThat(published.get("available").asBoolean()).isTrue();
 
         // The pull feed shows the same envelopes, tenant-confined, paged by cursor.
         JsonNode page = t.get(API + "/events?after=0&limit=2", token).json();
