@@ -154,11 +154,11 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics, AutoC
     }
 
     @Override
-    public void outboxCounts(io.verdict.scheduler.events.outbox.OutboxCounts c) {
-        outbox.get("pending").set(c.pending());
-        outbox.get("retrying").set(c.retrying());
-        outbox.get("delivered").set(c.delivered());
-        outbox.get("dead").set(c.dead());
+    public void outboxCounts(long pending, long retrying, long delivered, long dead) {
+        outbox.get("pending").set(pending);
+        outbox.get("retrying").set(retrying);
+        outbox.get("delivered").set(delivered);
+        outbox.get("dead").set(dead);
     }
 
     private Counter plannerRuns(Mode mode, String status) {

@@ -123,7 +123,8 @@ public final class OutboxDispatcher implements AutoCloseable {
         if (!idle && Duration.between(lastCounts, now).compareTo(settings.pollInterval()) < 0) return;
         lastCounts = now;
         try {
-            metrics.outboxCounts(outbox.counts());
+            OutboxCounts c = outbox.counts();
+            metrics.outboxCounts(c.pending(), c.retrying(), c.delivered(), c.dead());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "outbox counts unavailable: " + e);
         }

@@ -59,8 +59,8 @@ class OutboxDispatcherTest {
         }
 
         @Override
-        public void outboxCounts(OutboxCounts c) {
-            counts = c;
+        public void outboxCounts(long pending, long retrying, long delivered, long dead) {
+            counts = new OutboxCounts(pending, retrying, delivered, dead);
         }
     }
 
