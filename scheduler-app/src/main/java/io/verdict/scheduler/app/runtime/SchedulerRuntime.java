@@ -93,9 +93,12 @@ public final class SchedulerRuntime implements AutoCloseable {
             SegmentQueue queue = store.queue();
             LockService locks = store.locks();
             RunEventLog events = storage.events();
+            List<EventSink> sinks = sinks(config, store.clock());
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());
                 resources.push(redis);
+                // Outbound envelopes also go to the stream <prefix>scheduler:events (bounded, ~100,000 entries).
+                sinks.add(new io.verdict.scheduler.redis.RedisEventStreamSink(redis, config.redisPrefix(), 100_000));
                 // Tokens never go backwards: when Redis has lost its counter it is seeded from the store.
                 queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(config.redisPrefix()),
                         storage.segments()::maxFencingToken);
@@ -118,7 +121,7 @@ public final class SchedulerRuntime implements AutoCloseable {
                     .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
                     .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
                     .loadIndex(config.role().servesApi()).evidenceSigner(evidenceSigner(config))
-                    .outbox(store.outbox(), sinks(config, clock), config.eventDelivery()).build();
+                    .outbox(store.outbox(), sinks, config.eventDelivery()).build();
             if (config.role().runsWorkers() && config.workers() > 0) {
                 // With a store-backed, Redis or NATS queue the messages survived; re-enqueueing is idempotent and covers
                 // a crash between persisting segments and enqueueing them.
