@@ -54,6 +54,7 @@ public final class Scheduler implements AutoCloseable {
     private final UseCases useCases;
     private final SchedulerProcess process;
     private final IndexFollower follower;
+    private final Optional<io.verdict.scheduler.events.outbox.OutboundEvents> outboundEvents;
 
     Scheduler(SchedulerConfig c) {
         this.config = c;
@@ -75,6 +76,8 @@ public final class Scheduler implements AutoCloseable {
                 new AdvisoryCatalog(storage.advisories()), new AuditTrail(storage.audit(), c.clock()), c.retryPolicy(),
                 c.evidenceSigner(), c.clock(), c.intakeRate().perSecond(), c.intakeRate().burst()));
         this.process = new SchedulerProcess(c, lifecycle, ticker, follower);
+        this.outboundEvents = io.verdict.scheduler.events.outbox.OutboundEvents.of(c.dispatcher(),
+                new AuditTrail(storage.audit(), c.clock()), c.clock());
     }
 
     public static SchedulerBuilder builder() {
@@ -83,7 +86,9 @@ public final class Scheduler implements AutoCloseable {
 
     /** Builds a scheduler from a complete configuration. */
     public static Scheduler create(SchedulerConfig config) {
-        return new Scheduler(config);
+        Scheduler scheduler = new Scheduler(config);
+        if (config.dispatcher() != null) config.dispatcher().start();
+        return scheduler;
     }
 
     // ---- use cases and reads --------------------------------------------------------------------------------
@@ -240,6 +245,21 @@ public final class Scheduler implements AutoCloseable {
         return run;
     }
 
+    /** The public key of the evidence signer (bundles, completion events); null without a signer. */
+    public io.verdict.scheduler.evidence.SigningKey evidenceKey() {
+        return config.evidenceSigner() == null ? null : config.evidenceSigner().publicKey();
+    }
+
+    /** The tenant feed, dead letters and replay of outbound events; empty unless the builder was given an outbox. */
+    public Optional<io.verdict.scheduler.events.outbox.OutboundEvents> outboundEvents() {
+        return outboundEvents;
+    }
+
+    /** Delivers the outbox; null unless the builder was given one. */
+    public io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher() {
+        return config.dispatcher();
+    }
+
     /** True when an evidence signer is configured. */
     public boolean signsEvidence() {
         return useCases.sealEvidence().available();
@@ -296,5 +316,6 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         process.close();
+        if (config.dispatcher() != null) config.dispatcher().close(); // after the workers: their last events are stored
     }
 }

@@ -45,6 +45,9 @@ public final class SchedulerBuilder {
     TickLedger tickLedger;
     Signer evidenceSigner;
     TickerSettings tickerSettings = TickerSettings.DEFAULT;
+    private io.verdict.scheduler.events.outbox.OutboxStore outbox;
+    private java.util.List<io.verdict.scheduler.events.outbox.EventSink> sinks = java.util.List.of();
+    private io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings dispatch;
 
     SchedulerBuilder() {}
 
@@ -116,16 +119,35 @@ public final class SchedulerBuilder {
 
     public SchedulerBuilder tickerSettings(TickerSettings settings) { this.tickerSettings = Objects.requireNonNull(settings); return this; }
 
+    /**
+     * Envelopes go to this durable outbox (replacing {@link #notifier}) and a dispatcher thread, started with the
+     * scheduler and stopped by {@link Scheduler#close()}, delivers them to {@code sinks}.
+     */
+    public SchedulerBuilder outbox(io.verdict.scheduler.events.outbox.OutboxStore outbox,
+                                   java.util.List<io.verdict.scheduler.events.outbox.EventSink> sinks,
+                                   io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings settings) {
+        this.outbox = Objects.requireNonNull(outbox);
+        this.sinks = java.util.List.copyOf(sinks);
+        this.dispatch = Objects.requireNonNull(settings);
+        return this;
+    }
+
     /** The immutable configuration, with in-memory defaults for every port not given. */
     public SchedulerConfig config() {
         Storage s = storage == null ? Storage.inMemory(clock) : storage;
+        io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher = null;
+        Notifier n = notifier == null ? new InMemoryNotifier() : notifier;
+        if (outbox != null) {
+            dispatcher = new io.verdict.scheduler.events.outbox.OutboxDispatcher(outbox, sinks, metrics, clock, dispatch);
+            n = new io.verdict.scheduler.events.outbox.OutboxNotifier(outbox, clock, dispatcher::wake);
+        }
         return new SchedulerConfig(clock, seed, runEvents == null ? s : s.withEvents(runEvents),
                 queue == null ? new InMemorySegmentQueue(clock) : queue,
                 locks == null ? new InMemoryLockService(clock) : locks,
                 scanner == null ? new SimulatedScanner(seed, SimulatedScanner.Profile.FAST, clock) : scanner,
-                notifier == null ? new InMemoryNotifier() : notifier, metrics, retryPolicy, segmentSize, leaseTime,
+                n, metrics, retryPolicy, segmentSize, leaseTime,
                 maxIndexAge, shutdownGrace, instanceId, role, tickLedger == null ? new InMemoryTickLedger() : tickLedger,
-                evidenceSigner, tickerSettings, indexFollowPeriod, intakeRate);
+                evidenceSigner, tickerSettings, indexFollowPeriod, intakeRate, dispatcher);
     }
 
     public Scheduler build() {

@@ -26,7 +26,8 @@ public record SchedulerConfig(Clock clock, long seed, Storage storage, SegmentQu
                               Scanner scanner, Notifier notifier, SchedulerMetrics metrics, RetryPolicy retryPolicy,
                               int segmentSize, Duration leaseTime, Duration maxIndexAge, Duration shutdownGrace,
                               String instanceId, SchedulerRole role, TickLedger tickLedger, Signer evidenceSigner,
-                              TickerSettings tickerSettings, Duration indexFollowPeriod, IntakeRate intakeRate) {
+                              TickerSettings tickerSettings, Duration indexFollowPeriod, IntakeRate intakeRate,
+                              io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher) {
     /** Per-tenant intake budget (SPEC §8): a flooding feed is told to come back later instead of planning runs. */
     public record IntakeRate(double perSecond, int burst) {
         public static final IntakeRate DEFAULT = new IntakeRate(50, 100);

@@ -85,6 +85,9 @@ public final class ControlPlane implements AutoCloseable {
         PolicyRunRoutes.register(table, api);
         ConsoleRoutes.register(table, api, streams, metrics);
         DownloadRoutes.register(table, api);
+        io.verdict.scheduler.http.api.events.EventFeedRoutes.register(table, api);
+        io.verdict.scheduler.http.api.events.DeadLetterRoutes.register(table, api);
+        io.verdict.scheduler.http.api.events.SigningKeyRoutes.register(table, api);
 
         Bodies bodies = api.bodies();
         ConsoleSessions sessions = new ConsoleSessions(scheduler.clock());

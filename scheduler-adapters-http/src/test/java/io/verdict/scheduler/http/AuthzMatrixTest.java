@@ -51,7 +51,8 @@ class AuthzMatrixTest {
     }
 
     static String path(ApiRoute r) {
-        String p = r.path().replace("{scheduleId}", scheduleId).replace("{digest}", digest).replace("{index}", "0");
+        String p = r.path().replace("{scheduleId}", scheduleId).replace("{digest}", digest).replace("{index}", "0")
+                .replace("{eventId}", "1");
         if (p.contains("/policy/runs/{runId}")) return p.replace("{runId}", POLICY_RUN);
         return p.replace("{runId}", runId);
     }

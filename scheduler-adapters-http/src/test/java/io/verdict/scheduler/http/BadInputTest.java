@@ -83,7 +83,8 @@ class BadInputTest {
                     .filter(r -> List.of("POST", "PUT", "PATCH").contains(r.method().name())).toList();
             for (ApiRoute r : bodyRoutes) {
                 String path = r.path().replace("{scheduleId}", "sch_missing").replace("{index}", "0")
-                        .replace("{digest}", "sha256:" + "a".repeat(64)).replace("{runId}", "run:acme:20250101T000000Z:000000000000");
+                        .replace("{digest}", "sha256:" + "a".repeat(64)).replace("{runId}", "run:acme:20250101T000000Z:000000000000")
+                        .replace("{eventId}", "1");
                 for (String b : BODIES) cases.add(new Case(r.method().name(), path, b, Map.of()));
                 cases.add(new Case(r.method().name(), path, "{\"a\":1}", Map.of("Content-Type", "text/plain")));
                 cases.add(new Case(r.method().name(), path, "a=1", Map.of("Content-Type", "application/x-www-form-urlencoded")));

@@ -70,6 +70,11 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcLockService(db, clock);
     }
 
+    /** The durable outbox of outbound envelopes (table {@code outbox}). */
+    public JdbcOutboxStore outbox() {
+        return new JdbcOutboxStore(db);
+    }
+
     public JdbcTickLedger tickLedger() {
         return new JdbcTickLedger(db);
     }
@@ -116,7 +121,7 @@ public final class JdbcStorage implements AutoCloseable {
      */
     public void recoverEmbedded() {
         int locks = lockService().releaseAll();
-        int leases = segmentQueue().releaseAllLeases();
+        int leases = segmentQueue().releaseAllLeases() + outbox().releaseLeases(clock.instant());
         removeInterruptedPlanning(clock.instant().plusSeconds(1));
         if (locks + leases > 0) {
             LOG.log(System.Logger.Level.INFO, "released " + locks + " lock(s) and " + leases

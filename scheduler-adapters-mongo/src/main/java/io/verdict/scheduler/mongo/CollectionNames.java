@@ -17,6 +17,7 @@ final class CollectionNames {
     static final String LOCKS = "locks";
     static final String COUNTERS = "counters";
     static final String RUN_PROGRESS = "runProgress";
+    static final String OUTBOX = "outbox";
     static final String TICK_DECISIONS = "tickDecisions";
     static final String TICK_CURSORS = "tickCursors";
     static final String ADVISORY_CATALOG = "advisoryCatalog";

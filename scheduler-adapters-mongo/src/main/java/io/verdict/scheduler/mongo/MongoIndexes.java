@@ -50,6 +50,11 @@ public final class MongoIndexes {
                         index(new Document("queue", 1).append("availableAt", 1).append("seq", 1), "queue_ready", false),
                         index(new Document("queue", 1).append("leaseExpiresAt", 1), "queue_lease_expiry", false),
                         index(new Document("queue", 1).append("runId", 1), "queue_run", false))),
+                Map.entry(OUTBOX, List.of(
+                        index(new Document("key", 1), "idempotency_key", true),
+                        index(new Document("status", 1).append("runId", 1).append("_id", 1), "pending_by_run", false),
+                        index(new Document("tenantId", 1).append("_id", 1), "tenant_id", false),
+                        index(new Document("tenantId", 1).append("status", 1).append("_id", 1), "tenant_status_id", false))),
                 Map.entry(RUN_PROGRESS, List.of(
                         index(new Document("state", 1), "state", false))),
                 Map.entry(TICK_DECISIONS, List.of(

@@ -66,6 +66,11 @@ public final class MongoStorage implements AutoCloseable {
     }
 
     /** Cron tick decisions and cursors (not part of {@link Storage}; the schedule ticker and service take it). */
+    /** The durable outbox of outbound envelopes (collection {@code outbox}). */
+    public MongoOutboxStore outbox() {
+        return new MongoOutboxStore(db);
+    }
+
     public MongoTickLedger tickLedger() {
         return new MongoTickLedger(db);
     }

@@ -54,8 +54,11 @@ public final class Ed25519Keys {
     public static Signer signer(KeyPair pair) {
         String keyId = "ed25519:" + io.verdict.scheduler.canonical.CanonicalJson.sha256Hex(pair.getPublic().getEncoded()).substring(0, 16);
         PrivateKey key = pair.getPrivate();
+        SigningKey published = new SigningKey(keyId, "Ed25519", encodePublic(pair.getPublic()));
         return new Signer() {
             public String keyId() { return keyId; }
+
+            public SigningKey publicKey() { return published; }
 
             public byte[] sign(byte[] data) {
                 try {

@@ -5,4 +5,9 @@ public interface Signer {
     String keyId();
 
     byte[] sign(byte[] data);
+
+    /** The public key receivers verify with; null when this signer does not publish one (e.g. an HSM adapter). */
+    default SigningKey publicKey() {
+        return null;
+    }
 }

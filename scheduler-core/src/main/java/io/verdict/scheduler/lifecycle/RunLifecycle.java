@@ -111,6 +111,11 @@ public final class RunLifecycle {
             payload.put("dsse", Dsse.sign(COMPLETION_PAYLOAD_TYPE, CanonicalJson.bytes(payload), signer));
         }
         notifier.publish(envelope(run, kind, payload));
+        if (signer != null) {
+            // Evidence is sealed when the run ends (the bundle is built from the terminal run, signed with this key).
+            notifier.publish(envelope(run, "scheduler.report.ready", Map.of("runId", run.id(), "state", run.state().wire(),
+                    "planDigest", run.planDigest(), "evidence", "/console/runs/" + run.id() + "/evidence/bundle")));
+        }
     }
 
     public EventEnvelope envelope(Run run, String kind, Map<String, Object> payload) {
@@ -382,6 +387,8 @@ public final class RunLifecycle {
         m.put("newFindings", d.newFindings());
         m.put("newCriticals", d.severity().newCriticals());
         m.put("newHigh", d.severity().newHigh());
+        m.put("newMedium", d.severity().newMedium());
+        m.put("newLow", d.severity().newLow());
         m.put("resolved", d.severity().resolved());
         m.put("quieted", d.severity().quieted());
         m.put("kevHits", d.kevHits());

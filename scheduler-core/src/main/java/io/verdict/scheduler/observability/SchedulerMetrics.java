@@ -28,4 +28,13 @@ public interface SchedulerMetrics {
 
     /** The planner loop ran (heartbeat). */
     default void plannerHeartbeat() {}
+
+    /** An outbox delivery attempt ended; result: delivered | failed | dead. */
+    default void outboxDelivery(String result) {}
+
+    /**
+     * The outbox backlog (entries per state; {@code retrying} is the part of {@code pending} that failed before),
+     * reported by the dispatcher about once per poll interval. Plain numbers so metrics stay independent of events.
+     */
+    default void outboxCounts(long pending, long retrying, long delivered, long dead) {}
 }

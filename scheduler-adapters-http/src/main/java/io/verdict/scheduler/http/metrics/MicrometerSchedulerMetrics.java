@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code scheduler_run_duration_seconds{mode,result}}, {@code scheduler_runs_active{mode}},
  * {@code scheduler_runner_backlog{mode,scheduleId}}, and the console cards {@code scheduler_queue_depth{queue,tenant}},
  * {@code scheduler_runs_error_total{code}}, {@code scheduler_runs_duration_seconds},
- * {@code scheduler_planner_heartbeat_age_seconds}. Gauges that need the stores are computed once per scrape.
+ * {@code scheduler_planner_heartbeat_age_seconds}, and the outbox: {@code scheduler_events_delivery_total{result}}
+ * (delivered | failed | dead attempts) and {@code scheduler_events_outbox{status}} (pending | retrying | delivered |
+ * dead entries, as last reported by the dispatcher). Gauges that need the stores are computed once per scrape.
  */
 public final class MicrometerSchedulerMetrics implements SchedulerMetrics, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -62,6 +64,8 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics, AutoC
     static final List<String> PLANNER_STATUSES = List.of("enqueued", "no_work", "failed");
     static final List<String> SEGMENT_STATUSES = List.of("completed", "retry", "dead", "cancelled");
     static final List<String> RUN_RESULTS = List.of("completed", "cancelled", "error");
+    static final List<String> DELIVERY_RESULTS = List.of("delivered", "failed", "dead");
+    private final Map<String, AtomicLong> outbox = new java.util.LinkedHashMap<>();
 
     /*
      * Fixed buckets, not client-side percentiles: Prometheus aggregates buckets across instances and the shipped
@@ -129,6 +133,32 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics, AutoC
         deltaCounter("scheduler.runner.delta.kev", "KEV-listed findings across deltas");
         for (ErrorCode code : RUN_ERRORS) runErrors(code);
         runsDuration();
+        for (String result : DELIVERY_RESULTS) deliveries(result);
+        for (String status : List.of("pending", "retrying", "delivered", "dead")) {
+            AtomicLong n = new AtomicLong();
+            outbox.put(status, n);
+            Gauge.builder("scheduler.events.outbox", n, AtomicLong::get).tag("status", status)
+                    .description("outbox entries by delivery state (retrying: pending after a failed attempt)")
+                    .register(registry);
+        }
+    }
+
+    private Counter deliveries(String result) {
+        return Counter.builder("scheduler.events.delivery").description("outbox delivery attempts, by outcome")
+                .tag("result", result).register(registry);
+    }
+
+    @Override
+    public void outboxDelivery(String result) {
+        deliveries(result).increment();
+    }
+
+    @Override
+    public void outboxCounts(long pending, long retrying, long delivered, long dead) {
+        outbox.get("pending").set(pending);
+        outbox.get("retrying").set(retrying);
+        outbox.get("delivered").set(delivered);
+        outbox.get("dead").set(dead);
     }
 
     private Counter plannerRuns(Mode mode, String status) {

@@ -1,7 +1,6 @@
 package io.verdict.scheduler.http.clients;
 
 import com.sun.net.httpserver.HttpServer;
-import io.verdict.scheduler.events.EventEnvelope;
 import io.verdict.scheduler.execution.FindingStatus;
 import io.verdict.scheduler.execution.ScanReport;
 import io.verdict.scheduler.execution.ScanRequest;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Against a real HTTP server (the JDK's), playing the scanner and a webhook receiver. */
+/** Against a real HTTP server (the JDK's), playing the scanner (webhook delivery: webhook.WebhookSinkTest). */
 class HttpScannerTest {
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
     private HttpServer server;
@@ -117,23 +116,5 @@ class HttpScannerTest {
         HttpScanner nowhere = new HttpScanner(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), null);
         assertThatThrownBy(() -> nowhere.analyze(new ScanRequest("acme", DIGEST, Mode.ANALYSIS_ONLY, null)))
                 .isInstanceOf(ScannerException.Unavailable.class);
-    }
-
-    @Test
-    void webhookSignsAndRetriesTransientFailures() {
-        WebhookNotifier n = new WebhookNotifier(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"), "s3cret", 3);
-        status.set(503);
-        EventEnvelope e = new EventEnvelope("e-1", "scheduler.run.completed", 1, "acme", Instant.parse("2025-10-26T14:05:11Z"),
-                "c-1", "scheduler.run.completed:run-1", Map.of("runId", "run-1"));
-        n.publish(e);
-        assertThat(requests).hasSize(3);
-        assertThat(n.lastFailure()).isEqualTo("HTTP 503");
-        status.set(204);
-        requests.clear();
-        headers.clear();
-        n.publish(e);
-        assertThat(requests).hasSize(1);
-        assertThat(headers.get(0).get("X-scheduler-signature").get(0)).startsWith("sha256=").hasSize(71);
-        assertThat(headers.get(0).get("Idempotency-key")).containsExactly("scheduler.run.completed:run-1");
     }
 }

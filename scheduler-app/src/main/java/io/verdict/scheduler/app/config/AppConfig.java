@@ -81,7 +81,14 @@ public record AppConfig(
             "SCHEDULER_JWKS_FILE", "SCHEDULER_JWKS_URL", "SCHEDULER_JWT_ISSUER", "SCHEDULER_JWT_AUDIENCE",
             "SCHEDULER_RUNS_DASHBOARD_ENABLED", "SCHEDULER_RUNS_SSE_ENABLED", "SCHEDULER_RUNS_RETRY_ENABLED",
             "SCHEDULER_RUNS_EVIDENCE_BUNDLES", "SCHEDULER_SSE_HEARTBEAT_SECONDS", "SCHEDULER_INTAKE_HMAC_SECRETS",
-            "SCHEDULER_HTTP_HOST", "SCHEDULER_METRICS_TOKEN", "SCHEDULER_CORS_ORIGINS");
+            "SCHEDULER_HTTP_HOST", "SCHEDULER_METRICS_TOKEN", "SCHEDULER_CORS_ORIGINS",
+            // Events out (outbox dispatcher); the webhook keys are checked by WebhookConfig.isKey.
+            "SCHEDULER_EVENTS_MAX_ATTEMPTS", "SCHEDULER_EVENTS_RETRY_INITIAL_MS", "SCHEDULER_EVENTS_RETRY_MAX_SECONDS");
+
+    /** A setting this build knows: a fixed key or a webhook key. */
+    public static boolean known(String key) {
+        return KEYS.contains(key) || WebhookConfig.isKey(key);
+    }
 
     /** Thrown with every problem found, one per line. */
     public static final class InvalidConfigException extends RuntimeException {
@@ -132,7 +139,7 @@ public record AppConfig(
             try (Reader r = Files.newBufferedReader(Path.of(file))) {
                 p.load(r);
                 for (String k : p.stringPropertyNames()) {
-                    if (!KEYS.contains(k)) problems.add(file + ": unknown key " + k);
+                    if (!known(k)) problems.add(file + ": unknown key " + k);
                     merged.put(k, p.getProperty(k).trim());
                 }
             } catch (IOException e) {
@@ -140,7 +147,7 @@ public record AppConfig(
             }
         }
         env.forEach((k, v) -> {
-            if (KEYS.contains(k) && v != null && !v.isBlank()) merged.put(k, v.trim());
+            if (known(k) && v != null && !v.isBlank()) merged.put(k, v.trim());
         });
         merged.putAll(overrides);
         return parse(merged, problems);
@@ -204,6 +211,10 @@ public record AppConfig(
         if (scanner != null && !(scanner.startsWith("http://") || scanner.startsWith("https://"))) {
             problems.add("SCHEDULER_SCANNER_URL must be an http(s) URL (got '" + scanner + "')");
         }
+        WebhookConfig.parse(m, problems);
+        integer(m, "SCHEDULER_EVENTS_MAX_ATTEMPTS", 10, 1, 1000, problems);
+        integer(m, "SCHEDULER_EVENTS_RETRY_INITIAL_MS", 1000, 1, 3_600_000, problems);
+        integer(m, "SCHEDULER_EVENTS_RETRY_MAX_SECONDS", 300, 1, 86_400, problems);
         if (!problems.isEmpty()) throw new InvalidConfigException(problems);
         String instance = m.getOrDefault("SCHEDULER_INSTANCE_ID",
                 hostName() + "-" + ProcessHandle.current().pid());
@@ -250,6 +261,21 @@ public record AppConfig(
         return uri.replaceAll("//[^@/]*@", "//***@").replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
+    /** Webhook receivers of outbound events (validated at load). */
+    public List<WebhookConfig> webhooks() {
+        return WebhookConfig.parse(settings, new ArrayList<>());
+    }
+
+    /** How the outbox dispatcher retries: attempts before dead-lettering, first pause, longest pause. */
+    public io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings eventDelivery() {
+        int attempts = Integer.parseInt(settings.getOrDefault("SCHEDULER_EVENTS_MAX_ATTEMPTS", "10"));
+        Duration first = Duration.ofMillis(Integer.parseInt(settings.getOrDefault("SCHEDULER_EVENTS_RETRY_INITIAL_MS", "1000")));
+        Duration max = Duration.ofSeconds(Integer.parseInt(settings.getOrDefault("SCHEDULER_EVENTS_RETRY_MAX_SECONDS", "300")));
+        var d = io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings.DEFAULT;
+        return new io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings(attempts, first,
+                max.compareTo(first) < 0 ? first : max, d.lease(), d.pollInterval(), d.batchSize());
+    }
+
     /** Pool size of the PostgreSQL store (default 16). */
     public int postgresPoolSize() {
         String v = settings.get("SCHEDULER_POSTGRES_POOL_SIZE");
@@ -277,6 +303,7 @@ public record AppConfig(
                 }
                 + " queue=" + (redisUri != null ? redact(redisUri) : natsUrl() != null ? redact(natsUrl()) : "store")
                 + " workers=" + workers + " lease=" + leaseTime.toSeconds() + "s segmentSize=" + segmentSize
-                + " scanner=" + (scannerUrl == null ? "simulated" : scannerUrl) + " instance=" + instanceId;
+                + " scanner=" + (scannerUrl == null ? "simulated" : scannerUrl) + " instance=" + instanceId
+                + " webhooks=" + webhooks().stream().map(WebhookConfig::name).toList();
     }
 }

@@ -6,6 +6,10 @@ import com.mongodb.client.MongoDatabase;
 import io.verdict.scheduler.Scheduler;
 import io.verdict.scheduler.SchedulerBuilder;
 import io.verdict.scheduler.app.config.AppConfig;
+import io.verdict.scheduler.app.config.WebhookConfig;
+import io.verdict.scheduler.events.outbox.EventSink;
+import io.verdict.scheduler.http.clients.webhook.WebhookSettings;
+import io.verdict.scheduler.http.clients.webhook.WebhookSink;
 import io.verdict.scheduler.execution.Scanner;
 import io.verdict.scheduler.http.clients.HttpScanner;
 import io.verdict.scheduler.jdbc.JdbcDatabase;
@@ -32,6 +36,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -39,7 +45,8 @@ import java.util.function.Consumer;
 /**
  * Wires a {@link Scheduler} from the configuration: the store (the embedded SQLite file in the data directory by
  * default, or an external PostgreSQL or MongoDB), the queue, locks and live events (Redis or NATS when configured, else
- * the store), the scanner (HTTP or simulated), and the workers. Closing it shuts down in reverse order after the
+ * the store), the scanner (HTTP or simulated), the durable event outbox (in the store) with its dispatcher and
+ * webhook sinks, and the workers. Closing it shuts down in reverse order after the
  * workers finished their segments.
  *
  * <p>At start it repairs what a crash of the previous process left: on the embedded store (held by one process, a
@@ -72,9 +79,11 @@ public final class SchedulerRuntime implements AutoCloseable {
     /** The store chosen by the configuration, as the builder needs it. */
     /**
      * What the chosen store gives beyond the ports it put into the builder: the clock leases are judged by, the
-     * highest fencing token it holds (a queue transport that lost its counter restarts above it), bulk loading.
+     * highest fencing token it holds (a queue transport that lost its counter restarts above it), bulk loading, and
+     * its durable outbox wired to the sinks it is given.
      */
-    private record Store(Clock clock, java.util.function.LongSupplier fencingFloor, Consumer<Runnable> bulk, JdbcStorage sql) {}
+    private record Store(Clock clock, java.util.function.LongSupplier fencingFloor, Consumer<Runnable> bulk, JdbcStorage sql,
+                         Consumer<List<EventSink>> outbox) {}
 
     public static SchedulerRuntime start(AppConfig config, SchedulerMetrics metrics) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -93,9 +102,12 @@ public final class SchedulerRuntime implements AutoCloseable {
                     .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
                     .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
                     .evidenceSigner(evidenceSigner(config));
+            List<EventSink> sinks = sinks(config, clock);
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());
                 resources.push(redis);
+                // Outbound envelopes also go to the stream <prefix>scheduler:events (bounded, ~100,000 entries).
+                sinks.add(new io.verdict.scheduler.redis.RedisEventStreamSink(redis, config.redisPrefix(), 100_000));
                 RedisRunEventLog log = new RedisRunEventLog(redis, config.redisPrefix());
                 resources.push(log);
                 // Tokens never go backwards: when Redis has lost its counter it is seeded from the store.
@@ -105,6 +117,7 @@ public final class SchedulerRuntime implements AutoCloseable {
             } else if (config.natsUrl() != null) {
                 NatsTransport.open(config, resources, builder);
             }
+            store.outbox().accept(sinks);
             Scheduler scheduler = builder.build();
             // The role decides what starts: workers (after re-enqueueing unfinished runs, idempotent with a durable
             // queue) unless api-only, cron unless worker-only.
@@ -134,7 +147,8 @@ public final class SchedulerRuntime implements AutoCloseable {
         resources.push(jdbc);
         jdbc.recoverEmbedded();
         builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(jdbc.lockService()).tickLedger(jdbc.tickLedger());
-        return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc);
+        return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc,
+                sinks -> builder.outbox(jdbc.outbox(), sinks, config.eventDelivery()));
     }
 
     private static Store postgres(AppConfig config, Deque<AutoCloseable> resources, SchedulerBuilder builder) {
@@ -153,7 +167,8 @@ public final class SchedulerRuntime implements AutoCloseable {
         }
         jdbc.removeInterruptedPlanning(clock.instant().minus(PLANNING_GRACE));
         builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(locks).tickLedger(jdbc.tickLedger());
-        return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc);
+        return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc,
+                sinks -> builder.outbox(jdbc.outbox(), sinks, config.eventDelivery()));
     }
 
     private static Store mongo(AppConfig config, Deque<AutoCloseable> resources, SchedulerBuilder builder) {
@@ -164,7 +179,20 @@ public final class SchedulerRuntime implements AutoCloseable {
         MongoStorage mongo = new MongoStorage(db, clock);
         resources.push(mongo);
         builder.storage(mongo.storage()).queue(mongo.segmentQueue()).locks(mongo.lockService()).tickLedger(mongo.tickLedger());
-        return new Store(clock, mongo.fencingFloor(), Runnable::run, null);
+        return new Store(clock, mongo.fencingFloor(), Runnable::run, null,
+                sinks -> builder.outbox(mongo.outbox(), sinks, config.eventDelivery()));
+    }
+
+    /**
+     * Where outbox envelopes go besides the pull feed: the configured webhooks. Every process runs a dispatcher;
+     * claims are leased in the shared store, so api and worker processes never deliver the same entry at once.
+     */
+    private static List<EventSink> sinks(AppConfig config, Clock clock) {
+        List<EventSink> sinks = new ArrayList<>();
+        for (WebhookConfig w : config.webhooks()) {
+            sinks.add(new WebhookSink(WebhookSettings.of(w.name(), w.url(), w.secret(), w.filter()), clock));
+        }
+        return sinks;
     }
 
     private static io.verdict.scheduler.evidence.Signer evidenceSigner(AppConfig config) {

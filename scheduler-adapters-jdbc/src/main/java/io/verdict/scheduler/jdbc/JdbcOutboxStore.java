@@ -1,0 +1,162 @@
+package io.verdict.scheduler.jdbc;
+
+import io.verdict.scheduler.events.EventEnvelope;
+import io.verdict.scheduler.events.outbox.EnvelopeJson;
+import io.verdict.scheduler.events.outbox.OutboxCounts;
+import io.verdict.scheduler.events.outbox.OutboxEntry;
+import io.verdict.scheduler.events.outbox.OutboxStatus;
+import io.verdict.scheduler.events.outbox.OutboxStore;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outbox in table {@code outbox} (migration V2). Each method is one transaction.
+ *
+ * <p>IDs: an append inserts {@code MAX(id) + 1}; if another transaction took that number (PostgreSQL makes the
+ * second insert wait for the first and then conflict) it reads again. So an id only becomes visible after every
+ * smaller one, and a feed reader that has seen N never later finds an entry below N appear. A conflict on the
+ * idempotency key instead returns the stored entry.
+ *
+ * <p>Claims: a compare-and-set on {@code next_attempt_ms} per entry, so two dispatchers never both win an entry.
+ */
+public final class JdbcOutboxStore implements OutboxStore {
+    private static final int MAX_APPEND_ATTEMPTS = 100;
+    private static final String COLUMNS = "id, run_id, status, attempts, next_attempt_ms, last_error, envelope";
+
+    private final JdbcDatabase db;
+
+    public JdbcOutboxStore(JdbcDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public OutboxEntry append(String runId, EventEnvelope envelope, Instant now) {
+        String json = EnvelopeJson.write(envelope);
+        for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+            Optional<OutboxEntry> stored = db.transaction(c -> {
+                Optional<OutboxEntry> existing = byKey(c, envelope.idempotencyKey());
+                if (existing.isPresent()) return existing;
+                long id = Sql.one(c, "SELECT COALESCE(MAX(id), 0) FROM outbox", rs -> rs.getLong(1)).orElse(0L) + 1;
+                int n = Sql.update(c, "INSERT INTO outbox (id, idempotency_key, run_id, tenant_id, status, attempts, "
+                                + "next_attempt_ms, last_error, envelope) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                        id, envelope.idempotencyKey(), runId, envelope.tenant(), OutboxStatus.PENDING.name(), 0,
+                        now.toEpochMilli(), null, json);
+                if (n == 1) return Optional.of(new OutboxEntry(id, runId, envelope, OutboxStatus.PENDING, 0, now, null));
+                return byKey(c, envelope.idempotencyKey()); // empty: the id was taken, try the next one
+            });
+            if (stored.isPresent()) return stored.get();
+        }
+        throw new JdbcStoreException("outbox append of " + envelope.idempotencyKey() + " kept colliding ("
+                + MAX_APPEND_ATTEMPTS + " attempts)", null);
+    }
+
+    private static Optional<OutboxEntry> byKey(Connection c, String key) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM outbox WHERE idempotency_key = ?", JdbcOutboxStore::entry, key);
+    }
+
+    @Override
+    public List<OutboxEntry> claim(Instant now, Duration lease, int limit) {
+        int max = OutboxStore.bounded(limit);
+        if (max == 0) return List.of();
+        long leaseUntil = now.plus(lease).toEpochMilli();
+        return db.transaction(c -> {
+            List<OutboxEntry> heads = Sql.list(c, "SELECT " + COLUMNS + " FROM outbox o WHERE o.status = 'PENDING' "
+                    + "AND o.next_attempt_ms <= ? AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'PENDING' "
+                    + "AND p.run_id = o.run_id AND p.id < o.id) ORDER BY o.id LIMIT ?", JdbcOutboxStore::entry,
+                    now.toEpochMilli(), max);
+            List<OutboxEntry> won = new ArrayList<>();
+            for (OutboxEntry e : heads) {
+                int n = Sql.update(c, "UPDATE outbox SET next_attempt_ms = ? WHERE id = ? AND status = 'PENDING' "
+                        + "AND next_attempt_ms = ?", leaseUntil, e.id(), e.nextAttemptAt().toEpochMilli());
+                if (n == 1) {
+                    won.add(new OutboxEntry(e.id(), e.runId(), e.envelope(), e.status(), e.attempts(),
+                            Instant.ofEpochMilli(leaseUntil), e.lastError()));
+                }
+            }
+            return won;
+        });
+    }
+
+    /**
+     * Makes every pending entry due at {@code now}: for a store this process has to itself (the embedded file), where
+     * a claim left by a killed process would otherwise hold its run's events back until the lease ran out. Returns
+     * how many entries were held by a future attempt time (a lease, or a retry wait, which is cut short too).
+     */
+    public int releaseLeases(Instant now) {
+        return db.transaction(c -> Sql.update(c, "UPDATE outbox SET next_attempt_ms = ? WHERE status = 'PENDING' "
+                + "AND next_attempt_ms > ?", now.toEpochMilli(), now.toEpochMilli()));
+    }
+
+    @Override
+    public void delivered(long id) {
+        db.transaction(c -> Sql.update(c, "UPDATE outbox SET status = 'DELIVERED' WHERE id = ? AND status = 'PENDING'", id));
+    }
+
+    @Override
+    public void failed(long id, String error, Instant retryAt) {
+        db.transaction(c -> Sql.update(c, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_ms = ? "
+                + "WHERE id = ? AND status = 'PENDING'", error, retryAt.toEpochMilli(), id));
+    }
+
+    @Override
+    public void dead(long id, String error) {
+        db.transaction(c -> Sql.update(c, "UPDATE outbox SET status = 'DEAD', attempts = attempts + 1, last_error = ? "
+                + "WHERE id = ? AND status = 'PENDING'", error, id));
+    }
+
+    @Override
+    public List<OutboxEntry> after(String tenant, long afterId, int limit) {
+        int max = OutboxStore.bounded(limit);
+        if (max == 0) return List.of();
+        return db.transaction(c -> Sql.list(c, "SELECT " + COLUMNS + " FROM outbox WHERE tenant_id = ? AND id > ? "
+                + "ORDER BY id LIMIT ?", JdbcOutboxStore::entry, tenant, afterId, max));
+    }
+
+    @Override
+    public List<OutboxEntry> deadLetters(String tenant, long afterId, int limit) {
+        int max = OutboxStore.bounded(limit);
+        if (max == 0) return List.of();
+        return db.transaction(c -> Sql.list(c, "SELECT " + COLUMNS + " FROM outbox WHERE tenant_id = ? AND status = 'DEAD' "
+                + "AND id > ? ORDER BY id LIMIT ?", JdbcOutboxStore::entry, tenant, afterId, max));
+    }
+
+    @Override
+    public boolean replay(String tenant, long id, Instant now) {
+        return db.transaction(c -> Sql.update(c, "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_ms = ? "
+                + "WHERE id = ? AND tenant_id = ? AND status = 'DEAD'", now.toEpochMilli(), id, tenant)) == 1;
+    }
+
+    @Override
+    public OutboxCounts counts() {
+        return db.transaction(c -> {
+            long[] n = new long[4];
+            Sql.list(c, "SELECT status, CASE WHEN attempts > 0 THEN 1 ELSE 0 END AS retried, COUNT(*) FROM outbox "
+                    + "GROUP BY status, CASE WHEN attempts > 0 THEN 1 ELSE 0 END", rs -> {
+                        long count = rs.getLong(3);
+                        switch (OutboxStatus.valueOf(rs.getString(1))) {
+                            case PENDING -> {
+                                n[0] += count;
+                                if (rs.getInt(2) == 1) n[1] += count;
+                            }
+                            case DELIVERED -> n[2] += count;
+                            case DEAD -> n[3] += count;
+                        }
+                        return null;
+                    });
+            return new OutboxCounts(n[0], n[1], n[2], n[3]);
+        });
+    }
+
+    private static OutboxEntry entry(ResultSet rs) throws SQLException {
+        return new OutboxEntry(rs.getLong("id"), rs.getString("run_id"), EnvelopeJson.parse(rs.getString("envelope")),
+                OutboxStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
+                Instant.ofEpochMilli(rs.getLong("next_attempt_ms")), rs.getString("last_error"));
+    }
+}

@@ -1,0 +1,154 @@
+package io.verdict.scheduler.mongo;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import io.verdict.scheduler.events.EventEnvelope;
+import io.verdict.scheduler.events.outbox.EnvelopeJson;
+import io.verdict.scheduler.events.outbox.OutboxCounts;
+import io.verdict.scheduler.events.outbox.OutboxEntry;
+import io.verdict.scheduler.events.outbox.OutboxStatus;
+import io.verdict.scheduler.events.outbox.OutboxStore;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outbox in collection {@code outbox}: {@code _id} is the entry's id, {@code key} the idempotency key (unique
+ * index), the envelope kept as its canonical JSON text so what is delivered is byte-identical on every redelivery.
+ *
+ * <p>IDs: an append inserts the highest {@code _id} + 1 and retries when another instance took it (unique
+ * {@code _id}); a single-document insert is visible when it returns, so an id is only ever taken after every
+ * smaller one is visible — the feed's cursor never skips an entry. Claims are a compare-and-set on
+ * {@code nextAttemptAt} per entry. Finding each run's oldest pending entry is one {@code $group} over the pending
+ * entries (bounded by how much is undelivered, not by history).
+ */
+public final class MongoOutboxStore implements OutboxStore {
+    private static final int MAX_APPEND_ATTEMPTS = 100;
+
+    private final MongoCollection<Document> outbox;
+
+    public MongoOutboxStore(MongoDatabase db) {
+        this.outbox = db.getCollection(CollectionNames.OUTBOX);
+    }
+
+    @Override
+    public OutboxEntry append(String runId, EventEnvelope envelope, Instant now) {
+        String json = EnvelopeJson.write(envelope);
+        for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+            Document existing = outbox.find(Filters.eq("key", envelope.idempotencyKey())).first();
+            if (existing != null) return entry(existing);
+            Document last = outbox.find().sort(Sorts.descending("_id")).limit(1).first();
+            long id = (last == null ? 0 : last.getLong("_id")) + 1;
+            Document d = new Document("_id", id).append("key", envelope.idempotencyKey()).append("runId", runId)
+                    .append("tenantId", envelope.tenant()).append("status", OutboxStatus.PENDING.name())
+                    .append("attempts", 0).append("nextAttemptAt", now.toEpochMilli()).append("envelope", json);
+            try {
+                outbox.insertOne(d);
+                return entry(d);
+            } catch (MongoException e) {
+                if (!DuplicateKeys.is(e)) throw e;
+                // the id or the key was taken meanwhile: read again
+            }
+        }
+        throw new IllegalStateException("outbox append of " + envelope.idempotencyKey() + " kept colliding");
+    }
+
+    @Override
+    public List<OutboxEntry> claim(Instant now, Duration lease, int limit) {
+        int max = OutboxStore.bounded(limit);
+        if (max == 0) return List.of();
+        List<Long> heads = new ArrayList<>();
+        for (Document g : outbox.aggregate(List.of(Aggregates.match(Filters.eq("status", OutboxStatus.PENDING.name())),
+                Aggregates.group("$runId", Accumulators.min("head", "$_id"))))) {
+            heads.add(((Number) g.get("head")).longValue());
+        }
+        if (heads.isEmpty()) return List.of();
+        long leaseUntil = now.plus(lease).toEpochMilli();
+        List<OutboxEntry> won = new ArrayList<>();
+        for (Document d : outbox.find(Filters.and(Filters.in("_id", heads), Filters.eq("status", OutboxStatus.PENDING.name()),
+                Filters.lte("nextAttemptAt", now.toEpochMilli()))).sort(Sorts.ascending("_id")).limit(max)) {
+            Document leased = outbox.findOneAndUpdate(Filters.and(Filters.eq("_id", d.get("_id")),
+                            Filters.eq("status", OutboxStatus.PENDING.name()), Filters.eq("nextAttemptAt", d.get("nextAttemptAt"))),
+                    Updates.set("nextAttemptAt", leaseUntil),
+                    new com.mongodb.client.model.FindOneAndUpdateOptions()
+                            .returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+            if (leased != null) won.add(entry(leased));
+        }
+        return won;
+    }
+
+    @Override
+    public void delivered(long id) {
+        outbox.updateOne(pending(id), Updates.set("status", OutboxStatus.DELIVERED.name()));
+    }
+
+    @Override
+    public void failed(long id, String error, Instant retryAt) {
+        outbox.updateOne(pending(id), Updates.combine(Updates.inc("attempts", 1), Updates.set("lastError", error),
+                Updates.set("nextAttemptAt", retryAt.toEpochMilli())));
+    }
+
+    @Override
+    public void dead(long id, String error) {
+        outbox.updateOne(pending(id), Updates.combine(Updates.inc("attempts", 1), Updates.set("lastError", error),
+                Updates.set("status", OutboxStatus.DEAD.name())));
+    }
+
+    private static Bson pending(long id) {
+        return Filters.and(Filters.eq("_id", id), Filters.eq("status", OutboxStatus.PENDING.name()));
+    }
+
+    @Override
+    public List<OutboxEntry> after(String tenant, long afterId, int limit) {
+        return page(Filters.and(Filters.eq("tenantId", tenant), Filters.gt("_id", afterId)), limit);
+    }
+
+    @Override
+    public List<OutboxEntry> deadLetters(String tenant, long afterId, int limit) {
+        return page(Filters.and(Filters.eq("tenantId", tenant), Filters.eq("status", OutboxStatus.DEAD.name()),
+                Filters.gt("_id", afterId)), limit);
+    }
+
+    private List<OutboxEntry> page(Bson filter, int limit) {
+        int max = OutboxStore.bounded(limit);
+        if (max == 0) return List.of();
+        List<OutboxEntry> out = new ArrayList<>();
+        for (Document d : outbox.find(filter).sort(Sorts.ascending("_id")).limit(max)) out.add(entry(d));
+        return out;
+    }
+
+    @Override
+    public boolean replay(String tenant, long id, Instant now) {
+        return outbox.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("tenantId", tenant),
+                        Filters.eq("status", OutboxStatus.DEAD.name())),
+                Updates.combine(Updates.set("status", OutboxStatus.PENDING.name()), Updates.set("attempts", 0),
+                        Updates.set("nextAttemptAt", now.toEpochMilli()))).getModifiedCount() == 1;
+    }
+
+    @Override
+    public OutboxCounts counts() {
+        long pending = outbox.countDocuments(Filters.eq("status", OutboxStatus.PENDING.name()));
+        long retrying = outbox.countDocuments(Filters.and(Filters.eq("status", OutboxStatus.PENDING.name()),
+                Filters.gt("attempts", 0)));
+        long delivered = outbox.countDocuments(Filters.eq("status", OutboxStatus.DELIVERED.name()));
+        long dead = outbox.countDocuments(Filters.eq("status", OutboxStatus.DEAD.name()));
+        return new OutboxCounts(pending, retrying, delivered, dead);
+    }
+
+    private static OutboxEntry entry(Document d) {
+        return new OutboxEntry(((Number) d.get("_id")).longValue(), d.getString("runId"),
+                EnvelopeJson.parse(d.getString("envelope")), OutboxStatus.valueOf(d.getString("status")),
+                ((Number) d.get("attempts")).intValue(), Instant.ofEpochMilli(((Number) d.get("nextAttemptAt")).longValue()),
+                d.getString("lastError"));
+    }
+}

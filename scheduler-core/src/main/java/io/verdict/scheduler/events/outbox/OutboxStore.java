@@ -1,0 +1,62 @@
+package io.verdict.scheduler.events.outbox;
+
+import io.verdict.scheduler.events.EventEnvelope;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The durable outbox: every outbound envelope is stored here first and delivered from here by the
+ * {@link OutboxDispatcher}, at least once and in order per run. Reads are bounded by {@link #MAX_READ}.
+ *
+ * <p>Ordering: {@link #claim} hands out only the oldest pending entry of each run, so a run's next event waits
+ * until the one before it was delivered or dead-lettered. A claim moves {@code nextAttemptAt} forward by the lease,
+ * which keeps other dispatchers (other processes on a shared store) off it while it is being delivered; if the
+ * claimer dies, the entry becomes claimable again when the lease runs out (hence at-least-once).
+ */
+public interface OutboxStore {
+    /** Largest page any read returns, whatever the caller asks for. */
+    int MAX_READ = 1000;
+
+    /**
+     * Stores the envelope as pending, due at {@code now}. Idempotent on {@code envelope.idempotencyKey()}: a second
+     * append with a key already stored changes nothing and returns the stored entry (a re-emitted event is not
+     * delivered twice by us; the key also lets receivers drop our at-least-once redeliveries).
+     */
+    OutboxEntry append(String runId, EventEnvelope envelope, Instant now);
+
+    /**
+     * Up to {@code limit} entries, ascending by id: for each run, its oldest pending entry if that one is due
+     * ({@code nextAttemptAt <= now}); each returned entry is leased until {@code now + lease}.
+     */
+    List<OutboxEntry> claim(Instant now, Duration lease, int limit);
+
+    /** The entry was accepted by the sink. */
+    void delivered(long id);
+
+    /** A failed attempt: {@code attempts + 1}, the error kept, pending again from {@code retryAt}. */
+    void failed(long id, String error, Instant retryAt);
+
+    /** Gives up on the entry: {@code attempts + 1}, the error kept, moved to the dead-letter list. */
+    void dead(long id, String error);
+
+    /** A tenant's entries in any state with {@code id > afterId}, ascending (the pull feed). */
+    List<OutboxEntry> after(String tenant, long afterId, int limit);
+
+    /** A tenant's dead letters with {@code id > afterId}, ascending. */
+    List<OutboxEntry> deadLetters(String tenant, long afterId, int limit);
+
+    /**
+     * Moves the tenant's dead letter {@code id} back to pending (attempts 0, due at {@code now}); false when there
+     * is no such dead letter of that tenant (unknown, delivered, pending or another tenant's).
+     */
+    boolean replay(String tenant, long id, Instant now);
+
+    OutboxCounts counts();
+
+    /** A page size within 0..{@link #MAX_READ}. */
+    static int bounded(int limit) {
+        return Math.max(0, Math.min(limit, MAX_READ));
+    }
+}

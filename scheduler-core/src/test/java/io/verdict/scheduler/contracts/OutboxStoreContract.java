@@ -1,0 +1,180 @@
+package io.verdict.scheduler.contracts;
+
+import io.verdict.scheduler.canonical.CanonicalJson;
+import io.verdict.scheduler.events.EventEnvelope;
+import io.verdict.scheduler.events.outbox.OutboxCounts;
+import io.verdict.scheduler.events.outbox.OutboxEntry;
+import io.verdict.scheduler.events.outbox.OutboxStatus;
+import io.verdict.scheduler.events.outbox.OutboxStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link OutboxStore} adapter must do: keep envelopes exactly as given, once per idempotency key; hand
+ * out only the oldest pending entry of a run; lease what it hands out; retry, dead-letter and replay; page bounded and
+ * tenant-confined.
+ */
+public abstract class OutboxStoreContract {
+    protected static final Instant T0 = Instant.parse("2025-10-26T14:05:11.123Z");
+    protected static final Duration LEASE = Duration.ofSeconds(30);
+
+    protected OutboxStore outbox;
+
+    /** An empty outbox. */
+    protected abstract OutboxStore newOutbox();
+
+    @BeforeEach
+    public void createOutbox() {
+        outbox = newOutbox();
+    }
+
+    protected static EventEnvelope envelope(String tenant, String runId, String kind, String subject) {
+        String key = kind + ":" + runId + (subject == null ? "" : ":" + subject);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("runId", runId);
+        payload.put("stats", Map.of("targets", 12, "nested", List.of("a", "b")));
+        payload.put("note", "ünïcode \"quoted\"");
+        return new EventEnvelope("id-" + key, kind, 1, tenant, T0, "corr-" + runId, key, payload);
+    }
+
+    private OutboxEntry append(String tenant, String runId, String kind, String subject) {
+        return outbox.append(runId, envelope(tenant, runId, kind, subject), T0);
+    }
+
+    @Test
+    public void appendedEnvelopeComesBackByteForByte() {
+        EventEnvelope e = envelope("acme", "run-1", "scheduler.run.completed", null);
+        OutboxEntry stored = outbox.append("run-1", e, T0);
+
+        assertThat(stored.status()).isEqualTo(OutboxStatus.PENDING);
+        assertThat(stored.attempts()).isZero();
+        List<OutboxEntry> feed = outbox.after("acme", 0, 10);
+        assertThat(feed).hasSize(1);
+        OutboxEntry back = feed.get(0);
+        assertThat(back.id()).isEqualTo(stored.id());
+        assertThat(back.runId()).isEqualTo("run-1");
+        assertThat(back.envelope().occurredAt()).isEqualTo(T0);
+        assertThat(back.envelope().idempotencyKey()).isEqualTo(e.idempotencyKey());
+        assertThat(CanonicalJson.write(io.verdict.scheduler.events.outbox.EnvelopeJson.toMap(back.envelope())))
+                .isEqualTo(CanonicalJson.write(io.verdict.scheduler.events.outbox.EnvelopeJson.toMap(e)));
+    }
+
+    @Test
+    public void sameIdempotencyKeyIsStoredOnce() {
+        OutboxEntry first = append("acme", "run-1", "scheduler.run.started", null);
+        EventEnvelope again = new EventEnvelope("other-id", "scheduler.run.started", 1, "acme", T0.plusSeconds(5),
+                "corr", first.envelope().idempotencyKey(), Map.of("runId", "run-1"));
+        OutboxEntry second = outbox.append("run-1", again, T0.plusSeconds(5));
+
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(second.envelope().eventId()).isEqualTo(first.envelope().eventId());
+        assertThat(outbox.after("acme", 0, 10)).hasSize(1);
+    }
+
+    @Test
+    public void claimHandsOutOnlyTheOldestPendingEntryOfEachRun() {
+        OutboxEntry a1 = append("acme", "run-a", "scheduler.run.started", null);
+        OutboxEntry b1 = append("acme", "run-b", "scheduler.run.started", null);
+        OutboxEntry a2 = append("acme", "run-a", "scheduler.rescan.delta", "sha256:1");
+
+        assertThat(outbox.claim(T0, LEASE, 10)).extracting(OutboxEntry::id).containsExactly(a1.id(), b1.id());
+        outbox.delivered(a1.id());
+        // b1 is leased, a2 is now run-a's head
+        assertThat(outbox.claim(T0.plusSeconds(1), LEASE, 10)).extracting(OutboxEntry::id).containsExactly(a2.id());
+    }
+
+    @Test
+    public void claimedEntryIsLeasedUntilTheLeaseRunsOut() {
+        OutboxEntry e = append("acme", "run-1", "scheduler.run.started", null);
+        assertThat(outbox.claim(T0, LEASE, 10)).hasSize(1);
+        assertThat(outbox.claim(T0.plusSeconds(29), LEASE, 10)).isEmpty();
+        // the claimer died without an answer: someone else may deliver it again
+        assertThat(outbox.claim(T0.plusSeconds(31), LEASE, 10)).extracting(OutboxEntry::id).containsExactly(e.id());
+    }
+
+    @Test
+    public void failedEntryWaitsForItsRetryTimeAndBlocksTheRunBehindIt() {
+        OutboxEntry first = append("acme", "run-1", "scheduler.run.started", null);
+        append("acme", "run-1", "scheduler.run.completed", null);
+        outbox.claim(T0, LEASE, 10);
+        outbox.failed(first.id(), "HTTP 503", T0.plusSeconds(10));
+
+        assertThat(outbox.claim(T0.plusSeconds(9), LEASE, 10)).isEmpty();
+        List<OutboxEntry> retry = outbox.claim(T0.plusSeconds(10), LEASE, 10);
+        assertThat(retry).extracting(OutboxEntry::id).containsExactly(first.id());
+        assertThat(retry.get(0).attempts()).isEqualTo(1);
+        assertThat(retry.get(0).lastError()).isEqualTo("HTTP 503");
+        assertThat(outbox.counts()).isEqualTo(new OutboxCounts(2, 1, 0, 0));
+    }
+
+    @Test
+    public void deadLetterUnblocksTheRunAndCanBeReplayed() {
+        OutboxEntry first = append("acme", "run-1", "scheduler.run.started", null);
+        OutboxEntry second = append("acme", "run-1", "scheduler.run.completed", null);
+        outbox.claim(T0, LEASE, 10);
+        outbox.failed(first.id(), "HTTP 500", T0);
+        outbox.claim(T0, LEASE, 10);
+        outbox.dead(first.id(), "HTTP 500 again");
+
+        List<OutboxEntry> dead = outbox.deadLetters("acme", 0, 10);
+        assertThat(dead).extracting(OutboxEntry::id).containsExactly(first.id());
+        assertThat(dead.get(0).attempts()).isEqualTo(2);
+        assertThat(dead.get(0).lastError()).isEqualTo("HTTP 500 again");
+        assertThat(dead.get(0).status()).isEqualTo(OutboxStatus.DEAD);
+        assertThat(outbox.claim(T0.plusSeconds(1), LEASE, 10)).extracting(OutboxEntry::id).containsExactly(second.id());
+        outbox.delivered(second.id());
+
+        assertThat(outbox.replay("globex", first.id(), T0.plusSeconds(2))).isFalse();
+        assertThat(outbox.replay("acme", second.id(), T0.plusSeconds(2))).isFalse();
+        assertThat(outbox.replay("acme", first.id(), T0.plusSeconds(2))).isTrue();
+        assertThat(outbox.replay("acme", first.id(), T0.plusSeconds(2))).isFalse();
+        assertThat(outbox.deadLetters("acme", 0, 10)).isEmpty();
+        List<OutboxEntry> again = outbox.claim(T0.plusSeconds(2), LEASE, 10);
+        assertThat(again).extracting(OutboxEntry::id).containsExactly(first.id());
+        assertThat(again.get(0).attempts()).isZero();
+        assertThat(outbox.counts()).isEqualTo(new OutboxCounts(1, 0, 1, 0));
+    }
+
+    @Test
+    public void feedIsTenantConfinedAscendingAndPagedByCursor() {
+        List<Long> acme = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            acme.add(append("acme", "run-" + i, "scheduler.run.started", null).id());
+            append("globex", "g-run-" + i, "scheduler.run.started", null);
+        }
+        List<OutboxEntry> page1 = outbox.after("acme", 0, 3);
+        assertThat(page1).extracting(OutboxEntry::id).containsExactlyElementsOf(acme.subList(0, 3));
+        List<OutboxEntry> page2 = outbox.after("acme", page1.get(2).id(), 3);
+        assertThat(page2).extracting(OutboxEntry::id).containsExactlyElementsOf(acme.subList(3, 5));
+        assertThat(outbox.after("acme", acme.get(4), 3)).isEmpty();
+        assertThat(outbox.after("initech", 0, 10)).isEmpty();
+        assertThat(page1).allSatisfy(e -> assertThat(e.envelope().tenant()).isEqualTo("acme"));
+    }
+
+    @Test
+    public void readsAreBounded() {
+        for (int i = 0; i < 3; i++) append("acme", "run-" + i, "scheduler.run.started", null);
+        assertThat(outbox.after("acme", 0, 0)).isEmpty();
+        assertThat(outbox.claim(T0, LEASE, 2)).hasSize(2);
+        assertThat(outbox.after("acme", 0, Integer.MAX_VALUE)).hasSize(3);
+    }
+
+    @Test
+    public void deliveredEntryIsNeverClaimedAgain() {
+        OutboxEntry e = append("acme", "run-1", "scheduler.run.started", null);
+        outbox.claim(T0, LEASE, 10);
+        outbox.delivered(e.id());
+        assertThat(outbox.claim(T0.plus(Duration.ofDays(1)), LEASE, 10)).isEmpty();
+        assertThat(outbox.after("acme", 0, 10).get(0).status()).isEqualTo(OutboxStatus.DELIVERED);
+        assertThat(outbox.counts()).isEqualTo(new OutboxCounts(0, 0, 1, 0));
+    }
+}
