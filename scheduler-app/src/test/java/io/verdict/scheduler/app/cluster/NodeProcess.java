@@ -26,9 +26,15 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public static NodeProcess start(String name, Path dir, Map<String, String> env, String... args) throws IOException {
+        return start(name, dir, env, List.of("-Xmx512m"), args);
+    }
+
+    /** As {@link #start(String, Path, Map, String...)} with the child JVM's own options (heap, JIT, GC). */
+    public static NodeProcess start(String name, Path dir, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.verdict.scheduler.app.Main");
