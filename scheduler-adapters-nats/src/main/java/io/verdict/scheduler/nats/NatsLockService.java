@@ -1,5 +1,7 @@
 package io.verdict.scheduler.nats;
 
+import io.verdict.scheduler.events.codec.JsonFields;
+
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;

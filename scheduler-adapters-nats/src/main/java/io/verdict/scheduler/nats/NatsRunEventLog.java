@@ -1,5 +1,7 @@
 package io.verdict.scheduler.nats;
 
+import io.verdict.scheduler.events.codec.RunEventCodec;
+
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;

@@ -1,5 +1,7 @@
 package io.verdict.scheduler.nats;
 
+import io.verdict.scheduler.events.codec.JsonFields;
+
 import io.verdict.scheduler.canonical.CanonicalJson;
 import io.verdict.scheduler.queue.SegmentRef;
 

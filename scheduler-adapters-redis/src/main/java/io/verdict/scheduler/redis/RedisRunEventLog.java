@@ -1,5 +1,7 @@
 package io.verdict.scheduler.redis;
 
+import io.verdict.scheduler.events.codec.RunEventCodec;
+
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;

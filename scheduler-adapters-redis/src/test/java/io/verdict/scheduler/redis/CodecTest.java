@@ -1,5 +1,7 @@
 package io.verdict.scheduler.redis;
 
+import io.verdict.scheduler.events.codec.RunEventCodec;
+
 import io.verdict.scheduler.canonical.CanonicalJson;
 import org.junit.jupiter.api.Test;
 

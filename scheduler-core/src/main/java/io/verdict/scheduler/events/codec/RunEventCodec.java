@@ -1,4 +1,4 @@
-package io.verdict.scheduler.redis;
+package io.verdict.scheduler.events.codec;
 
 import io.verdict.scheduler.canonical.CanonicalJson;
 import io.verdict.scheduler.errors.ErrorCode;
@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Run events as canonical JSON, {@code kind} naming the variant; enum values in their wire (lower-case) form. */
-final class RunEventCodec {
+public final class RunEventCodec {
     private RunEventCodec() {}
 
-    static String write(RunEvent event) {
+    public static String write(RunEvent event) {
         Map<String, Object> m = new HashMap<>();
         m.put("kind", event.kind());
         switch (event) {
@@ -72,7 +72,7 @@ final class RunEventCodec {
         return m;
     }
 
-    static RunEvent read(String json) {
+    public static RunEvent read(String json) {
         JsonFields f = JsonFields.parse(json, "run event");
         String kind = f.string("kind");
         return switch (kind) {
