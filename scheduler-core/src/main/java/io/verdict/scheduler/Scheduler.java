@@ -54,7 +54,7 @@ public final class Scheduler implements AutoCloseable {
     private final UseCases useCases;
     private final SchedulerProcess process;
     private final IndexFollower follower;
-    private final Optional<io.verdict.scheduler.events.outbox.OutboundEvents> outboundEvents;
+    private final Optional<io.verdict.scheduler.usecases.OutboundEvents> outboundEvents;
 
     Scheduler(SchedulerConfig c) {
         this.config = c;
@@ -76,7 +76,7 @@ public final class Scheduler implements AutoCloseable {
                 new AdvisoryCatalog(storage.advisories()), new AuditTrail(storage.audit(), c.clock()), c.retryPolicy(),
                 c.evidenceSigner(), c.clock(), c.intakeRate().perSecond(), c.intakeRate().burst()));
         this.process = new SchedulerProcess(c, lifecycle, ticker, follower);
-        this.outboundEvents = io.verdict.scheduler.events.outbox.OutboundEvents.of(c.dispatcher(),
+        this.outboundEvents = io.verdict.scheduler.usecases.OutboundEvents.of(c.dispatcher(),
                 new AuditTrail(storage.audit(), c.clock()), c.clock());
     }
 
@@ -251,7 +251,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** The tenant feed, dead letters and replay of outbound events; empty unless the builder was given an outbox. */
-    public Optional<io.verdict.scheduler.events.outbox.OutboundEvents> outboundEvents() {
+    public Optional<io.verdict.scheduler.usecases.OutboundEvents> outboundEvents() {
         return outboundEvents;
     }
 

@@ -38,7 +38,7 @@ final class EventViews {
     }
 
     /** The outbox of this scheduler; 404 when it was built without one (embedded, in-memory notifier). */
-    static io.verdict.scheduler.events.outbox.OutboundEvents outbox(Scheduler s) {
+    static io.verdict.scheduler.usecases.OutboundEvents outbox(Scheduler s) {
         return s.outboundEvents().orElseThrow(
                 () -> ApiProblem.notFound("this scheduler has no event outbox (embedded notifier)"));
     }

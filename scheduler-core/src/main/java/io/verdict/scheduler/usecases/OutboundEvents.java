@@ -1,6 +1,10 @@
-package io.verdict.scheduler.events.outbox;
+package io.verdict.scheduler.usecases;
 
 import io.verdict.scheduler.audit.AuditTrail;
+import io.verdict.scheduler.events.outbox.OutboxCounts;
+import io.verdict.scheduler.events.outbox.OutboxDispatcher;
+import io.verdict.scheduler.events.outbox.OutboxEntry;
+import io.verdict.scheduler.events.outbox.OutboxStore;
 import io.verdict.scheduler.schedules.Caller;
 
 import java.time.Clock;
