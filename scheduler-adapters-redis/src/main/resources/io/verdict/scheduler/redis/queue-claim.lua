@@ -1,4 +1,5 @@
 -- ARGV[4] owner (consumer name), ARGV[5] lease ms, ARGV[6] max messages, ARGV[7] housekeeping limit.
+-- Claims fairly (pick_fairly in queue-common.lua): round-robin across tenants, then runs, oldest first in a run.
 -- Returns {expiresAt, payload1, token1, deliveries1, entry1, payload2, ...}; {} when nothing is ready.
 -- A missing token counter means Redis lost its data (FLUSHALL, an empty replica, a restart without persistence):
 -- handing out tokens from 1 again would make every worker write look stale. Ask the caller to seed it first.
@@ -7,9 +8,23 @@ local now = now_ms()
 local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 promote(now, limit)
 reclaim(now, limit)
-local res = redis.call('XREADGROUP', 'GROUP', GROUP, owner, 'COUNT', count, 'STREAMS', STREAM, '>')
-if not res then return {} end
-local entries = res[1][2]
+local picked = pick_fairly(count)
+if #picked == 0 then return {} end
+-- FORCE puts the picked entries (never delivered to the group) into its pending list under the owner's name, and
+-- returns them with their fields; an entry deleted meanwhile is left out.
+local entries = {}
+local i = 1
+while i <= #picked do
+  local j = math.min(i + CHUNK - 1, #picked)
+  local args = { 'XCLAIM', STREAM, GROUP, owner, '0' }
+  for x = i, j do args[#args + 1] = picked[x] end
+  args[#args + 1] = 'FORCE'
+  local part = redis.call(unpack(args))
+  for x = 1, #part do
+    if part[x] and part[x][2] then entries[#entries + 1] = part[x] end
+  end
+  i = j + 1
+end
 local n = #entries
 if n == 0 then return {} end
 local first = redis.call('INCRBY', FENCING, n) - n
