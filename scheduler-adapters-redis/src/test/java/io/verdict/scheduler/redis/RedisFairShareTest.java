@@ -31,8 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Core's {@code ExecutionProgressTest.aRateLimitedRunDoesNotStarveAnotherTenantsRun} with the work queue on Redis:
  * a big rate-limited run of tenant A holds both workers' attention, yet tenant B's small run, planned after A's
- * segments were all queued, finishes while A is still running. In stream order B would wait behind all of A's
- * segments (about 10 s at A's rate); fair claims hand B's segments out as soon as a worker is free.
+ * segments were all queued, finishes while A is still running.
+ *
+ * <p>With the default parallelism of a rate-limited run (1), workers that claim A's other segments give them back
+ * at once, so B gets through even in strict stream order. The second test lets A use both workers
+ * ({@code parallelism 2}): in stream order B would then wait behind all of A's segments (about 10 s at A's rate);
+ * fair claims hand B's segments out as soon as a worker finishes its current segment.
  */
 class RedisFairShareTest {
     private static final Instant T0 = Instant.parse("2025-10-26T14:05:11Z");
@@ -65,6 +69,15 @@ class RedisFairShareTest {
 
     @Test
     void aRateLimitedRunOnTheRedisQueueDoesNotStarveAnotherTenantsRun() throws Exception {
+        assertBFinishesWhileAIsRunning(new Schedule.Limits(null, 20.0, null, 1));
+    }
+
+    @Test
+    void aRateLimitedRunHoldingEveryWorkerStillLetsAnotherTenantsRunThrough() throws Exception {
+        assertBFinishesWhileAIsRunning(new Schedule.Limits(null, 20.0, 2, 1));
+    }
+
+    private void assertBFinishesWhileAIsRunning(Schedule.Limits limitsOfA) throws Exception {
         Storage mem = Storage.inMemory(Clock.systemUTC());
         RedisSegmentQueue queue = new RedisSegmentQueue(redis, RedisQueueSettings.runner(prefix),
                 () -> mem.segments().maxFencingToken());
@@ -74,7 +87,7 @@ class RedisFairShareTest {
         TestEstate.images("tenant-b", 20).forEach(s::indexImage);
         // 200 targets at 20 per second: about 10 s of work for tenant A, queued as 20 segments ahead of B's 2.
         mem.schedules().insert(new Schedule("slow", "tenant-a", "schedule slow", true, "0 3 * * *", "UTC",
-                Mode.ANALYSIS_ONLY, Selector.allImages("tenant-a"), null, null, new Schedule.Limits(null, 20.0, null, 1),
+                Mode.ANALYSIS_ONLY, Selector.allImages("tenant-a"), null, null, limitsOfA,
                 null, T0, "alice", T0, "alice", null, null, 1));
         PlannedRun a = planAll(s, "tenant-a", "slow");
         s.startWorkers(2);
