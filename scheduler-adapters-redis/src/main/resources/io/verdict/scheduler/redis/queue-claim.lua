@@ -8,22 +8,26 @@ local now = now_ms()
 local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 promote(now, limit)
 reclaim(now, limit)
-local picked = pick_fairly(count)
-if #picked == 0 then return {} end
 -- FORCE puts the picked entries (never delivered to the group) into its pending list under the owner's name, and
--- returns them with their fields; an entry deleted meanwhile is left out.
+-- returns them with their fields; an entry deleted meanwhile is left out, and more are picked in its place.
 local entries = {}
-local i = 1
-while i <= #picked do
-  local j = math.min(i + CHUNK - 1, #picked)
+while #entries < count do
+  local picked, picked_from = pick_fairly(count - #entries)
+  if #picked == 0 then break end
   local args = { 'XCLAIM', STREAM, GROUP, owner, '0' }
-  for x = i, j do args[#args + 1] = picked[x] end
+  for x = 1, #picked do args[#args + 1] = picked[x] end
   args[#args + 1] = 'FORCE'
-  local part = redis.call(unpack(args))
+  local part = redis.pcall(unpack(args))
+  if type(part) == 'table' and part.err then
+    -- No group (the stream was deleted and re-created by an enqueue): put these picks back and let the caller
+    -- recreate the group, as after a data loss. (A script error would not roll back the pops.)
+    unpick(picked, picked_from)
+    if #entries == 0 then return { -1 } end
+    break
+  end
   for x = 1, #part do
     if part[x] and part[x][2] then entries[#entries + 1] = part[x] end
   end
-  i = j + 1
 end
 local n = #entries
 if n == 0 then return {} end

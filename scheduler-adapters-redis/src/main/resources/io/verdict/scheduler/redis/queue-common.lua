@@ -166,7 +166,7 @@ end
 -- Up to `count` ready entry IDs, round-robin: the tenant after the one served last, within it the run after the one
 -- it was served last, the oldest entry of that run. Advances the cursor.
 local function pick_fairly(count)
-  local picked = {}
+  local picked, picked_from = {}, {}
   local last_tenant = redis.call('HGET', CURSOR, 'tenant') or nil
   local last_run = {}
   while #picked < count do
@@ -181,6 +181,7 @@ local function pick_fairly(count)
       local id = redis.call('LPOP', ready_list(run))
       if id then
         picked[#picked + 1] = id
+        picked_from[#picked_from + 1] = { run, tenant }
         last_tenant = tenant
         last_run[tenant] = run
       else
@@ -198,7 +199,18 @@ local function pick_fairly(count)
     end
     redis.call('HSET', CURSOR, unpack(h))
   end
-  return picked
+  return picked, picked_from
+end
+
+-- Undoes pick_fairly's pops (a script error does not roll back the writes made before it): each picked entry goes
+-- back to the front of its run's list, run and tenant back into the ready zsets.
+local function unpick(picked, picked_from)
+  for x = #picked, 1, -1 do
+    local run, tenant = picked_from[x][1], picked_from[x][2]
+    redis.call('LPUSH', ready_list(run), picked[x])
+    redis.call('ZADD', ready_runs(tenant), 0, run)
+    redis.call('ZADD', READY_TENANTS, 0, tenant)
+  end
 end
 
 -- The payload of a pending stream entry (the stream, not the idempotency key, is authoritative while leased).

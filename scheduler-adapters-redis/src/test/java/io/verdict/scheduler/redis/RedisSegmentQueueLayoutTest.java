@@ -112,6 +112,25 @@ class RedisSegmentQueueLayoutTest {
     }
 
     @Test
+    void aStreamLostWithoutItsReadyListsNeitherLosesNorBlocksWhatIsEnqueuedAfterwards() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        SegmentRef lost = new SegmentRef("t1", "run-a", 0, null);
+        queue.enqueue(lost, Instant.now());
+        cmd().del(prefix + "scheduler:runner"); // stream and group gone; ready list, cursor and counter remain
+        SegmentRef later = new SegmentRef("t1", "run-0", 0, null); // sorts first: picked first
+        queue.enqueue(later, Instant.now()); // re-creates the stream, without the group
+
+        // The first pick (run-0's entry) fails for want of a group: it goes back to its list (a script error would
+        // keep the pop and lose it), the group is recreated, the lost run-a entry is skipped and run-0's handed out.
+        Lease lease = queue.claim("w1", LONG).orElseThrow();
+        assertThat(lease.ref()).isEqualTo(later);
+        assertThat(cmd().xpending(prefix + "scheduler:runner", "scheduler-runners").getConsumerMessageCount())
+                .containsEntry("w1", 1L);
+        assertThat(queue.ack(lease)).isTrue();
+        assertThat(queue.claim("w1", LONG)).as("the lost entry is not handed out").isEmpty();
+    }
+
+    @Test
     void plannerQueueHasItsOwnStreamAndGroup() {
         RedisSegmentQueue planner = new RedisSegmentQueue(redis, RedisQueueSettings.planner(prefix));
         RedisSegmentQueue runner = new RedisSegmentQueue(redis, prefix);
