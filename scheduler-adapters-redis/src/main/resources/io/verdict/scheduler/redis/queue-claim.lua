@@ -29,6 +29,23 @@ while #entries < count do
     if part[x] and part[x][2] then entries[#entries + 1] = part[x] end
   end
 end
+-- Never a second lease: an entry whose message is already held (listed twice by some accident) is not handed out.
+if #entries > 0 then
+  local refs = {}
+  for x, e in ipairs(entries) do
+    local f = e[2]
+    for j = 1, #f, 2 do
+      if f[j] == 'ref' then refs[x] = f[j + 1] break end
+    end
+    refs[x] = refs[x] or ''
+  end
+  local holding = read_many('HMGET', HOLDERS, refs)
+  local free = {}
+  for x, e in ipairs(entries) do
+    if not holding[x] then free[#free + 1] = e end
+  end
+  entries = free
+end
 local n = #entries
 if n == 0 then return {} end
 local first = redis.call('INCRBY', FENCING, n) - n

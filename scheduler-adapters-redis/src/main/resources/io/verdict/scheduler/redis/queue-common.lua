@@ -142,11 +142,19 @@ local function run_of(ref)
 end
 
 local marked = {} -- runs already registered in the zsets by this script call
+-- Set by the first ready message this layout lists, so queue-adopt.lua knows the stream has no entries of a version
+-- without fair share left to adopt.
+local FAIR_MARK = BASE .. 'fair'
+local fair_marked = false
 
 local function add_ready(ref, tenant, payload, deliveries)
   local id = redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
   local run = run_of(ref)
   redis.call('RPUSH', ready_list(run), id)
+  if not fair_marked then
+    fair_marked = true
+    redis.call('SET', FAIR_MARK, '1')
+  end
   if not marked[run] then
     marked[run] = true
     redis.call('ZADD', ready_runs(tenant), 0, run)

@@ -131,6 +131,27 @@ class RedisSegmentQueueLayoutTest {
     }
 
     @Test
+    void readyEntriesLeftByAVersionWithoutFairShareAreAdoptedOnceAtStart() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String base = prefix + "scheduler:runner:";
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+        queue.enqueue(new SegmentRef("t1", "run-a", 1, null), Instant.now());
+        queue.enqueue(new SegmentRef("t2", "run-b", 0, null), Instant.now());
+        // What the earlier layout leaves: stream entries never delivered and idempotency keys, no ready lists.
+        cmd().del(base + "ready:run-a", base + "ready:run-b", base + "ready-runs:t1", base + "ready-runs:t2",
+                base + "ready-tenants", base + "fair");
+        assertThat(queue.claim("w1", LONG)).as("not listed: not claimable").isEmpty();
+
+        RedisSegmentQueue upgraded = new RedisSegmentQueue(redis, prefix);
+        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).hasSize(2);
+        assertThat(new RedisSegmentQueue(redis, prefix).adoptEntriesOfAnEarlierLayout())
+                .as("adopted once: a second start lists nothing twice").isZero();
+        List<String> order = new ArrayList<>();
+        for (Lease l : upgraded.claimBatch("w1", LONG, 10)) order.add(l.ref().key());
+        assertThat(order).containsExactly("run-a#0", "run-b#0", "run-a#1");
+    }
+
+    @Test
     void plannerQueueHasItsOwnStreamAndGroup() {
         RedisSegmentQueue planner = new RedisSegmentQueue(redis, RedisQueueSettings.planner(prefix));
         RedisSegmentQueue runner = new RedisSegmentQueue(redis, prefix);
