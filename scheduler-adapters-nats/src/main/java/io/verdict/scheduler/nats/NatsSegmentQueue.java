@@ -261,15 +261,30 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     @Override
     public boolean retryAt(Lease lease, Instant availableAt) {
         Receipt receipt = Receipt.parse(lease.receipt());
-        QueueRecord released = QueueRecord.held(lease, receipt).released(availableAt);
+        return putBack(lease, receipt, QueueRecord.held(lease, receipt).released(availableAt), "retry");
+    }
+
+    /**
+     * Like {@link #retryAt}, but the record takes the delivery back ({@code deliveries - 1}): the adapter, not
+     * JetStream, counts deliveries (the consumer's {@code max_deliver} is unlimited), so the server's own redelivery
+     * count growing with the {@code nak} counts for nothing.
+     */
+    @Override
+    public boolean release(Lease lease, Instant availableAt) {
+        Receipt receipt = Receipt.parse(lease.receipt());
+        return putBack(lease, receipt, QueueRecord.held(lease, receipt).givenBack(availableAt), "release");
+    }
+
+    /** Writes the waiting record at the lease's revision (refused for a stale holder), then naks until it is due. */
+    private boolean putBack(Lease lease, Receipt receipt, QueueRecord waiting, String what) {
         try {
-            state.update(QueueRecord.key(lease.ref()), released.bytes(), receipt.revision());
+            state.update(QueueRecord.key(lease.ref()), waiting.bytes(), receipt.revision());
         } catch (JetStreamApiException changed) {
             return false;
         } catch (Exception e) {
-            throw NatsFailures.unchecked("retry " + lease.ref().key(), e);
+            throw NatsFailures.unchecked(what + " " + lease.ref().key(), e);
         }
-        nak(receipt.reply(), Duration.between(clock.now(), availableAt));
+        nak(receipt.reply(), Duration.between(clock.now(), waiting.availableAt()));
         return true;
     }
 

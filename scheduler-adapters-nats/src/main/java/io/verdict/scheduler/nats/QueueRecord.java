@@ -48,6 +48,11 @@ record QueueRecord(SegmentRef ref, String enqueueId, boolean leased, Instant ava
         return new QueueRecord(ref, enqueueId, false, availableAt, deliveries, 0, null, null, null);
     }
 
+    /** Back to waiting with the delivery that leased it taken back: a release is a deferral, not an attempt. */
+    QueueRecord givenBack(Instant availableAt) {
+        return new QueueRecord(ref, enqueueId, false, availableAt, Math.max(0, deliveries - 1), 0, null, null, null);
+    }
+
     static String key(SegmentRef ref) {
         return "m." + NatsNames.token(ref.runId()) + "." + ref.index();
     }

@@ -56,6 +56,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
     private static final LuaScript RECLAIM = LuaScript.fromResources(COMMON, "queue-reclaim.lua");
     private static final LuaScript DEPTH = LuaScript.fromResources(COMMON, "queue-depth.lua");
     private static final LuaScript SEED = LuaScript.fromResources(COMMON, "queue-seed-fencing.lua");
+    private static final LuaScript ADOPT = LuaScript.fromResources(COMMON, "queue-adopt.lua");
 
     private final RedisCommands<String, String> redis;
     private final RedisGuard guard;
@@ -90,6 +91,16 @@ public final class RedisSegmentQueue implements SegmentQueue {
         this.ttlMillis = Long.toString(settings.idempotencyTtl().toMillis());
         ensureGroup();
         seedFencing();
+        adoptEntriesOfAnEarlierLayout();
+    }
+
+    /**
+     * Lists, once per queue, the ready entries a version without fair share left in the stream, so an upgrade
+     * strands nothing (their idempotency keys would make the reconciler's re-enqueue a no-op). Returns how many.
+     */
+    int adoptEntriesOfAnEarlierLayout() {
+        Long n = run(ADOPT, ScriptOutputType.INTEGER, Integer.toString(MAX_PER_CALL));
+        return n.intValue();
     }
 
     /** Raises Redis' token counter to the highest token the store (or this node) already used; returns it. */

@@ -1,4 +1,5 @@
 -- ARGV[4] owner (consumer name), ARGV[5] lease ms, ARGV[6] max messages, ARGV[7] housekeeping limit.
+-- Claims fairly (pick_fairly in queue-common.lua): round-robin across tenants, then runs, oldest first in a run.
 -- Returns {expiresAt, payload1, token1, deliveries1, entry1, payload2, ...}; {} when nothing is ready.
 -- A missing token counter means Redis lost its data (FLUSHALL, an empty replica, a restart without persistence):
 -- handing out tokens from 1 again would make every worker write look stale. Ask the caller to seed it first.
@@ -7,9 +8,44 @@ local now = now_ms()
 local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 promote(now, limit)
 reclaim(now, limit)
-local res = redis.call('XREADGROUP', 'GROUP', GROUP, owner, 'COUNT', count, 'STREAMS', STREAM, '>')
-if not res then return {} end
-local entries = res[1][2]
+-- FORCE puts the picked entries (never delivered to the group) into its pending list under the owner's name, and
+-- returns them with their fields; an entry deleted meanwhile is left out, and more are picked in its place.
+local entries = {}
+while #entries < count do
+  local picked, picked_from = pick_fairly(count - #entries)
+  if #picked == 0 then break end
+  local args = { 'XCLAIM', STREAM, GROUP, owner, '0' }
+  for x = 1, #picked do args[#args + 1] = picked[x] end
+  args[#args + 1] = 'FORCE'
+  local part = redis.pcall(unpack(args))
+  if type(part) == 'table' and part.err then
+    -- No group (the stream was deleted and re-created by an enqueue): put these picks back and let the caller
+    -- recreate the group, as after a data loss. (A script error would not roll back the pops.)
+    unpick(picked, picked_from)
+    if #entries == 0 then return { -1 } end
+    break
+  end
+  for x = 1, #part do
+    if part[x] and part[x][2] then entries[#entries + 1] = part[x] end
+  end
+end
+-- Never a second lease: an entry whose message is already held (listed twice by some accident) is not handed out.
+if #entries > 0 then
+  local refs = {}
+  for x, e in ipairs(entries) do
+    local f = e[2]
+    for j = 1, #f, 2 do
+      if f[j] == 'ref' then refs[x] = f[j + 1] break end
+    end
+    refs[x] = refs[x] or ''
+  end
+  local holding = read_many('HMGET', HOLDERS, refs)
+  local free = {}
+  for x, e in ipairs(entries) do
+    if not holding[x] then free[#free + 1] = e end
+  end
+  entries = free
+end
 local n = #entries
 if n == 0 then return {} end
 local first = redis.call('INCRBY', FENCING, n) - n

@@ -122,8 +122,103 @@ local function forget_in_runs(per_run)
   for run, refs in pairs(per_run) do chunked('SREM', BASE .. 'run:' .. run, refs) end
 end
 
+-- Fair share. Ready stream entries are also listed per run, oldest first (list <base>ready:<runId> of entry IDs);
+-- a run with ready entries is a member of <base>ready-runs:<tenant>, a tenant with such runs a member of
+-- <base>ready-tenants (both zsets with score 0, so ordered by name). Claims walk them round-robin from the cursor
+-- hash <base>cursor (field "tenant": tenant served last; "run|<tenant>": that tenant's run served last). Empty
+-- runs and tenants leave the zsets lazily, when a claim finds them empty.
+local READY_TENANTS, CURSOR = BASE .. 'ready-tenants', BASE .. 'cursor'
+
+local function ready_list(run)
+  return BASE .. 'ready:' .. run
+end
+
+local function ready_runs(tenant)
+  return BASE .. 'ready-runs:' .. tenant
+end
+
+local function run_of(ref)
+  return string.match(ref, '^(.*)#%d+$') or ref
+end
+
+local marked = {} -- runs already registered in the zsets by this script call
+-- Set by the first ready message this layout lists, so queue-adopt.lua knows the stream has no entries of a version
+-- without fair share left to adopt.
+local FAIR_MARK = BASE .. 'fair'
+local fair_marked = false
+
 local function add_ready(ref, tenant, payload, deliveries)
-  return redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
+  local id = redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
+  local run = run_of(ref)
+  redis.call('RPUSH', ready_list(run), id)
+  if not fair_marked then
+    fair_marked = true
+    redis.call('SET', FAIR_MARK, '1')
+  end
+  if not marked[run] then
+    marked[run] = true
+    redis.call('ZADD', ready_runs(tenant), 0, run)
+    redis.call('ZADD', READY_TENANTS, 0, tenant)
+  end
+  return id
+end
+
+-- The member after `last` in name order, wrapping to the first; nil when the zset is empty.
+local function next_after(key, last)
+  local r
+  if last then r = redis.call('ZRANGEBYLEX', key, '(' .. last, '+', 'LIMIT', 0, 1) end
+  if not r or #r == 0 then r = redis.call('ZRANGEBYLEX', key, '-', '+', 'LIMIT', 0, 1) end
+  return r[1]
+end
+
+-- Up to `count` ready entry IDs, round-robin: the tenant after the one served last, within it the run after the one
+-- it was served last, the oldest entry of that run. Advances the cursor.
+local function pick_fairly(count)
+  local picked, picked_from = {}, {}
+  local last_tenant = redis.call('HGET', CURSOR, 'tenant') or nil
+  local last_run = {}
+  while #picked < count do
+    local tenant = next_after(READY_TENANTS, last_tenant)
+    if not tenant then break end
+    local runs = ready_runs(tenant)
+    if last_run[tenant] == nil then last_run[tenant] = redis.call('HGET', CURSOR, 'run|' .. tenant) or false end
+    local run = next_after(runs, last_run[tenant] or nil)
+    if not run then
+      redis.call('ZREM', READY_TENANTS, tenant) -- no ready run left: drop it, try the next tenant
+    else
+      local id = redis.call('LPOP', ready_list(run))
+      if id then
+        picked[#picked + 1] = id
+        picked_from[#picked_from + 1] = { run, tenant }
+        last_tenant = tenant
+        last_run[tenant] = run
+      else
+        redis.call('ZREM', runs, run) -- drained: drop it, try the tenant's next run
+      end
+    end
+  end
+  if #picked > 0 then
+    local h = { 'tenant', last_tenant }
+    for t, r in pairs(last_run) do
+      if r then
+        h[#h + 1] = 'run|' .. t
+        h[#h + 1] = r
+      end
+    end
+    redis.call('HSET', CURSOR, unpack(h))
+  end
+  return picked, picked_from
+end
+
+-- Undoes pick_fairly's pops (a script error does not roll back the writes made before it): each picked entry goes
+-- back to the front of its run's list, run and tenant back into the ready zsets.
+local function unpick(picked, picked_from)
+  for x = #picked, 1, -1 do
+    local run, tenant = picked_from[x][1], picked_from[x][2]
+    redis.call('LPUSH', ready_list(run), picked[x])
+    redis.call('ZADD', ready_runs(tenant), 0, run)
+    redis.call('ZADD', READY_TENANTS, 0, tenant)
+  end
 end
 
 -- The payload of a pending stream entry (the stream, not the idempotency key, is authoritative while leased).

@@ -1,7 +1,10 @@
 -- ARGV[4] runId. Removes the run's waiting (ready or delayed) messages; leased ones finish normally.
 local rk = BASE .. 'run:' .. ARGV[4]
 local refs = redis.call('SMEMBERS', rk)
-if #refs == 0 then return 0 end
+if #refs == 0 then
+  redis.call('DEL', ready_list(ARGV[4]))
+  return 0
+end
 local keys = {}
 for i, ref in ipairs(refs) do keys[i] = idemp(ref) end
 local values = read_many('MGET', nil, keys)
@@ -26,6 +29,8 @@ for i, ref in ipairs(refs) do
     gone[#gone + 1] = keys[i]
   end
 end
+-- Its ready list goes too (the run leaves the tenant's ready runs lazily, at the next claim that reaches it).
+redis.call('DEL', ready_list(ARGV[4]))
 chunked('DEL', nil, gone)
 chunked('XDEL', STREAM, entries)
 chunked('ZREM', DELAYED, delayed_refs)

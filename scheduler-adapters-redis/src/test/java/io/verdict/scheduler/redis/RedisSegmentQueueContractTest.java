@@ -23,12 +23,6 @@ class RedisSegmentQueueContractTest extends QueueContract {
         redis.close();
     }
 
-    /** Streams hand out entries in stream order; fair share is not implemented in the Redis adapter yet. */
-    @Override
-    protected boolean fairAcrossTenantsAndRuns() {
-        return false;
-    }
-
     @Override
     protected SegmentQueue newQueue() {
         prefix = RedisTestSupport.uniquePrefix();

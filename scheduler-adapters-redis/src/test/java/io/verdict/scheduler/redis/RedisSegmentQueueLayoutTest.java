@@ -79,6 +79,79 @@ class RedisSegmentQueueLayoutTest {
     }
 
     @Test
+    void readyEntriesAreListedPerRunWithTenantAndRunIndexesAndARoundRobinCursor() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String base = prefix + "scheduler:runner:";
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+        queue.enqueue(new SegmentRef("t1", "run-a", 1, null), Instant.now());
+        queue.enqueue(new SegmentRef("t2", "run-b", 0, null), Instant.now());
+        List<String> ids = cmd().xrange(prefix + "scheduler:runner", Range.unbounded()).stream()
+                .map(StreamMessage::getId).toList();
+
+        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).as("a run's ready entries, oldest first")
+                .containsExactly(ids.get(0), ids.get(1));
+        assertThat(cmd().zrange(base + "ready-runs:t1", 0, -1)).containsExactly("run-a");
+        assertThat(cmd().zrange(base + "ready-tenants", 0, -1)).containsExactly("t1", "t2");
+
+        Lease first = queue.claim("w1", LONG).orElseThrow();
+        Lease second = queue.claim("w1", LONG).orElseThrow();
+        assertThat(List.of(first.ref().key(), second.ref().key())).containsExactly("run-a#0", "run-b#0");
+        assertThat(cmd().hgetall(base + "cursor")).as("tenant served last, and each tenant's run served last")
+                .containsEntry("tenant", "t2").containsEntry("run|t1", "run-a").containsEntry("run|t2", "run-b");
+        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).containsExactly(ids.get(1));
+
+        // A message put back goes behind its run's other ready entries.
+        assertThat(queue.retryAt(first, Instant.now())).isTrue();
+        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).hasSize(2).startsWith(ids.get(1));
+
+        assertThat(queue.purgeRun("run-a")).isEqualTo(2);
+        assertThat(cmd().exists(base + "ready:run-a")).as("purge drops the run's ready list").isZero();
+        assertThat(queue.claim("w1", LONG)).as("run-b#0 is leased, run-a purged").isEmpty();
+        assertThat(cmd().exists(base + "ready-tenants")).as("drained tenants leave lazily, at a claim").isZero();
+        assertThat(queue.ack(second)).isTrue();
+    }
+
+    @Test
+    void aStreamLostWithoutItsReadyListsNeitherLosesNorBlocksWhatIsEnqueuedAfterwards() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        SegmentRef lost = new SegmentRef("t1", "run-a", 0, null);
+        queue.enqueue(lost, Instant.now());
+        cmd().del(prefix + "scheduler:runner"); // stream and group gone; ready list, cursor and counter remain
+        SegmentRef later = new SegmentRef("t1", "run-0", 0, null); // sorts first: picked first
+        queue.enqueue(later, Instant.now()); // re-creates the stream, without the group
+
+        // The first pick (run-0's entry) fails for want of a group: it goes back to its list (a script error would
+        // keep the pop and lose it), the group is recreated, the lost run-a entry is skipped and run-0's handed out.
+        Lease lease = queue.claim("w1", LONG).orElseThrow();
+        assertThat(lease.ref()).isEqualTo(later);
+        assertThat(cmd().xpending(prefix + "scheduler:runner", "scheduler-runners").getConsumerMessageCount())
+                .containsEntry("w1", 1L);
+        assertThat(queue.ack(lease)).isTrue();
+        assertThat(queue.claim("w1", LONG)).as("the lost entry is not handed out").isEmpty();
+    }
+
+    @Test
+    void readyEntriesLeftByAVersionWithoutFairShareAreAdoptedOnceAtStart() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String base = prefix + "scheduler:runner:";
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+        queue.enqueue(new SegmentRef("t1", "run-a", 1, null), Instant.now());
+        queue.enqueue(new SegmentRef("t2", "run-b", 0, null), Instant.now());
+        // What the earlier layout leaves: stream entries never delivered and idempotency keys, no ready lists.
+        cmd().del(base + "ready:run-a", base + "ready:run-b", base + "ready-runs:t1", base + "ready-runs:t2",
+                base + "ready-tenants", base + "fair");
+        assertThat(queue.claim("w1", LONG)).as("not listed: not claimable").isEmpty();
+
+        RedisSegmentQueue upgraded = new RedisSegmentQueue(redis, prefix);
+        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).hasSize(2);
+        assertThat(new RedisSegmentQueue(redis, prefix).adoptEntriesOfAnEarlierLayout())
+                .as("adopted once: a second start lists nothing twice").isZero();
+        List<String> order = new ArrayList<>();
+        for (Lease l : upgraded.claimBatch("w1", LONG, 10)) order.add(l.ref().key());
+        assertThat(order).containsExactly("run-a#0", "run-b#0", "run-a#1");
+    }
+
+    @Test
     void plannerQueueHasItsOwnStreamAndGroup() {
         RedisSegmentQueue planner = new RedisSegmentQueue(redis, RedisQueueSettings.planner(prefix));
         RedisSegmentQueue runner = new RedisSegmentQueue(redis, prefix);

@@ -1,0 +1,32 @@
+-- ARGV[4] page size. Once per queue: lists the ready entries a version without fair share left in the stream (entries
+-- never delivered to the group, with no ready list) so fair claims can hand them out. Reads them into the group's
+-- pending list under the consumer '~adopt' (a claim's XCLAIM FORCE moves each to its owner). Skipped when the marker
+-- says this layout already lists ready entries (set by add_ready), so nothing is ever listed twice.
+-- Returns how many entries were adopted.
+if redis.call('EXISTS', FAIR_MARK) == 1 then return 0 end
+if redis.call('EXISTS', STREAM) == 0 then
+  redis.call('SET', FAIR_MARK, '1')
+  return 0
+end
+local page = tonumber(ARGV[4])
+local adopted = 0
+while true do
+  local res = redis.call('XREADGROUP', 'GROUP', GROUP, '~adopt', 'COUNT', page, 'STREAMS', STREAM, '>')
+  if not res or not res[1] or #res[1][2] == 0 then break end
+  for _, e in ipairs(res[1][2]) do
+    local id, f = e[1], e[2]
+    local ref, tenant
+    for j = 1, #f, 2 do
+      if f[j] == 'ref' then ref = f[j + 1] elseif f[j] == 'tenant' then tenant = f[j + 1] end
+    end
+    if ref and tenant then
+      local run = run_of(ref)
+      redis.call('RPUSH', ready_list(run), id)
+      redis.call('ZADD', ready_runs(tenant), 0, run)
+      redis.call('ZADD', READY_TENANTS, 0, tenant)
+      adopted = adopted + 1
+    end
+  end
+end
+redis.call('SET', FAIR_MARK, '1')
+return adopted
