@@ -189,6 +189,7 @@ public final class SchedulerRuntime implements AutoCloseable {
      */
     private static List<EventSink> sinks(AppConfig config, Clock clock) {
         List<EventSink> sinks = new ArrayList<>();
+        sinks.add(new io.verdict.scheduler.app.logging.RunLogSink()); // one log line per run milestone
         for (WebhookConfig w : config.webhooks()) {
             sinks.add(new WebhookSink(WebhookSettings.of(w.name(), w.url(), w.secret(), w.filter()), clock));
         }

@@ -46,6 +46,8 @@ class ServeLogsTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(created.statusCode()).isLessThan(300);
             node.await(Pattern.compile("(corr-logs-1)\"[^\\n]*\"route\""), Duration.ofSeconds(10));
+            // The run's milestones reach the log through the outbox, with its tenant, run and correlation IDs.
+            node.await(Pattern.compile("\"message\":\"(run\\.completed) run:demo:"), Duration.ofSeconds(30));
             node.close(); // SIGTERM, as an orchestrator stops it
             lines = jsonLines(node.output());
         }
@@ -57,6 +59,12 @@ class ServeLogsTest {
         assertThat(access.path("status").asText()).isEqualTo(Integer.toString(201));
         assertThat(access.path("level").asText()).isEqualTo("INFO");
         assertThat(access.toString()).doesNotContain("Bearer").doesNotContain("logs\\\"");
+        assertThat(lines).anySatisfy(l -> {
+            assertThat(l.path("message").asText()).startsWith("run.completed ");
+            assertThat(l.path("tenantId").asText()).isEqualTo("demo");
+            assertThat(l.path("runId").asText()).startsWith("run:demo:");
+            assertThat(l.path("correlationId").asText()).isEqualTo("corr-logs-1");
+        });
         assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asText()).contains("shutdown requested"));
         assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asText()).startsWith("stopped in"));
     }
