@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -89,11 +90,15 @@ class JdbcSnapshotTest {
                 assertThat(b.storage().segments().forRun(runId)).isEqualTo(a.storage().segments().forRun(runId));
                 assertThat(b.storage().deltas().forRun(runId)).isEqualTo(a.storage().deltas().forRun(runId)).isNotEmpty();
                 assertThat(b.storage().images().loadAll()).containsExactlyInAnyOrderElementsOf(a.storage().images().loadAll());
-                assertThat(b.storage().audit().recent("acme", 10)).isEqualTo(a.storage().audit().recent("acme", 10));
+                assertThat(b.storage().audit().recent("acme", 100)).isEqualTo(a.storage().audit().recent("acme", 100));
 
                 // The imported store keeps working: new audit records continue after the imported ones.
                 b.storage().audit().append(new AuditRecord("acme", "bob", "run.cancel", runId, T0.plusSeconds(60), "c-2", Map.of()));
-                assertThat(b.storage().audit().recent("acme", 10)).hasSize(2);
+                // 20 image.index records (indexing is audited), run.create, and the new run.cancel on top.
+                List<AuditRecord> recent = b.storage().audit().recent("acme", 100);
+                assertThat(recent).hasSize(22);
+                assertThat(recent.get(0).action()).isEqualTo("run.cancel");
+                assertThat(recent).extracting(AuditRecord::action).contains("run.create");
 
                 assertThatThrownBy(() -> JdbcSnapshot.importInto(dst.db(), b.schemaVersion(), first))
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining("not empty");
