@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -73,40 +72,50 @@ public final class ImpactIndex {
     public void upsert(ImageRecord image) {
         lock.writeLock().lock();
         try {
-            Integer existing = ordinals.get(key(image.tenantId(), image.digest()));
-            int ordinal;
-            if (existing != null) {
-                unlink(existing, images.get(existing));
-                ordinal = existing;
-            } else {
-                ordinal = freeOrdinals.isEmpty() ? images.size() : freeOrdinals.pop();
-                ordinals.put(key(image.tenantId(), image.digest()), ordinal);
-                membership++;
-            }
-            store(ordinal, image);
-            tenants.computeIfAbsent(image.tenantId(), t -> new RoaringBitmap()).add(ordinal);
-            for (Component c : image.components()) {
-                Purls.Key key = key(c.purl());
-                RoaringBitmap inv = inventory.get(key.match());
-                if (inv == null) {
-                    inventory.put(key.match(), inv = new RoaringBitmap());
-                    if (key.packageKey() != null) {
-                        versions.computeIfAbsent(key.packageKey(), k -> new HashMap<>()).put(key.versionOrEmpty(), key.match());
-                    }
-                }
-                inv.add(ordinal);
-                if (c.usedByEntrypoint()) usage.computeIfAbsent(key.match(), p -> new RoaringBitmap()).add(ordinal);
-            }
+            link(image);
             builtAt = clock.instant();
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Bulk load (start-up from a snapshot) without moving the build stamp per image. */
-    public void loadAll(Collection<ImageRecord> all, Instant stamp) {
-        for (ImageRecord r : all) upsert(r);
-        builtAt = stamp == null ? clock.instant() : stamp;
+    /** Called under the write lock: puts the image at its ordinal (new or reused) and links its components. */
+    private void link(ImageRecord image) {
+        Integer existing = ordinals.get(key(image.tenantId(), image.digest()));
+        int ordinal;
+        if (existing != null) {
+            unlink(existing, images.get(existing));
+            ordinal = existing;
+        } else {
+            ordinal = freeOrdinals.isEmpty() ? images.size() : freeOrdinals.pop();
+            ordinals.put(key(image.tenantId(), image.digest()), ordinal);
+            membership++;
+        }
+        store(ordinal, image);
+        tenants.computeIfAbsent(image.tenantId(), t -> new RoaringBitmap()).add(ordinal);
+        for (Component c : image.components()) {
+            Purls.Key key = key(c.purl());
+            RoaringBitmap inv = inventory.get(key.match());
+            if (inv == null) {
+                inventory.put(key.match(), inv = new RoaringBitmap());
+                if (key.packageKey() != null) {
+                    versions.computeIfAbsent(key.packageKey(), k -> new HashMap<>()).put(key.versionOrEmpty(), key.match());
+                }
+            }
+            inv.add(ordinal);
+            if (c.usedByEntrypoint()) usage.computeIfAbsent(key.match(), p -> new RoaringBitmap()).add(ordinal);
+        }
+    }
+
+    /** Bulk load (start-up from a snapshot): one write lock for all, the build stamp set once at the end. */
+    public void loadAll(Iterable<ImageRecord> all, Instant stamp) {
+        lock.writeLock().lock();
+        try {
+            for (ImageRecord r : all) link(r);
+            builtAt = stamp == null ? clock.instant() : stamp;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** Removes an image; returns false when it was not indexed. */

@@ -130,7 +130,7 @@ class ServeCommandTest {
                     java.nio.file.Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
             try (var files = java.nio.file.Files.walk(dir)) {
                 var regular = files.filter(java.nio.file.Files::isRegularFile).toList();
-                assertThat(regular).extracting(p -> p.getFileName().toString()).contains("scheduler.mv");
+                assertThat(regular).extracting(p -> p.getFileName().toString()).contains("scheduler.db");
                 for (Path f : regular) {
                     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                             java.nio.file.Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------");
