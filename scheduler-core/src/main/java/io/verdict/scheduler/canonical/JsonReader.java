@@ -100,8 +100,18 @@ public final class JsonReader {
     }
 
     private String string() {
-        StringBuilder sb = new StringBuilder();
         i++;
+        // Fast path: most strings (purls, digests, keys) have no escape, so one scan and one substring suffice.
+        int start = i;
+        for (int j = i; j < s.length(); j++) {
+            char c = s.charAt(j);
+            if (c == '"') {
+                i = j + 1;
+                return s.substring(start, j);
+            }
+            if (c == '\\' || c < 0x20) break;
+        }
+        StringBuilder sb = new StringBuilder();
         while (i < s.length()) {
             char c = s.charAt(i++);
             if (c == '"') return sb.toString();

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -47,7 +46,7 @@ public final class ImpactIndex {
     /** package key → (version → match key) for the versions present in {@link #inventory}. */
     private final Map<String, Map<String, String>> versions = new HashMap<>();
     /** Raw component purl → its index key, so re-indexing the same SBOM strings does not re-parse them. */
-    private final Map<String, Purls.Key> keyCache = new HashMap<>();
+    private final Map<String, Posting> keyCache = new HashMap<>();
     private static final int KEY_CACHE_LIMIT = 1 << 20;
     /** Bumped (under the write lock) whenever an image enters or leaves; re-indexing the same digest keeps it. */
     private long membership;
@@ -59,6 +58,22 @@ public final class ImpactIndex {
      * Lets a large result come out in digest order without a string sort per query; immutable once published.
      */
     private record DigestOrder(long membership, int[] rankOf) {}
+
+    /**
+     * A raw purl's key and, remembered from the last time it was linked, the bitmaps of its match key in
+     * {@link #inventory} and {@link #usage}: an SBOM string seen before costs one map lookup instead of three.
+     * A remembered bitmap is trusted only while non-empty — the maps never hold an empty bitmap (an emptied one
+     * is dropped), so an empty one may be stale and is looked up again. Guarded by the write lock.
+     */
+    private static final class Posting {
+        final Purls.Key key;
+        RoaringBitmap inventory;
+        RoaringBitmap usage;
+
+        Posting(Purls.Key key) {
+            this.key = key;
+        }
+    }
 
     public ImpactIndex(Clock clock) {
         this.clock = clock;
@@ -73,40 +88,61 @@ public final class ImpactIndex {
     public void upsert(ImageRecord image) {
         lock.writeLock().lock();
         try {
-            Integer existing = ordinals.get(key(image.tenantId(), image.digest()));
-            int ordinal;
-            if (existing != null) {
-                unlink(existing, images.get(existing));
-                ordinal = existing;
-            } else {
-                ordinal = freeOrdinals.isEmpty() ? images.size() : freeOrdinals.pop();
-                ordinals.put(key(image.tenantId(), image.digest()), ordinal);
-                membership++;
-            }
-            store(ordinal, image);
-            tenants.computeIfAbsent(image.tenantId(), t -> new RoaringBitmap()).add(ordinal);
-            for (Component c : image.components()) {
-                Purls.Key key = key(c.purl());
-                RoaringBitmap inv = inventory.get(key.match());
-                if (inv == null) {
-                    inventory.put(key.match(), inv = new RoaringBitmap());
-                    if (key.packageKey() != null) {
-                        versions.computeIfAbsent(key.packageKey(), k -> new HashMap<>()).put(key.versionOrEmpty(), key.match());
-                    }
-                }
-                inv.add(ordinal);
-                if (c.usedByEntrypoint()) usage.computeIfAbsent(key.match(), p -> new RoaringBitmap()).add(ordinal);
-            }
+            link(image);
             builtAt = clock.instant();
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Bulk load (start-up from a snapshot) without moving the build stamp per image. */
-    public void loadAll(Collection<ImageRecord> all, Instant stamp) {
-        for (ImageRecord r : all) upsert(r);
-        builtAt = stamp == null ? clock.instant() : stamp;
+    /** Called under the write lock: puts the image at its ordinal (new or reused) and links its components. */
+    private void link(ImageRecord image) {
+        Integer existing = ordinals.get(key(image.tenantId(), image.digest()));
+        int ordinal;
+        if (existing != null) {
+            unlink(existing, images.get(existing));
+            ordinal = existing;
+        } else {
+            ordinal = freeOrdinals.isEmpty() ? images.size() : freeOrdinals.pop();
+            ordinals.put(key(image.tenantId(), image.digest()), ordinal);
+            membership++;
+        }
+        store(ordinal, image);
+        tenants.computeIfAbsent(image.tenantId(), t -> new RoaringBitmap()).add(ordinal);
+        for (Component c : image.components()) {
+            Posting posting = posting(c.purl());
+            Purls.Key key = posting.key;
+            RoaringBitmap inv = posting.inventory;
+            if (inv == null || inv.isEmpty()) {
+                inv = inventory.get(key.match());
+                if (inv == null) {
+                    inventory.put(key.match(), inv = new RoaringBitmap());
+                    if (key.packageKey() != null) {
+                        versions.computeIfAbsent(key.packageKey(), k -> new HashMap<>()).put(key.versionOrEmpty(), key.match());
+                    }
+                }
+                posting.inventory = inv;
+            }
+            inv.add(ordinal);
+            if (c.usedByEntrypoint()) {
+                RoaringBitmap use = posting.usage;
+                if (use == null || use.isEmpty()) {
+                    posting.usage = use = usage.computeIfAbsent(key.match(), p -> new RoaringBitmap());
+                }
+                use.add(ordinal);
+            }
+        }
+    }
+
+    /** Bulk load (start-up from a snapshot): one write lock for all, the build stamp set once at the end. */
+    public void loadAll(Iterable<ImageRecord> all, Instant stamp) {
+        lock.writeLock().lock();
+        try {
+            for (ImageRecord r : all) link(r);
+            builtAt = stamp == null ? clock.instant() : stamp;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** Removes an image; returns false when it was not indexed. */
@@ -145,7 +181,7 @@ public final class ImpactIndex {
         RoaringBitmap t = tenants.get(image.tenantId());
         if (t != null) t.remove(ordinal);
         for (Component c : image.components()) {
-            Purls.Key key = key(c.purl());
+            Purls.Key key = posting(c.purl()).key;
             if (removeFrom(inventory, key.match(), ordinal) && key.packageKey() != null) {
                 Map<String, String> present = versions.get(key.packageKey());
                 if (present != null) {
@@ -158,11 +194,11 @@ public final class ImpactIndex {
     }
 
     /** Called under the write lock. */
-    private Purls.Key key(String raw) {
-        Purls.Key k = keyCache.get(raw);
+    private Posting posting(String raw) {
+        Posting k = keyCache.get(raw);
         if (k == null) {
             if (keyCache.size() >= KEY_CACHE_LIMIT) keyCache.clear();
-            k = Purls.key(raw);
+            k = new Posting(Purls.key(raw));
             keyCache.put(raw, k);
         }
         return k;

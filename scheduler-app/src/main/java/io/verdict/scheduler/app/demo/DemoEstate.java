@@ -69,7 +69,7 @@ public final class DemoEstate {
         List<ImageRecord> out = new ArrayList<>(count);
         Map<String, Component> pool = new java.util.HashMap<>();
         for (int i = 0; i < count; i++) {
-            String tenant = TENANTS.get(i % 5 == 4 ? 2 : i % 5 >= 2 ? 1 : 0);
+            String tenant = tenantOf(i);
             String ns = NAMESPACES[r.nextInt(NAMESPACES.length)];
             String app = APPS[r.nextInt(APPS.length)];
             boolean alpine = r.nextInt(3) == 0;
@@ -112,6 +112,11 @@ public final class DemoEstate {
                     labels, components));
         }
         return out;
+    }
+
+    /** The tenant of the i-th image: 2 in 5 in demo, 2 in acme, 1 in globex. */
+    public static String tenantOf(int i) {
+        return TENANTS.get(i % 5 == 4 ? 2 : i % 5 >= 2 ? 1 : 0);
     }
 
     private static String npm(SplittableRandom r, String name) {

@@ -6,6 +6,7 @@ import io.verdict.scheduler.app.cli.Args;
 import io.verdict.scheduler.app.cli.UsageException;
 import io.verdict.scheduler.app.config.AppConfig;
 import io.verdict.scheduler.app.demo.DemoEstate;
+import io.verdict.scheduler.app.demo.DemoMarker;
 import io.verdict.scheduler.app.runtime.SchedulerRuntime;
 import io.verdict.scheduler.http.ControlPlane;
 import io.verdict.scheduler.http.FeatureFlags;
@@ -279,7 +280,9 @@ public final class ServeCommand {
 
     /**
      * The demo's estate with yesterday's verdicts as baseline, and two schedules for tenant demo. Idempotent over
-     * a durable store: images are upserts, existing verdicts and schedules are kept.
+     * a durable store: images are upserts, existing verdicts and schedules are kept. Once an estate was seeded
+     * completely ({@link DemoMarker}), a restart that finds all its digests in the store does not seed again (an
+     * image re-indexed through the API since keeps its new SBOM; a removed one brings the seeding back).
      */
     static String loadDemo(SchedulerRuntime runtime, int images) {
         Scheduler scheduler = runtime.scheduler();
@@ -287,21 +290,28 @@ public final class ServeCommand {
         SimulatedScanner baselines = new SimulatedScanner(cfg.seed() == null ? 42 : cfg.seed(), SimulatedScanner.Profile.FAST,
                 scheduler.clock());
         DemoEstate estate = new DemoEstate(42);
-        Instant yesterday = scheduler.clock().instant().minus(Duration.ofDays(1));
-        int[] demoImages = {0};
-        // One transaction for the whole estate: one commit (one fsync) instead of two per image.
-        runtime.bulk(() -> {
-            for (ImageRecord img : estate.images(images)) {
-                // On a restart the index was just rebuilt from the store: an unchanged image needs no work at all.
-                if (!scheduler.indexedImage(img.tenantId(), img.digest()).filter(img::equals).isPresent()) {
-                    scheduler.indexImage(img);
+        DemoMarker marker = new DemoMarker(cfg.dataDir(), 42, cfg.seed() == null ? 42 : cfg.seed(), images);
+        int demoImages = 0;
+        for (int i = 0; i < images; i++) if (DemoEstate.tenantOf(i).equals("demo")) demoImages++;
+        // A restart over a store holding this very estate (the marker names it, the index just loaded from the
+        // store has every digest): nothing to generate or compare. Otherwise seed; unchanged images cost no write.
+        if (!marker.holds(estate, images, (tenant, digest) -> scheduler.indexedImage(tenant, digest).isPresent())) {
+            marker.clear();
+            Instant yesterday = scheduler.clock().instant().minus(Duration.ofDays(1));
+            // One transaction for the whole estate: one commit (one fsync) instead of two per image.
+            runtime.bulk(() -> {
+                for (ImageRecord img : estate.images(images)) {
+                    // On a restart the index was just rebuilt from the store: an unchanged image needs no work at all.
+                    if (!scheduler.indexedImage(img.tenantId(), img.digest()).filter(img::equals).isPresent()) {
+                        scheduler.indexImage(img);
+                    }
+                    if (scheduler.latestVerdict(img.tenantId(), img.digest()).isEmpty()) {
+                        scheduler.importVerdict(img.tenantId(), baselines.baseline(img.digest(), yesterday));
+                    }
                 }
-                if (scheduler.latestVerdict(img.tenantId(), img.digest()).isEmpty()) {
-                    scheduler.importVerdict(img.tenantId(), baselines.baseline(img.digest(), yesterday));
-                }
-                if (img.tenantId().equals("demo")) demoImages[0]++;
-            }
-        });
+            });
+            marker.record();
+        }
         scheduler.markIndexRefreshed();
         if (scheduler.schedules().list("demo").isEmpty()) {
             Caller loader = new Caller("demo", "demo-loader", null);
@@ -311,7 +321,7 @@ public final class ServeCommand {
                     new Schedule.Limits(null, 50.0, 2, 10), null));
         }
         DemoEstate.Advisory adv = estate.advisory();
-        return "demo estate: " + images + " images across " + DemoEstate.TENANTS + " (" + demoImages[0]
+        return "demo estate: " + images + " images across " + DemoEstate.TENANTS + " (" + demoImages
                 + " in tenant demo), schedules 'nightly sweep' (enabled) and 'payments hourly' (paused);"
                 + " try the advisory purls " + adv.purls().stream().limit(2).toList();
     }
