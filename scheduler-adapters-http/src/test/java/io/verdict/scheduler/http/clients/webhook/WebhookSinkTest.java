@@ -105,6 +105,9 @@ class WebhookSinkTest {
                 Duration.ofSeconds(5), WebhookSettings.DEFAULT_SOURCE));
         String token = t.token("acme");
         String runId = runAndWait(token);
+        // The run's last envelope (report.ready) is stored just after its terminal state: count once it is there.
+        await(() -> t.scheduler.dispatcher().outbox().after("acme", 0, 1000).stream()
+                .anyMatch(e -> e.envelope().kind().equals("scheduler.report.ready")));
         long expected = t.scheduler.dispatcher().outbox().after("acme", 0, 1000).size();
         await(() -> accepted.size() >= expected && t.scheduler.dispatcher().outbox().counts().pending() == 0);
         Thread.sleep(200); // anything delivered twice would arrive now
