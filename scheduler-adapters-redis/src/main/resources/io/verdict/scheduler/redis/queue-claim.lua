@@ -8,37 +8,67 @@ local now = now_ms()
 local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 promote(now, limit)
 reclaim(now, limit)
--- FORCE puts the picked entries (never delivered to the group) into its pending list under the owner's name, and
--- returns them with their fields; an entry deleted meanwhile is left out, and more are picked in its place.
-local entries = {}
+-- XCLAIM … FORCE JUSTID puts the picked entries (never delivered to the group) into its pending list under the
+-- owner's name and answers the IDs it moved: an entry deleted meanwhile is left out, and more are picked in its
+-- place. The message itself comes from the ready-list element; only elements of the earlier layout (a bare entry
+-- ID) need the entry's fields, so they are claimed without JUSTID.
+local entries = {} -- { entry, ref, tenant, payload, deliveries so far }
 while #entries < count do
   local picked, picked_from = pick_fairly(count - #entries)
   if #picked == 0 then break end
-  local args = { 'XCLAIM', STREAM, GROUP, owner, '0' }
-  for x = 1, #picked do args[#args + 1] = picked[x] end
-  args[#args + 1] = 'FORCE'
-  local part = redis.pcall(unpack(args))
-  if type(part) == 'table' and part.err then
+  local decoded, ids, legacy = {}, {}, {}
+  for x, v in ipairs(picked) do
+    local d = { decode_ready(v) }
+    decoded[x] = d
+    if d[2] then ids[#ids + 1] = d[1] else legacy[#legacy + 1] = d[1] end
+  end
+  local moved, fields, failed = {}, {}, false
+  if #ids > 0 then
+    local args = { 'XCLAIM', STREAM, GROUP, owner, '0' }
+    for _, id in ipairs(ids) do args[#args + 1] = id end
+    args[#args + 1] = 'FORCE'
+    args[#args + 1] = 'JUSTID'
+    local part = redis.pcall(unpack(args))
+    if type(part) == 'table' and part.err then failed = true else
+      for _, id in ipairs(part) do moved[id] = true end
+    end
+  end
+  if not failed and #legacy > 0 then
+    local args = { 'XCLAIM', STREAM, GROUP, owner, '0' }
+    for _, id in ipairs(legacy) do args[#args + 1] = id end
+    args[#args + 1] = 'FORCE'
+    local part = redis.pcall(unpack(args))
+    if type(part) == 'table' and part.err then failed = true else
+      for _, e in ipairs(part) do
+        if e and e[2] then
+          local f, m = e[2], {}
+          for j = 1, #f, 2 do m[f[j]] = f[j + 1] end
+          fields[e[1]] = m
+        end
+      end
+    end
+  end
+  if failed then
     -- No group (the stream was deleted and re-created by an enqueue): put these picks back and let the caller
     -- recreate the group, as after a data loss. (A script error would not roll back the pops.)
     unpick(picked, picked_from)
     if #entries == 0 then return { -1 } end
     break
   end
-  for x = 1, #part do
-    if part[x] and part[x][2] then entries[#entries + 1] = part[x] end
+  for _, d in ipairs(decoded) do
+    local id = d[1]
+    if d[2] then
+      if moved[id] then entries[#entries + 1] = { id, d[4], d[3], d[5], d[2] } end
+    else
+      local m = fields[id]
+      if m and m.ref then entries[#entries + 1] = { id, m.ref, m.tenant, m.payload, m.deliveries } end
+    end
   end
 end
 -- Never a second lease: an entry whose message is already held (listed twice by some accident) is not handed out.
 if #entries > 0 then
   local refs = {}
-  for x, e in ipairs(entries) do
-    local f = e[2]
-    for j = 1, #f, 2 do
-      if f[j] == 'ref' then refs[x] = f[j + 1] break end
-    end
-    refs[x] = refs[x] or ''
-  end
+  for x, e in ipairs(entries) do refs[x] = e[2] end
   local holding = read_many('HMGET', HOLDERS, refs)
   local free = {}
   for x, e in ipairs(entries) do
@@ -53,15 +83,7 @@ local expires = int(now + lease_ms)
 local out = { tonumber(expires) }
 local zargs, hargs, moved = {}, {}, {}
 for i, e in ipairs(entries) do
-  local id, f = e[1], e[2]
-  -- Fields in the order add_ready() writes them: ref, tenant, payload, deliveries.
-  local ref, tenant, payload, seen = f[2], f[4], f[6], f[8]
-  if f[1] ~= 'ref' or f[3] ~= 'tenant' or f[5] ~= 'payload' or f[7] ~= 'deliveries' then
-    for j = 1, #f, 2 do
-      if f[j] == 'ref' then ref = f[j + 1] elseif f[j] == 'tenant' then tenant = f[j + 1]
-      elseif f[j] == 'payload' then payload = f[j + 1] elseif f[j] == 'deliveries' then seen = f[j + 1] end
-    end
-  end
+  local id, ref, tenant, payload, seen = e[1], e[2], e[3], e[4], e[5]
   local deliveries = int((tonumber(seen) or 0) + 1)
   local token = int(first + i)
   zargs[#zargs + 1] = expires
