@@ -88,11 +88,11 @@ class RedisSegmentQueueLayoutTest {
         List<String> ids = cmd().xrange(prefix + "scheduler:runner", Range.unbounded()).stream()
                 .map(StreamMessage::getId).toList();
 
-        assertThat(entryIds(cmd().lrange(base + "ready:run-a", 0, -1))).as("a run's ready entries, oldest first")
+        assertThat(entryIds(readyList(base + "ready:run-a"))).as("a run's ready entries, oldest first")
                 .containsExactly(ids.get(0), ids.get(1));
-        assertThat(cmd().lindex(base + "ready:run-a", 0))
-                .as("entry|deliveries|tenant length|ref length|tenant ref payload: a claim needs no stream read")
-                .isEqualTo(ids.get(0) + "|0|2|7|t1run-a#0{\"index\":0,\"runId\":\"run-a\",\"tenantId\":\"t1\"}");
+        assertThat(readyList(base + "ready:run-a").get(0))
+                .as("MessagePack entry, deliveries, tenant, ref, payload: a claim needs no stream read")
+                .isEqualTo(ids.get(0) + "|0|t1|run-a#0|{\"index\":0,\"runId\":\"run-a\",\"tenantId\":\"t1\"}");
         assertThat(cmd().zrange(base + "ready-runs:t1", 0, -1)).containsExactly("run-a");
         assertThat(cmd().zrange(base + "ready-tenants", 0, -1)).containsExactly("t1", "t2");
 
@@ -101,11 +101,11 @@ class RedisSegmentQueueLayoutTest {
         assertThat(List.of(first.ref().key(), second.ref().key())).containsExactly("run-a#0", "run-b#0");
         assertThat(cmd().hgetall(base + "cursor")).as("tenant served last, and each tenant's run served last")
                 .containsEntry("tenant", "t2").containsEntry("run|t1", "run-a").containsEntry("run|t2", "run-b");
-        assertThat(entryIds(cmd().lrange(base + "ready:run-a", 0, -1))).containsExactly(ids.get(1));
+        assertThat(entryIds(readyList(base + "ready:run-a"))).containsExactly(ids.get(1));
 
         // A message put back goes behind its run's other ready entries.
         assertThat(queue.retryAt(first, Instant.now())).isTrue();
-        assertThat(entryIds(cmd().lrange(base + "ready:run-a", 0, -1))).hasSize(2).startsWith(ids.get(1));
+        assertThat(entryIds(readyList(base + "ready:run-a"))).hasSize(2).startsWith(ids.get(1));
 
         assertThat(queue.purgeRun("run-a")).isEqualTo(2);
         assertThat(cmd().exists(base + "ready:run-a")).as("purge drops the run's ready list").isZero();
@@ -146,7 +146,7 @@ class RedisSegmentQueueLayoutTest {
         assertThat(queue.claim("w1", LONG)).as("not listed: not claimable").isEmpty();
 
         RedisSegmentQueue upgraded = new RedisSegmentQueue(redis, prefix);
-        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).hasSize(2);
+        assertThat(readyList(base + "ready:run-a")).hasSize(2);
         assertThat(new RedisSegmentQueue(redis, prefix).adoptEntriesOfAnEarlierLayout())
                 .as("adopted once: a second start lists nothing twice").isZero();
         List<String> order = new ArrayList<>();
@@ -175,7 +175,7 @@ class RedisSegmentQueueLayoutTest {
             cmd().psetex(base + "idemp:" + ref, Duration.ofDays(7).toMillis(), value);
             cmd().sadd(base + "run:run-a", ref);
         });
-        List<String> elements = cmd().lrange(base + "ready:run-a", 0, -1);
+        List<String> elements = readyList(base + "ready:run-a");
         cmd().del(base + "idemp:run-a", base + "ready:run-a", base + "layout");
         for (String id : entryIds(elements)) cmd().rpush(base + "ready:run-a", id);
 
@@ -198,6 +198,18 @@ class RedisSegmentQueueLayoutTest {
         assertThat(upgraded.ack(third)).isTrue();
         assertThat(upgraded.depth()).isEmpty();
         assertThat(cmd().exists(base + "idemp:run-a")).isZero();
+    }
+
+    /** A ready list with each MessagePack element shown as {@code entry|deliveries|tenant|ref|payload}. */
+    private List<String> readyList(String key) {
+        return cmd().eval("""
+                local out = {}
+                for i, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+                  local b = string.byte(v, 1)
+                  if b >= 48 and b <= 57 then out[i] = v
+                  else out[i] = table.concat({ cmsgpack.unpack(v) }, '|') end
+                end
+                return out""", io.lettuce.core.ScriptOutputType.MULTI, key);
     }
 
     private static List<String> entryIds(List<String> elements) {

@@ -231,6 +231,7 @@ public final class QueueThroughputBench {
         for (int i = 0; i < messages; i++) refs.add(new SegmentRef("tenant-" + (i % 4), "run-" + (i / 10_000), i, "sched-bench"));
 
         double cpu = redisCpuSeconds(redis);
+        phaseStats = commandStats(redis);
         long t = System.nanoTime();
         for (int i = 0; i < messages; i += batch) queue.enqueueAll(refs.subList(i, Math.min(messages, i + batch)), Instant.now());
         cpu = report("enqueue", messages, t, cpu, redis);
@@ -249,11 +250,16 @@ public final class QueueThroughputBench {
         deleteKeys(redis, prefix);
     }
 
+    private static Map<String, long[]> phaseStats;
+
     private static double report(String phase, int n, long startNanos, double cpuBefore, RedisConnection redis) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double cpu = redisCpuSeconds(redis);
         System.out.printf("phase %-7s %,d in %.2f s = %,.0f msgs/s (Redis CPU %.1f µs/msg), one client thread%n",
                 phase, n, seconds, n / seconds, (cpu - cpuBefore) * 1e6 / n);
+        Map<String, long[]> now = commandStats(redis);
+        if (phaseStats != null) printCommandStats("phase " + phase, phaseStats, now, n);
+        phaseStats = commandStats(redis);
         return cpu;
     }
 
