@@ -90,6 +90,7 @@ public final class QueueThroughputBench {
         int batches = (messages + batch - 1) / batch;
         ExecutorService pool = Executors.newFixedThreadPool(producers + consumers);
         double redisCpuBefore = redisCpuSeconds(redis);
+        long clientCpuBefore = clientCpuNanos();
         long start = System.nanoTime();
         try {
             List<Future<?>> tasks = new ArrayList<>();
@@ -125,10 +126,11 @@ public final class QueueThroughputBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double redisCpu = redisCpuSeconds(redis) - redisCpuBefore;
+        double clientCpu = (clientCpuNanos() - clientCpuBefore) / 1e9;
         System.out.printf("%-8s %,d messages enqueued+claimed+acked in %.2f s = %,.0f msgs/s"
-                        + " (Redis CPU %.1f µs/msg, busy %.0f%% of the run)%n",
+                        + " (Redis CPU %.1f µs/msg, busy %.0f%% of the run; client CPU %.1f µs/msg)%n",
                 label, acked.get(), seconds, acked.get() / seconds, redisCpu * 1e6 / acked.get(),
-                100 * redisCpu / seconds);
+                100 * redisCpu / seconds, clientCpu * 1e6 / acked.get());
         deleteKeys(redis, prefix);
         return new double[] {acked.get() / seconds, redisCpu * 1e6 / acked.get()};
     }
@@ -144,6 +146,7 @@ public final class QueueThroughputBench {
         int batches = (messages + batch - 1) / batch;
         ExecutorService pool = Executors.newFixedThreadPool(producers + consumers);
         double redisCpuBefore = redisCpuSeconds(redis);
+        long clientCpuBefore = clientCpuNanos();
         long start = System.nanoTime();
         try {
             List<Future<?>> tasks = new ArrayList<>();
@@ -188,9 +191,11 @@ public final class QueueThroughputBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double redisCpu = redisCpuSeconds(redis) - redisCpuBefore;
+        double clientCpu = (clientCpuNanos() - clientCpuBefore) / 1e9;
         System.out.printf("%-8s %,d messages XADD+XREADGROUP+XACK    in %.2f s = %,.0f msgs/s"
-                        + " (Redis CPU %.1f µs/msg, busy %.0f%% of the run)%n",
-                label, acked.get(), seconds, acked.get() / seconds, redisCpu * 1e6 / acked.get(), 100 * redisCpu / seconds);
+                        + " (Redis CPU %.1f µs/msg, busy %.0f%% of the run; client CPU %.1f µs/msg)%n",
+                label, acked.get(), seconds, acked.get() / seconds, redisCpu * 1e6 / acked.get(), 100 * redisCpu / seconds,
+                clientCpu * 1e6 / acked.get());
         conn.sync().unlink(stream);
         return new double[] {acked.get() / seconds, redisCpu * 1e6 / acked.get()};
     }
@@ -261,6 +266,12 @@ public final class QueueThroughputBench {
         if (phaseStats != null) printCommandStats("phase " + phase, phaseStats, now, n);
         phaseStats = commandStats(redis);
         return cpu;
+    }
+
+    /** This JVM's CPU time (all threads, GC and lettuce's I/O included). */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Redis' own CPU time (user + system), to tell a saturated Redis from a starved client. */
