@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Named locks in Redis: {@code <prefix>scheduler:lock:<name>} is set with NX and PX (so expiry is Redis' own) and
@@ -21,19 +23,45 @@ import java.util.Optional;
  * <p>Fencing tokens come from one counter for all names ({@code <prefix>scheduler:lock:fencing}): a counter shared
  * by every name grows for each name too, and lock names that embed a tick time (one per schedule and tick) would
  * otherwise leave a counter key behind forever.
+ *
+ * <p>Tokens never go backwards: when the counter is missing (a fresh Redis, {@code FLUSHALL}, a failover to an empty
+ * replica) an acquire does not count from 1 again; the counter is first seeded from {@code fencingFloor} and the
+ * highest token this node issued (the same as {@link RedisSegmentQueue}'s counter).
  */
 public final class RedisLockService implements LockService {
     private static final LuaScript ACQUIRE = LuaScript.fromResources("lock-acquire.lua");
     private static final LuaScript RELEASE = LuaScript.fromResources("lock-release.lua");
+    private static final LuaScript SEED = LuaScript.fromResources("lock-seed-fencing.lua");
 
     private final RedisCommands<String, String> redis;
     private final RedisGuard guard;
     private final String prefix;
+    private final LongSupplier fencingFloor;
+    /** Highest token this node has handed out: a floor that needs no store. */
+    private final AtomicLong highestIssued = new AtomicLong();
 
     public RedisLockService(RedisConnection connection, String prefix) {
+        this(connection, prefix, () -> 0L);
+    }
+
+    /**
+     * @param fencingFloor the highest lock token already used elsewhere (e.g. kept by a store); read whenever Redis
+     *                     has no lock token counter — at start and after Redis lost its data
+     */
+    public RedisLockService(RedisConnection connection, String prefix, LongSupplier fencingFloor) {
         this.redis = Objects.requireNonNull(connection, "connection").commands();
         this.guard = connection.guard();
         this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this.fencingFloor = Objects.requireNonNull(fencingFloor, "fencingFloor");
+        seedFencing();
+    }
+
+    /** Raises the lock token counter to the highest token known to be used; returns it. */
+    public long seedFencing() {
+        long floor = Math.max(fencingFloor.getAsLong(), highestIssued.get());
+        Long now = guard.call(() -> SEED.run(redis, ScriptOutputType.INTEGER, new String[] {fencingKey()},
+                Long.toString(floor)));
+        return now;
     }
 
     String lockKey(String name) {
@@ -49,10 +77,18 @@ public final class RedisLockService implements LockService {
         requireName(name);
         if (owner == null || owner.isBlank()) throw new IllegalArgumentException("lock owner is empty");
         if (ttl.toMillis() < 1) throw new IllegalArgumentException("lock ttl must be at least 1 ms");
-        List<Object> out = guard.call(() -> ACQUIRE.run(redis, ScriptOutputType.MULTI,
-                new String[] {lockKey(name), fencingKey()}, CanonicalJson.write(owner), Long.toString(ttl.toMillis())));
+        String[] keys = {lockKey(name), fencingKey()};
+        String ownerJson = CanonicalJson.write(owner), ttlMs = Long.toString(ttl.toMillis());
+        List<Object> out = guard.call(() -> ACQUIRE.run(redis, ScriptOutputType.MULTI, keys, ownerJson, ttlMs));
+        if (!out.isEmpty() && (Long) out.get(0) < 0) {
+            seedFencing(); // Redis lost its counter: seed it, then try once more
+            out = guard.call(() -> ACQUIRE.run(redis, ScriptOutputType.MULTI, keys, ownerJson, ttlMs));
+            if (!out.isEmpty() && (Long) out.get(0) < 0) return Optional.empty();
+        }
         if (out.isEmpty()) return Optional.empty();
-        return Optional.of(new LockLease(name, owner, (Long) out.get(0), Instant.ofEpochMilli((Long) out.get(1))));
+        long token = (Long) out.get(0);
+        highestIssued.accumulateAndGet(token, Math::max);
+        return Optional.of(new LockLease(name, owner, token, Instant.ofEpochMilli((Long) out.get(1))));
     }
 
     @Override

@@ -1,8 +1,11 @@
 package io.verdict.scheduler.redis;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
@@ -57,6 +60,9 @@ public final class RedisSegmentQueue implements SegmentQueue {
     private static final LuaScript DEPTH = LuaScript.fromResources(COMMON, "queue-depth.lua");
     private static final LuaScript SEED = LuaScript.fromResources(COMMON, "queue-seed-fencing.lua");
     private static final LuaScript ADOPT = LuaScript.fromResources(COMMON, "queue-adopt.lua");
+    private static final LuaScript MIGRATE_IDEMP = LuaScript.fromResources(COMMON, "queue-migrate-idemp.lua");
+    /** Value of {@code <base>layout} once the idempotency records are per-run hashes. */
+    static final String LAYOUT = "2";
 
     private final RedisCommands<String, String> redis;
     private final RedisGuard guard;
@@ -89,9 +95,42 @@ public final class RedisSegmentQueue implements SegmentQueue {
         this.fencingFloor = Objects.requireNonNull(fencingFloor, "fencingFloor");
         this.keys = settings.scriptKeys();
         this.ttlMillis = Long.toString(settings.idempotencyTtl().toMillis());
+        migrateIdempotencyKeys();
         ensureGroup();
         seedFencing();
         adoptEntriesOfAnEarlierLayout();
+    }
+
+    /**
+     * Once per queue: moves the per-message idempotency keys and per-run ref sets of the earlier layout into the
+     * per-run idempotency hashes (one script call per run, so a message is never without its record). Skipped for a
+     * fresh queue and once {@code <base>layout} says it is done. Returns how many records moved.
+     */
+    int migrateIdempotencyKeys() {
+        String marker = settings.keyBase() + "layout";
+        return guard.call(() -> {
+            if (LAYOUT.equals(redis.get(marker))) return 0;
+            int moved = 0;
+            if (redis.exists(settings.stream(), settings.keyBase() + "fair") > 0) {
+                String runs = settings.keyBase() + "run:";
+                ScanCursor cursor = ScanCursor.INITIAL;
+                do {
+                    KeyScanCursor<String> page = redis.scan(cursor,
+                            ScanArgs.Builder.matches(globEscape(runs) + "*").limit(1000));
+                    for (String key : page.getKeys()) {
+                        Long n = script(MIGRATE_IDEMP, ScriptOutputType.INTEGER, key.substring(runs.length()));
+                        moved += n.intValue();
+                    }
+                    cursor = page;
+                } while (!cursor.isFinished());
+            }
+            redis.set(marker, LAYOUT);
+            return moved;
+        });
+    }
+
+    private static String globEscape(String s) {
+        return s.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
     }
 
     /**
@@ -333,21 +372,24 @@ public final class RedisSegmentQueue implements SegmentQueue {
     // ---- plumbing -----------------------------------------------------------------------------------------
 
     private <T> T run(LuaScript script, ScriptOutputType type, String... scriptArgs) {
+        return guard.call(() -> script(script, type, scriptArgs));
+    }
+
+    /** A script call without the guard (for callers already inside one). */
+    private <T> T script(LuaScript script, ScriptOutputType type, String... scriptArgs) {
         String[] args = new String[scriptArgs.length + 3];
         args[0] = settings.keyBase();
         args[1] = settings.group();
         args[2] = ttlMillis;
         System.arraycopy(scriptArgs, 0, args, 3, scriptArgs.length);
-        return guard.call(() -> {
-            try {
-                return script.run(redis, type, keys, args);
-            } catch (RedisCommandExecutionException e) {
-                // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate, try once more.
-                if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
-                ensureGroup();
-                return script.run(redis, type, keys, args);
-            }
-        });
+        try {
+            return script.run(redis, type, keys, args);
+        } catch (RedisCommandExecutionException e) {
+            // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate, try once more.
+            if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
+            createGroup();
+            return script.run(redis, type, keys, args);
+        }
     }
 
     private void ensureGroup() {

@@ -15,13 +15,17 @@ while true do
   if not res or not res[1] or #res[1][2] == 0 then break end
   for _, e in ipairs(res[1][2]) do
     local id, f = e[1], e[2]
-    local ref, tenant
+    local ref, tenant, payload
     for j = 1, #f, 2 do
       if f[j] == 'ref' then ref = f[j + 1] elseif f[j] == 'tenant' then tenant = f[j + 1] end
     end
     if ref and tenant then
       local run = run_of(ref)
-      redis.call('RPUSH', ready_list(run), id)
+      local n = '0'
+      for j = 1, #f, 2 do
+        if f[j] == 'deliveries' then n = f[j + 1] elseif f[j] == 'payload' then payload = f[j + 1] end
+      end
+      redis.call('RPUSH', ready_list(run), payload and ready_element(id, n, tenant, ref, payload) or id)
       redis.call('ZADD', ready_runs(tenant), 0, run)
       redis.call('ZADD', READY_TENANTS, 0, tenant)
       adopted = adopted + 1

@@ -5,15 +5,17 @@
 -- ARGV: 1 key base "<prefix>scheduler:<queue>:", 2 consumer group, 3 idempotency TTL ms;
 --       script arguments start at ARGV[4].
 --
--- Per message, the idempotency key <base>idemp:<ref> says where a waiting or leased message lives:
+-- Per run, the idempotency hash <base>idemp:<runId> has one field per waiting or leased message of the run (field =
+-- the ref "<runId>#<index>"), saying where it lives:
 --   stream|<deliveries>|<entry>|<tenant length>|<tenant>              (ready, or leased when in holders; the
 --                                                                      payload is in the stream entry)
 --   delayed|<deliveries>||<tenant length>|<tenant><payload>           (in the delayed zset)
--- It is written when the message starts waiting, with a TTL (a safety net against leaks, not an expiry of work).
+-- One hash per run rather than one key per message: a batch writes it with one HSET, an ack clears it with one HDEL,
+-- and its keys are the run's refs (for purgeRun). Its TTL (idempotency TTL past the longest wait it holds, only ever
+-- extended) is a safety net against leaks, not an expiry of work.
 -- A lease is one field of the holders hash: <token>|<deliveries>|<expires>|<entry>|<tenant length>|<tenant><owner>.
--- Claims and acks touch only the stream, the holders hash and the zsets, so a batch of them costs a handful of
--- variadic calls whatever its size; at tens of thousands of messages a second, calls per message are the cost.
--- Per run: set <base>run:<runId> of its refs still waiting or leased (for purgeRun).
+-- Claims and acks touch only the stream, the holders hash, the run's idempotency hash, the ready lists and the zsets,
+-- with variadic calls: at tens of thousands of messages a second, calls per message are the cost.
 -- Stream entries carry ref, tenant, payload and deliveries so far.
 local STREAM, DELAYED, LEASES, HOLDERS, BACKLOG, FENCING, DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local BASE, GROUP, TTL = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -28,8 +30,22 @@ local function int(n)
   return string.format('%d', n)
 end
 
+local function run_of(ref)
+  return string.match(ref, '^(.*)#%d+$') or ref
+end
+
+-- The idempotency hash of a run.
+local function idemp_of_run(run)
+  return BASE .. 'idemp:' .. run
+end
+
 local function idemp(ref)
-  return BASE .. 'idemp:' .. ref
+  return idemp_of_run(run_of(ref))
+end
+
+-- Extends a run's idempotency hash to live at least keep_ms (never shortens it).
+local function keep_alive(key, keep_ms)
+  if redis.call('PTTL', key) < keep_ms then redis.call('PEXPIRE', key, string.format('%d', keep_ms)) end
 end
 
 -- Idempotency value: where, deliveries, entry, tenant, payload.
@@ -59,7 +75,9 @@ local function decode_lease(v)
 end
 
 local function put_waiting(ref, value, keep_ms)
-  redis.call('SET', idemp(ref), value, 'PX', int(keep_ms))
+  local key = idemp(ref)
+  redis.call('HSET', key, ref, value)
+  keep_alive(key, keep_ms)
 end
 
 local function chunked(cmd, key, list, extra)
@@ -118,15 +136,19 @@ local function group_by_run(per_run, run, ref)
   l[#l + 1] = ref
 end
 
+-- Deletes the idempotency fields of refs grouped per run.
 local function forget_in_runs(per_run)
-  for run, refs in pairs(per_run) do chunked('SREM', BASE .. 'run:' .. run, refs) end
+  for run, refs in pairs(per_run) do chunked('HDEL', idemp_of_run(run), refs) end
 end
 
--- Fair share. Ready stream entries are also listed per run, oldest first (list <base>ready:<runId> of entry IDs);
--- a run with ready entries is a member of <base>ready-runs:<tenant>, a tenant with such runs a member of
--- <base>ready-tenants (both zsets with score 0, so ordered by name). Claims walk them round-robin from the cursor
--- hash <base>cursor (field "tenant": tenant served last; "run|<tenant>": that tenant's run served last). Empty
--- runs and tenants leave the zsets lazily, when a claim finds them empty.
+-- Fair share. Ready stream entries are also listed per run, oldest first (list <base>ready:<runId>); an element is
+-- the MessagePack sequence entry, deliveries, tenant, ref, payload (five strings, cmsgpack.pack), so a claim pops what
+-- it hands out without reading the stream, and decodes it in C (Lua pattern matching and string.sub cost more here
+-- than the Redis commands). Elements of the earlier layout are a bare entry ID and are still understood. A run with ready
+-- entries is a member of <base>ready-runs:<tenant>, a tenant with such runs a member of <base>ready-tenants (both
+-- zsets with score 0, so ordered by name). Claims walk them round-robin from the cursor hash <base>cursor (field
+-- "tenant": tenant served last; "run|<tenant>": that tenant's run served last). Empty runs and tenants leave the
+-- zsets lazily, when a claim finds them empty.
 local READY_TENANTS, CURSOR = BASE .. 'ready-tenants', BASE .. 'cursor'
 
 local function ready_list(run)
@@ -137,20 +159,37 @@ local function ready_runs(tenant)
   return BASE .. 'ready-runs:' .. tenant
 end
 
-local function run_of(ref)
-  return string.match(ref, '^(.*)#%d+$') or ref
+local function ready_element(entry, deliveries, tenant, ref, payload)
+  return cmsgpack.pack(entry, deliveries, tenant, ref, payload)
+end
+
+-- entry, deliveries, tenant, ref, payload; or just the entry for an element of the earlier layout (a stream ID
+-- starts with a digit, a MessagePack string never does).
+local function decode_ready(v)
+  local b = string.byte(v, 1)
+  if b and b >= 48 and b <= 57 then return v end
+  return cmsgpack.unpack(v)
 end
 
 local marked = {} -- runs already registered in the zsets by this script call
+local pending_ready = {} -- run -> elements to append, written by flush_ready() with one RPUSH per run
+local pending_runs = {} -- runs in the order they were first buffered
 -- Set by the first ready message this layout lists, so queue-adopt.lua knows the stream has no entries of a version
 -- without fair share left to adopt.
 local FAIR_MARK = BASE .. 'fair'
 local fair_marked = false
 
+-- Appends the message to the stream; its ready-list element is buffered until flush_ready().
 local function add_ready(ref, tenant, payload, deliveries)
   local id = redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
   local run = run_of(ref)
-  redis.call('RPUSH', ready_list(run), id)
+  local l = pending_ready[run]
+  if not l then
+    l = {}
+    pending_ready[run] = l
+    pending_runs[#pending_runs + 1] = run
+  end
+  l[#l + 1] = ready_element(id, deliveries, tenant, ref, payload)
   if not fair_marked then
     fair_marked = true
     redis.call('SET', FAIR_MARK, '1')
@@ -163,58 +202,132 @@ local function add_ready(ref, tenant, payload, deliveries)
   return id
 end
 
--- The member after `last` in name order, wrapping to the first; nil when the zset is empty.
-local function next_after(key, last)
-  local r
-  if last then r = redis.call('ZRANGEBYLEX', key, '(' .. last, '+', 'LIMIT', 0, 1) end
-  if not r or #r == 0 then r = redis.call('ZRANGEBYLEX', key, '-', '+', 'LIMIT', 0, 1) end
-  return r[1]
+-- Writes the buffered ready-list elements (every script that calls add_ready calls this before it picks or ends).
+local function flush_ready()
+  for _, run in ipairs(pending_runs) do chunked('RPUSH', ready_list(run), pending_ready[run]) end
+  pending_ready, pending_runs = {}, {}
 end
 
--- Up to `count` ready entry IDs, round-robin: the tenant after the one served last, within it the run after the one
--- it was served last, the oldest entry of that run. Advances the cursor.
+-- Up to `limit` members of a name-ordered zset after `last` (exclusive), wrapping to the start; `complete` when
+-- that is every member exactly once (so the caller may cycle through it), else a prefix of the ring.
+local function ring(key, last, limit)
+  local out
+  if last then
+    out = redis.call('ZRANGEBYLEX', key, '(' .. last, '+', 'LIMIT', 0, limit)
+  else
+    out = redis.call('ZRANGEBYLEX', key, '-', '+', 'LIMIT', 0, limit)
+  end
+  if #out >= limit then return out, false end
+  if last then
+    local wrap = redis.call('ZRANGEBYLEX', key, '-', '[' .. last, 'LIMIT', 0, limit - #out)
+    for _, m in ipairs(wrap) do out[#out + 1] = m end
+    if #out >= limit then return out, false end
+  end
+  return out, true
+end
+
+-- Up to `count` ready elements, round-robin: the tenant after the one served last, within it the run after the one
+-- it was served last, the oldest entry of that run; advances the cursor. The same order as popping one entry per
+-- step, but each tenant's and run's order is read once per call, each run's length once (LLEN), and each run's
+-- picks leave it with one LPOP <count>: a batch costs calls per tenant and run, not per message.
 local function pick_fairly(count)
-  local picked, picked_from = {}, {}
+  local limit = math.max(count, 32) -- members read per ZRANGEBYLEX
   local last_tenant = redis.call('HGET', CURSOR, 'tenant') or nil
-  local last_run = {}
-  while #picked < count do
-    local tenant = next_after(READY_TENANTS, last_tenant)
-    if not tenant then break end
-    local runs = ready_runs(tenant)
-    if last_run[tenant] == nil then last_run[tenant] = redis.call('HGET', CURSOR, 'run|' .. tenant) or false end
-    local run = next_after(runs, last_run[tenant] or nil)
-    if not run then
-      redis.call('ZREM', READY_TENANTS, tenant) -- no ready run left: drop it, try the next tenant
+  local left, take = {}, {} -- run -> ready entries not yet taken; run -> entries taken by this call
+  local runs_of = {} -- tenant -> { runs, complete, pos, last, served }
+  local order_run, order_tenant = {}, {} -- picks in order
+
+  local function remaining(run)
+    local n = left[run]
+    if n == nil then
+      n = redis.call('LLEN', ready_list(run))
+      left[run] = n
+    end
+    return n
+  end
+
+  -- The tenant's next run with a ready entry (dropping drained ones from its zset), or nil when it has none.
+  local function next_run(tenant)
+    local st = runs_of[tenant]
+    local key = ready_runs(tenant)
+    if not st then
+      local last = redis.call('HGET', CURSOR, 'run|' .. tenant) or nil
+      local runs, complete = ring(key, last, limit)
+      st = { runs = runs, complete = complete, pos = 1, last = last, served = false }
+      runs_of[tenant] = st
+    end
+    while true do
+      if st.pos > #st.runs then
+        if not st.complete then st.runs, st.complete = ring(key, st.last, limit) end
+        if #st.runs == 0 then return nil end
+        st.pos = 1
+      end
+      local run = st.runs[st.pos]
+      if remaining(run) > 0 then
+        st.pos = st.pos + 1
+        st.last = run
+        st.served = true
+        return run
+      end
+      redis.call('ZREM', key, run) -- drained: drop it, try the tenant's next run
+      table.remove(st.runs, st.pos)
+    end
+  end
+
+  local tenants, complete = ring(READY_TENANTS, last_tenant, limit)
+  local ti = 1
+  local picks = 0
+  while picks < count do
+    if ti > #tenants then
+      -- Past the end of what was read: cycle when that was every tenant, else read on from the last one served.
+      if not complete then tenants, complete = ring(READY_TENANTS, last_tenant, limit) end
+      if #tenants == 0 then break end
+      ti = 1
+    end
+    local tenant = tenants[ti]
+    local run = next_run(tenant)
+    if run then
+      left[run] = left[run] - 1
+      take[run] = (take[run] or 0) + 1
+      picks = picks + 1
+      order_run[picks] = run
+      order_tenant[picks] = tenant
+      last_tenant = tenant
+      ti = ti + 1
     else
-      local id = redis.call('LPOP', ready_list(run))
-      if id then
-        picked[#picked + 1] = id
-        picked_from[#picked_from + 1] = { run, tenant }
-        last_tenant = tenant
-        last_run[tenant] = run
-      else
-        redis.call('ZREM', runs, run) -- drained: drop it, try the tenant's next run
-      end
+      redis.call('ZREM', READY_TENANTS, tenant) -- no ready run left: drop it, try the next tenant
+      table.remove(tenants, ti)
     end
   end
-  if #picked > 0 then
-    local h = { 'tenant', last_tenant }
-    for t, r in pairs(last_run) do
-      if r then
-        h[#h + 1] = 'run|' .. t
-        h[#h + 1] = r
-      end
-    end
-    redis.call('HSET', CURSOR, unpack(h))
+  if picks == 0 then return {}, {}, {} end
+
+  local popped, at = {}, {}
+  for run, n in pairs(take) do
+    popped[run] = redis.call('LPOP', ready_list(run), n)
+    at[run] = 0
   end
-  return picked, picked_from
+  local picked = {}
+  for x = 1, picks do
+    local run = order_run[x]
+    at[run] = at[run] + 1
+    picked[x] = popped[run][at[run]]
+  end
+  local h = { 'tenant', last_tenant }
+  for t, st in pairs(runs_of) do
+    if st.served then
+      h[#h + 1] = 'run|' .. t
+      h[#h + 1] = st.last
+    end
+  end
+  redis.call('HSET', CURSOR, unpack(h))
+  return picked, order_run, order_tenant
 end
 
--- Undoes pick_fairly's pops (a script error does not roll back the writes made before it): each picked entry goes
+-- Undoes pick_fairly's pops (a script error does not roll back the writes made before it): each picked element goes
 -- back to the front of its run's list, run and tenant back into the ready zsets.
-local function unpick(picked, picked_from)
+local function unpick(picked, runs, tenants)
   for x = #picked, 1, -1 do
-    local run, tenant = picked_from[x][1], picked_from[x][2]
+    local run, tenant = runs[x], tenants[x]
     redis.call('LPUSH', ready_list(run), picked[x])
     redis.call('ZADD', ready_runs(tenant), 0, run)
     redis.call('ZADD', READY_TENANTS, 0, tenant)
@@ -248,17 +361,15 @@ end
 local function promote(now, limit)
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, limit)
   if #due == 0 then return 0 end
-  local keys = {}
-  for i, ref in ipairs(due) do keys[i] = idemp(ref) end
-  local values = read_many('MGET', nil, keys)
   local moved = {}
-  for i, ref in ipairs(due) do
-    local where, n, _, tenant, payload = decode_waiting(values[i])
+  for _, ref in ipairs(due) do
+    local where, n, _, tenant, payload = decode_waiting(redis.call('HGET', idemp(ref), ref))
     if where == 'delayed' then
       requeue(ref, tenant, payload, n, now, now)
       bump(moved, tenant, 1)
     end
   end
+  flush_ready()
   chunked('ZREM', DELAYED, due)
   move_backlog('delayed', 'ready', moved)
   return #due
@@ -284,6 +395,7 @@ local function reclaim(now, limit)
       end
     end
   end
+  flush_ready()
   chunked('ZREM', LEASES, expired)
   chunked('HDEL', HOLDERS, expired)
   if #old > 0 then

@@ -14,5 +14,6 @@ redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1)
 if not payload then return 1 end
 local back = int(math.max(0, (tonumber(n) or 1) - 1))
 local state = requeue(ref, tenant, payload, back, at, now)
+flush_ready()
 redis.call('HINCRBY', BACKLOG, state .. '|' .. tenant, 1)
 return 1

@@ -12,5 +12,6 @@ redis.call('HDEL', HOLDERS, ref)
 redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1)
 if not payload then return 1 end
 local state = requeue(ref, tenant, payload, n, at, now)
+flush_ready()
 redis.call('HINCRBY', BACKLOG, state .. '|' .. tenant, 1)
 return 1

@@ -1,6 +1,7 @@
 package io.verdict.scheduler.redis;
 
 import io.verdict.scheduler.queue.Lease;
+import io.verdict.scheduler.queue.LockLease;
 import io.verdict.scheduler.queue.SegmentRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,5 +50,26 @@ class RedisFencingSeedTest {
         assertThat(queue.seedFencing()).isEqualTo(900);
         queue.enqueue(new SegmentRef("acme", "run-1", 0, null), Instant.EPOCH);
         assertThat(queue.claim("w", Duration.ofSeconds(5)).orElseThrow().fencingToken()).isEqualTo(901);
+    }
+
+    @Test
+    void lockTokensNeverGoBackwardsWhenRedisLosesItsData() {
+        AtomicLong storedMax = new AtomicLong(700);
+        RedisLockService locks = new RedisLockService(redis, prefix, storedMax::get);
+        LockLease first = locks.tryAcquire("planner:acme", "node-a", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(first.fencingToken()).as("seeded at start").isGreaterThan(700);
+
+        RedisTestSupport.deleteKeys(redis, prefix); // Redis lost everything under this prefix
+        LockLease second = locks.tryAcquire("planner:acme", "node-a", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(second.fencingToken()).as("above what this node issued").isGreaterThan(first.fencingToken());
+
+        storedMax.set(second.fencingToken() + 50); // another node's tokens, known to the floor
+        RedisTestSupport.deleteKeys(redis, prefix);
+        LockLease third = locks.tryAcquire("planner:acme", "node-a", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(third.fencingToken()).isGreaterThan(second.fencingToken() + 50);
+        assertThat(locks.release(third)).isTrue();
+
+        redis.commands().set(prefix + "scheduler:lock:fencing", "5000");
+        assertThat(locks.seedFencing()).as("a higher counter is never lowered").isEqualTo(5000);
     }
 }

@@ -60,10 +60,10 @@ class RedisSegmentQueueLayoutTest {
                 "{\"index\":3,\"runId\":\"run-a\",\"scheduleId\":\"sched-1\",\"tenantId\":\"t1\"}");
         assertThat(cmd().xinfoGroups(prefix + "scheduler:runner").toString()).contains("scheduler-runners");
 
-        String idemp = prefix + "scheduler:runner:idemp:run-a#3";
-        assertThat(cmd().exists(idemp)).isEqualTo(1L);
+        String idemp = prefix + "scheduler:runner:idemp:run-a"; // one hash per run, a field per message
+        assertThat(cmd().hkeys(idemp)).containsExactly("run-a#3");
         assertThat(cmd().pttl(idemp)).isBetween(Duration.ofDays(6).toMillis(), Duration.ofDays(7).toMillis());
-        assertThat(cmd().get(idemp)).as("where|deliveries|entry|tenant length|tenant")
+        assertThat(cmd().hget(idemp, "run-a#3")).as("where|deliveries|entry|tenant length|tenant")
                 .isEqualTo("stream|0|" + entries.get(0).getId() + "|2|t1");
 
         Lease lease = queue.claim("node-a-w1", LONG).orElseThrow();
@@ -88,8 +88,11 @@ class RedisSegmentQueueLayoutTest {
         List<String> ids = cmd().xrange(prefix + "scheduler:runner", Range.unbounded()).stream()
                 .map(StreamMessage::getId).toList();
 
-        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).as("a run's ready entries, oldest first")
+        assertThat(entryIds(readyList(base + "ready:run-a"))).as("a run's ready entries, oldest first")
                 .containsExactly(ids.get(0), ids.get(1));
+        assertThat(readyList(base + "ready:run-a").get(0))
+                .as("MessagePack entry, deliveries, tenant, ref, payload: a claim needs no stream read")
+                .isEqualTo(ids.get(0) + "|0|t1|run-a#0|{\"index\":0,\"runId\":\"run-a\",\"tenantId\":\"t1\"}");
         assertThat(cmd().zrange(base + "ready-runs:t1", 0, -1)).containsExactly("run-a");
         assertThat(cmd().zrange(base + "ready-tenants", 0, -1)).containsExactly("t1", "t2");
 
@@ -98,11 +101,11 @@ class RedisSegmentQueueLayoutTest {
         assertThat(List.of(first.ref().key(), second.ref().key())).containsExactly("run-a#0", "run-b#0");
         assertThat(cmd().hgetall(base + "cursor")).as("tenant served last, and each tenant's run served last")
                 .containsEntry("tenant", "t2").containsEntry("run|t1", "run-a").containsEntry("run|t2", "run-b");
-        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).containsExactly(ids.get(1));
+        assertThat(entryIds(readyList(base + "ready:run-a"))).containsExactly(ids.get(1));
 
         // A message put back goes behind its run's other ready entries.
         assertThat(queue.retryAt(first, Instant.now())).isTrue();
-        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).hasSize(2).startsWith(ids.get(1));
+        assertThat(entryIds(readyList(base + "ready:run-a"))).hasSize(2).startsWith(ids.get(1));
 
         assertThat(queue.purgeRun("run-a")).isEqualTo(2);
         assertThat(cmd().exists(base + "ready:run-a")).as("purge drops the run's ready list").isZero();
@@ -143,12 +146,74 @@ class RedisSegmentQueueLayoutTest {
         assertThat(queue.claim("w1", LONG)).as("not listed: not claimable").isEmpty();
 
         RedisSegmentQueue upgraded = new RedisSegmentQueue(redis, prefix);
-        assertThat(cmd().lrange(base + "ready:run-a", 0, -1)).hasSize(2);
+        assertThat(readyList(base + "ready:run-a")).hasSize(2);
         assertThat(new RedisSegmentQueue(redis, prefix).adoptEntriesOfAnEarlierLayout())
                 .as("adopted once: a second start lists nothing twice").isZero();
         List<String> order = new ArrayList<>();
         for (Lease l : upgraded.claimBatch("w1", LONG, 10)) order.add(l.ref().key());
         assertThat(order).containsExactly("run-a#0", "run-b#0", "run-a#1");
+    }
+
+    /**
+     * Upgrade from the layout with one idempotency key per message ({@code idemp:<ref>} strings, {@code run:<runId>}
+     * sets) and bare entry IDs in the ready lists: a leased, a ready and a delayed message all survive it.
+     */
+    @Test
+    void messagesLeftInTheLayoutWithAKeyPerMessageSurviveTheUpgrade() throws Exception {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String base = prefix + "scheduler:runner:";
+        SegmentRef leased = new SegmentRef("t1", "run-a", 0, null), ready = new SegmentRef("t1", "run-a", 1, "s"),
+                delayed = new SegmentRef("t1", "run-a", 2, null);
+        queue.enqueue(leased, Instant.now());
+        Lease held = queue.claim("w1", LONG).orElseThrow();
+        queue.enqueue(ready, Instant.now());
+        queue.enqueue(delayed, Instant.now().plusMillis(300));
+        // Rewrite into the earlier layout.
+        Map<String, String> records = cmd().hgetall(base + "idemp:run-a");
+        assertThat(records).hasSize(3);
+        records.forEach((ref, value) -> {
+            cmd().psetex(base + "idemp:" + ref, Duration.ofDays(7).toMillis(), value);
+            cmd().sadd(base + "run:run-a", ref);
+        });
+        List<String> elements = readyList(base + "ready:run-a");
+        cmd().del(base + "idemp:run-a", base + "ready:run-a", base + "layout");
+        for (String id : entryIds(elements)) cmd().rpush(base + "ready:run-a", id);
+
+        RedisSegmentQueue upgraded = new RedisSegmentQueue(redis, prefix);
+        assertThat(cmd().hgetall(base + "idemp:run-a")).isEqualTo(records);
+        assertThat(cmd().pttl(base + "idemp:run-a")).isGreaterThan(Duration.ofDays(6).toMillis());
+        assertThat(cmd().exists(base + "run:run-a", base + "idemp:run-a#0", base + "idemp:run-a#1",
+                base + "idemp:run-a#2")).as("old keys gone").isZero();
+        assertThat(cmd().get(base + "layout")).isEqualTo(RedisSegmentQueue.LAYOUT);
+        assertThat(upgraded.migrateIdempotencyKeys()).as("once").isZero();
+        assertThat(upgraded.enqueueAll(List.of(leased, ready, delayed), Instant.now())).as("still idempotent").isZero();
+
+        Lease second = upgraded.claim("w1", LONG).orElseThrow();
+        assertThat(second.ref()).as("a bare entry ID in a ready list is still claimed").isEqualTo(ready);
+        assertThat(upgraded.ack(held)).isTrue();
+        assertThat(upgraded.ack(second)).isTrue();
+        Thread.sleep(350);
+        Lease third = upgraded.claim("w1", LONG).orElseThrow();
+        assertThat(third.ref()).as("the delayed payload came over").isEqualTo(delayed);
+        assertThat(upgraded.ack(third)).isTrue();
+        assertThat(upgraded.depth()).isEmpty();
+        assertThat(cmd().exists(base + "idemp:run-a")).isZero();
+    }
+
+    /** A ready list with each MessagePack element shown as {@code entry|deliveries|tenant|ref|payload}. */
+    private List<String> readyList(String key) {
+        return cmd().eval("""
+                local out = {}
+                for i, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+                  local b = string.byte(v, 1)
+                  if b >= 48 and b <= 57 then out[i] = v
+                  else out[i] = table.concat({ cmsgpack.unpack(v) }, '|') end
+                end
+                return out""", io.lettuce.core.ScriptOutputType.MULTI, key);
+    }
+
+    private static List<String> entryIds(List<String> elements) {
+        return elements.stream().map(e -> e.contains("|") ? e.substring(0, e.indexOf('|')) : e).toList();
     }
 
     @Test
@@ -199,9 +264,9 @@ class RedisSegmentQueueLayoutTest {
         RedisSegmentQueue queue = new RedisSegmentQueue(redis,
                 RedisQueueSettings.runner(prefix).withIdempotencyTtl(Duration.ofHours(1)));
         queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now().plus(Duration.ofDays(2)));
-        String idemp = prefix + "scheduler:runner:idemp:run-a#0";
+        String idemp = prefix + "scheduler:runner:idemp:run-a";
         assertThat(cmd().pttl(idemp)).isGreaterThan(Duration.ofDays(2).toMillis());
-        assertThat(cmd().get(idemp)).as("a delayed message keeps its payload in its idempotency key")
+        assertThat(cmd().hget(idemp, "run-a#0")).as("a delayed message keeps its payload in its idempotency record")
                 .isEqualTo("delayed|0||2|t1{\"index\":0,\"runId\":\"run-a\",\"tenantId\":\"t1\"}");
     }
 
