@@ -61,7 +61,7 @@ public final class Scheduler implements AutoCloseable {
         Storage storage = c.storage();
         this.index = new ImpactIndex(c.clock());
         RunLifecycle lifecycle = new RunLifecycle(storage.runs(), storage.segments(), storage.progress(), c.queue(),
-                storage.events(), c.notifier(), c.metrics(), c.clock(), c.evidenceSigner());
+                storage.events(), c.notifier(), c.metrics(), c.clock(), c.evidenceSigner(), c.unitOfWork());
         this.planner = new Planner(index, storage.runs(), storage.segments(), c.queue(), c.locks(), storage.verdicts(),
                 lifecycle, new RunIdGenerator(c.seed()), c.clock(), c.metrics(), c.segmentSize(), c.maxIndexAge(),
                 c.instanceId(), storage.cursors());

@@ -48,6 +48,7 @@ public final class SchedulerBuilder {
     private io.verdict.scheduler.events.outbox.OutboxStore outbox;
     private java.util.List<io.verdict.scheduler.events.outbox.EventSink> sinks = java.util.List.of();
     private io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings dispatch;
+    private io.verdict.scheduler.tx.UnitOfWork unitOfWork;
 
     SchedulerBuilder() {}
 
@@ -132,6 +133,16 @@ public final class SchedulerBuilder {
         return this;
     }
 
+    /**
+     * The unit of work of the storage and outbox (JDBC: its transactions; Mongo: its single-document run writes), so
+     * each state change and the envelopes it causes are stored together. Default: {@code UnitOfWork.serial()}, right
+     * for the in-memory storage only.
+     */
+    public SchedulerBuilder unitOfWork(io.verdict.scheduler.tx.UnitOfWork work) {
+        this.unitOfWork = Objects.requireNonNull(work);
+        return this;
+    }
+
     /** The immutable configuration, with in-memory defaults for every port not given. */
     public SchedulerConfig config() {
         Storage s = storage == null ? Storage.inMemory(clock) : storage;
@@ -147,7 +158,8 @@ public final class SchedulerBuilder {
                 scanner == null ? new SimulatedScanner(seed, SimulatedScanner.Profile.FAST, clock) : scanner,
                 n, metrics, retryPolicy, segmentSize, leaseTime,
                 maxIndexAge, shutdownGrace, instanceId, role, tickLedger == null ? new InMemoryTickLedger() : tickLedger,
-                evidenceSigner, tickerSettings, indexFollowPeriod, intakeRate, dispatcher);
+                evidenceSigner, tickerSettings, indexFollowPeriod, intakeRate, dispatcher,
+                unitOfWork == null ? io.verdict.scheduler.tx.UnitOfWork.serial() : unitOfWork);
     }
 
     public Scheduler build() {

@@ -21,13 +21,15 @@ import java.util.Objects;
  * @param maxIndexAge       refuse to plan on an index older than this (ERR_RUN_009); null disables the check
  * @param indexFollowPeriod how often the index applies other instances' image changes (the staleness bound)
  * @param intakeRate        per-tenant token bucket for intake events (events per second, burst)
+ * @param unitOfWork        keeps a state change and its outbound envelopes together (the storage's transactions)
  */
 public record SchedulerConfig(Clock clock, long seed, Storage storage, SegmentQueue queue, LockService locks,
                               Scanner scanner, Notifier notifier, SchedulerMetrics metrics, RetryPolicy retryPolicy,
                               int segmentSize, Duration leaseTime, Duration maxIndexAge, Duration shutdownGrace,
                               String instanceId, SchedulerRole role, TickLedger tickLedger, Signer evidenceSigner,
                               TickerSettings tickerSettings, Duration indexFollowPeriod, IntakeRate intakeRate,
-                              io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher) {
+                              io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher,
+                              io.verdict.scheduler.tx.UnitOfWork unitOfWork) {
     /** Per-tenant intake budget (SPEC §8): a flooding feed is told to come back later instead of planning runs. */
     public record IntakeRate(double perSecond, int burst) {
         public static final IntakeRate DEFAULT = new IntakeRate(50, 100);
@@ -55,6 +57,7 @@ public record SchedulerConfig(Clock clock, long seed, Storage storage, SegmentQu
         Objects.requireNonNull(tickerSettings, "tickerSettings");
         Objects.requireNonNull(indexFollowPeriod, "indexFollowPeriod");
         Objects.requireNonNull(intakeRate, "intakeRate");
+        Objects.requireNonNull(unitOfWork, "unitOfWork");
         if (segmentSize < 1) throw new IllegalArgumentException("segmentSize must be >= 1");
         if (leaseTime.isNegative() || leaseTime.isZero()) throw new IllegalArgumentException("leaseTime must be > 0");
     }

@@ -161,6 +161,15 @@ public final class JdbcDatabase implements AutoCloseable {
                     continue;
                 }
                 throw new JdbcStoreException("SQL failed on " + description + ": " + e.getMessage(), e);
+            } catch (JdbcStoreException e) {
+                rollback(c);
+                // A store call that joined this transaction hit a deadlock or serialization failure (PostgreSQL,
+                // several stores in one unit of work): the whole block is undone, so it can run again.
+                if (attempt < MAX_ATTEMPTS && e.getCause() instanceof SQLException cause && dialect.isTransient(cause)) {
+                    pause(attempt);
+                    continue;
+                }
+                throw e;
             } catch (RuntimeException | Error e) {
                 rollback(c);
                 throw e;

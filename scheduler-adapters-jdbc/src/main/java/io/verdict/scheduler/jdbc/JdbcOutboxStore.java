@@ -10,9 +10,12 @@ import io.verdict.scheduler.events.outbox.OutboxStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +31,7 @@ import java.util.Optional;
  */
 public final class JdbcOutboxStore implements OutboxStore {
     private static final int MAX_APPEND_ATTEMPTS = 100;
+    private static final int KEY_CHUNK = 500;
     private static final String COLUMNS = "id, run_id, status, attempts, next_attempt_ms, last_error, envelope";
 
     private final JdbcDatabase db;
@@ -55,6 +59,58 @@ public final class JdbcOutboxStore implements OutboxStore {
         }
         throw new JdbcStoreException("outbox append of " + envelope.idempotencyKey() + " kept colliding ("
                 + MAX_APPEND_ATTEMPTS + " attempts)", null);
+    }
+
+    /**
+     * One transaction (or the caller's): one look-up of the keys already stored, one {@code MAX(id)} and one batch
+     * insert of the new entries with consecutive ids in the given order. If another transaction took one of those ids
+     * meanwhile (PostgreSQL), the batch is undone to a savepoint and tried again, so the order is kept.
+     */
+    @Override
+    public List<OutboxEntry> appendAll(String runId, List<EventEnvelope> envelopes, Instant now) {
+        if (envelopes.isEmpty()) return List.of();
+        if (envelopes.size() == 1) return List.of(append(runId, envelopes.get(0), now));
+        for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+            Optional<List<OutboxEntry>> stored = db.transaction(c -> {
+                Map<String, OutboxEntry> known = new HashMap<>();
+                List<String> keys = envelopes.stream().map(EventEnvelope::idempotencyKey).distinct().toList();
+                for (int from = 0; from < keys.size(); from += KEY_CHUNK) {
+                    List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEY_CHUNK));
+                    for (OutboxEntry e : Sql.list(c, "SELECT " + COLUMNS + " FROM outbox WHERE idempotency_key IN ("
+                            + Sql.placeholders(chunk.size()) + ")", JdbcOutboxStore::entry, chunk.toArray())) {
+                        known.put(e.envelope().idempotencyKey(), e);
+                    }
+                }
+                long id = Sql.one(c, "SELECT COALESCE(MAX(id), 0) FROM outbox", rs -> rs.getLong(1)).orElse(0L);
+                List<OutboxEntry> out = new ArrayList<>(envelopes.size());
+                List<Object[]> rows = new ArrayList<>();
+                for (EventEnvelope e : envelopes) {
+                    OutboxEntry have = known.get(e.idempotencyKey());
+                    if (have == null) {
+                        have = new OutboxEntry(++id, runId, e, OutboxStatus.PENDING, 0, now, null);
+                        known.put(e.idempotencyKey(), have);
+                        rows.add(new Object[]{have.id(), e.idempotencyKey(), runId, e.tenant(),
+                                OutboxStatus.PENDING.name(), 0, now.toEpochMilli(), null, EnvelopeJson.write(e)});
+                    }
+                    out.add(have);
+                }
+                if (rows.isEmpty()) return Optional.of(out);
+                Savepoint before = c.setSavepoint();
+                int[] n = Sql.batch(c, "INSERT INTO outbox (id, idempotency_key, run_id, tenant_id, status, attempts, "
+                        + "next_attempt_ms, last_error, envelope) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", rows);
+                for (int count : n) {
+                    if (count == 0) {
+                        c.rollback(before); // an id or key was taken meanwhile: read again
+                        return Optional.<List<OutboxEntry>>empty();
+                    }
+                }
+                c.releaseSavepoint(before);
+                return Optional.of(out);
+            });
+            if (stored.isPresent()) return stored.get();
+        }
+        throw new JdbcStoreException("outbox append of " + envelopes.size() + " envelopes of run " + runId
+                + " kept colliding (" + MAX_APPEND_ATTEMPTS + " attempts)", null);
     }
 
     private static Optional<OutboxEntry> byKey(Connection c, String key) throws SQLException {

@@ -1,6 +1,7 @@
 package io.verdict.scheduler.jdbc;
 
 import io.verdict.scheduler.errors.ConcurrentUpdateException;
+import io.verdict.scheduler.events.PolledSubscriptions;
 import io.verdict.scheduler.events.RunEvent;
 import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.events.RunEventRecord;
@@ -9,10 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -23,27 +20,21 @@ import java.util.function.Consumer;
  * committed after N, and a reader that has seen N never later finds an event below N appear. Appends of one
  * instance are serialised per run so they do not collide with each other.
  *
- * <p>Subscriptions: one polling thread per subscribed run reads events after the last one it delivered, so events
- * appended by any instance reach subscribers on every instance; an append on this instance wakes the poller at
- * once, otherwise it polls every {@code pollInterval}. A failing listener is skipped.
+ * <p>Subscriptions: {@link PolledSubscriptions} (one polling thread per subscribed run, shared with the Mongo
+ * adapter), woken at once by appends on this instance, otherwise polling every {@code pollInterval}.
  */
 public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(JdbcRunEventLog.class.getName());
     private static final int MAX_APPEND_ATTEMPTS = 100;
-    private static final int POLL_BATCH = 500;
 
     private final JdbcDatabase db;
     private final Clock clock;
-    private final Duration pollInterval;
     private final Object[] appendLocks = new Object[64];
-    private final ConcurrentHashMap<String, RunPoller> pollers = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final PolledSubscriptions subscriptions;
 
     public JdbcRunEventLog(JdbcDatabase db, Clock clock, Duration pollInterval) {
-        if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval must be > 0");
         this.db = db;
         this.clock = clock;
-        this.pollInterval = pollInterval;
+        this.subscriptions = new PolledSubscriptions("jdbc-run-events-", this::after, this::lastSeq, pollInterval);
         for (int i = 0; i < appendLocks.length; i++) appendLocks[i] = new Object();
     }
 
@@ -60,8 +51,7 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
                     return n == 1 ? Optional.of(rec) : Optional.<RunEventRecord>empty();
                 });
                 if (stored.isEmpty()) continue; // another instance took this seq; read again
-                RunPoller poller = pollers.get(runId);
-                if (poller != null) poller.wake();
+                subscriptions.wake(runId);
                 return stored.get();
             }
         }
@@ -98,8 +88,7 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
                 } catch (SeqTaken e) {
                     continue;
                 }
-                RunPoller poller = pollers.get(runId);
-                if (poller != null) poller.wake();
+                subscriptions.wake(runId);
                 return stored;
             }
         }
@@ -128,123 +117,17 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
 
     @Override
     public AutoCloseable subscribe(String runId, Consumer<RunEventRecord> listener) {
-        if (closed) throw new IllegalStateException("event log closed");
-        Subscription sub = new Subscription(listener);
-        RunPoller poller = pollers.compute(runId, (k, existing) -> {
-            RunPoller p = existing != null ? existing : new RunPoller(k);
-            p.add(sub);
-            return p;
-        });
-        return () -> pollers.computeIfPresent(runId, (k, p) -> {
-            if (p != poller) return p;
-            p.remove(sub);
-            if (!p.isEmpty()) return p;
-            p.stop();
-            return null;
-        });
+        return subscriptions.subscribe(runId, listener);
     }
 
     /** Number of runs with a live polling thread. */
     public int activePollers() {
-        return pollers.size();
+        return subscriptions.activePollers();
     }
 
     /** Stops every polling thread; subscriptions receive nothing afterwards. */
     @Override
     public void close() {
-        closed = true;
-        pollers.values().forEach(RunPoller::stop);
-        pollers.clear();
-    }
-
-    private static final class Subscription {
-        final Consumer<RunEventRecord> listener;
-        volatile long after;
-
-        Subscription(Consumer<RunEventRecord> listener) {
-            this.listener = listener;
-        }
-    }
-
-    private final class RunPoller implements Runnable {
-        private final String runId;
-        private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-        private final Semaphore wakeUp = new Semaphore(0);
-        private volatile boolean running = true;
-        private long position;
-
-        RunPoller(String runId) {
-            this.runId = runId;
-            this.position = lastSeq(runId);
-            Thread.ofPlatform().daemon().name("jdbc-run-events-" + runId).start(this);
-        }
-
-        /** A subscriber receives events appended after it subscribed (its start is read under the poller's lock). */
-        synchronized void add(Subscription sub) {
-            sub.after = lastSeq(runId);
-            subscriptions.add(sub);
-        }
-
-        synchronized void remove(Subscription sub) {
-            subscriptions.remove(sub);
-        }
-
-        synchronized boolean isEmpty() {
-            return subscriptions.isEmpty();
-        }
-
-        void wake() {
-            wakeUp.release();
-        }
-
-        void stop() {
-            running = false;
-            wakeUp.release();
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                List<RunEventRecord> batch;
-                try {
-                    batch = after(runId, position, POLL_BATCH);
-                } catch (RuntimeException e) {
-                    if (!running) return;
-                    LOG.log(System.Logger.Level.WARNING, "polling events of run " + runId + " failed; retrying: " + e);
-                    pause(pollInterval.multipliedBy(4));
-                    continue;
-                }
-                if (batch.isEmpty()) {
-                    pause(pollInterval);
-                    continue;
-                }
-                deliver(batch);
-            }
-        }
-
-        private synchronized void deliver(List<RunEventRecord> batch) {
-            for (RunEventRecord rec : batch) {
-                if (!running) return;
-                for (Subscription sub : subscriptions) {
-                    if (rec.seq() <= sub.after) continue;
-                    try {
-                        sub.listener.accept(rec);
-                    } catch (RuntimeException ignored) {
-                        // A failing subscriber (a closed SSE connection) must not stop delivery to the others.
-                    }
-                }
-                position = rec.seq();
-            }
-        }
-
-        private void pause(Duration d) {
-            try {
-                wakeUp.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
-        }
+        subscriptions.close();
     }
 }

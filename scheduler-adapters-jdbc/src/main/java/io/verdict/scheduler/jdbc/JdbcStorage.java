@@ -75,6 +75,14 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcOutboxStore(db);
     }
 
+    /**
+     * Transactions for the core ({@code SchedulerBuilder.unitOfWork}): a run's state change and its outbound
+     * envelopes commit together.
+     */
+    public io.verdict.scheduler.tx.UnitOfWork unitOfWork() {
+        return new JdbcUnitOfWork(db);
+    }
+
     public JdbcTickLedger tickLedger() {
         return new JdbcTickLedger(db);
     }

@@ -35,14 +35,82 @@ import java.util.List;
 public final class MongoOutboxStore implements OutboxStore {
     private static final int MAX_APPEND_ATTEMPTS = 100;
 
+    private static final long RELAY_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     private final MongoCollection<Document> outbox;
+    private final MongoCollection<Document> runs;
+    private final MongoUnitOfWork work;
+    private final java.util.concurrent.atomic.AtomicLong lastRelay = new java.util.concurrent.atomic.AtomicLong();
 
     public MongoOutboxStore(MongoDatabase db) {
+        this(db, null);
+    }
+
+    /** An outbox whose appends inside {@code work}'s blocks are held back to the end of the block. */
+    MongoOutboxStore(MongoDatabase db, MongoUnitOfWork work) {
         this.outbox = db.getCollection(CollectionNames.OUTBOX);
+        this.runs = db.getCollection(CollectionNames.RUNS);
+        this.work = work;
+        this.lastRelay.set(System.nanoTime());
+    }
+
+    /** Inside a unit of work: held back (the answer's id is 0, the entry is stored at the end of the block). */
+    @Override
+    public OutboxEntry append(String runId, EventEnvelope envelope, Instant now) {
+        if (work != null && work.stage(runId, List.of(envelope), now)) {
+            return new OutboxEntry(0, runId, envelope, OutboxStatus.PENDING, 0, now, null);
+        }
+        return appendNow(runId, envelope, now);
     }
 
     @Override
-    public OutboxEntry append(String runId, EventEnvelope envelope, Instant now) {
+    public List<OutboxEntry> appendAll(String runId, List<EventEnvelope> envelopes, Instant now) {
+        if (work != null && work.stage(runId, envelopes, now)) {
+            return envelopes.stream().map(e -> new OutboxEntry(0, runId, e, OutboxStatus.PENDING, 0, now, null)).toList();
+        }
+        List<OutboxEntry> out = new ArrayList<>(envelopes.size());
+        for (EventEnvelope e : envelopes) out.add(appendNow(runId, e, now));
+        return out;
+    }
+
+    static Document pendingDocument(String runId, MongoUnitOfWork.Staged e) {
+        return new Document("key", e.envelope().idempotencyKey()).append("runId", runId)
+                .append("dueAt", e.dueAt().toEpochMilli()).append("envelope", EnvelopeJson.write(e.envelope()));
+    }
+
+    /**
+     * Copies the envelopes a run document carries (see {@link MongoUnitOfWork}) to the outbox, in order, then clears
+     * them unless the run was written again meanwhile (that writer relayed them first). Returns how many it copied.
+     */
+    int relayRun(String runId) {
+        Document run = runs.find(Filters.and(Filters.eq("_id", runId), Filters.exists(MongoRunStore.OUTBOX_PENDING)))
+                .projection(new Document(MongoRunStore.OUTBOX_PENDING, 1).append("version", 1)).first();
+        return run == null ? 0 : relay(run);
+    }
+
+    /** Relays every run document still carrying envelopes (after a crash); at start and on dispatcher polls. */
+    int relayPending() {
+        lastRelay.set(System.nanoTime());
+        int n = 0;
+        for (Document run : runs.find(Filters.exists(MongoRunStore.OUTBOX_PENDING))
+                .projection(new Document(MongoRunStore.OUTBOX_PENDING, 1).append("version", 1)).limit(1000)) {
+            n += relay(run);
+        }
+        return n;
+    }
+
+    private int relay(Document run) {
+        List<Document> pending = run.getList(MongoRunStore.OUTBOX_PENDING, Document.class, List.of());
+        for (Document p : pending) {
+            appendNow(p.getString("runId"), EnvelopeJson.parse(p.getString("envelope")),
+                    Instant.ofEpochMilli(((Number) p.get("dueAt")).longValue()));
+        }
+        runs.updateOne(Filters.and(Filters.eq("_id", run.get("_id")), Filters.eq("version", run.get("version"))),
+                Updates.unset(MongoRunStore.OUTBOX_PENDING));
+        return pending.size();
+    }
+
+    private OutboxEntry appendNow(String runId, EventEnvelope envelope, Instant now) {
         String json = EnvelopeJson.write(envelope);
         for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
             Document existing = outbox.find(Filters.eq("key", envelope.idempotencyKey())).first();
@@ -67,6 +135,10 @@ public final class MongoOutboxStore implements OutboxStore {
     public List<OutboxEntry> claim(Instant now, Duration lease, int limit) {
         int max = OutboxStore.bounded(limit);
         if (max == 0) return List.of();
+        long last = lastRelay.get();
+        if (work != null && System.nanoTime() - last >= RELAY_EVERY_NANOS && lastRelay.compareAndSet(last, System.nanoTime())) {
+            relayPending(); // envelopes a crashed writer of another instance left in a run document
+        }
         List<Long> heads = new ArrayList<>();
         for (Document g : outbox.aggregate(List.of(Aggregates.match(Filters.eq("status", OutboxStatus.PENDING.name())),
                 Aggregates.group("$runId", Accumulators.min("head", "$_id"))))) {

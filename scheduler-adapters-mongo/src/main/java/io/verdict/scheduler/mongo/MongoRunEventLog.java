@@ -7,6 +7,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import io.verdict.scheduler.errors.ConcurrentUpdateException;
+import io.verdict.scheduler.events.PolledSubscriptions;
 import io.verdict.scheduler.events.RunEvent;
 import io.verdict.scheduler.events.RunEventLog;
 import io.verdict.scheduler.events.RunEventRecord;
@@ -17,10 +18,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -33,31 +30,25 @@ import java.util.function.Consumer;
  * N and N+1 and commit them in the opposite order). Appends of one instance are serialised per run so they do
  * not collide with each other.
  *
- * <p>Subscriptions: one polling thread per subscribed run reads events after the last one it delivered, in
- * seq order, so events appended on any instance reach subscribers on every instance. An append on this instance
- * wakes the poller at once; otherwise it polls every {@code pollInterval}. A failing listener is skipped.
+ * <p>Subscriptions: {@link PolledSubscriptions} (one polling thread per subscribed run, shared with the JDBC
+ * adapter), woken at once by appends on this instance, otherwise polling every {@code pollInterval}.
  */
 public final class MongoRunEventLog implements RunEventLog, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(MongoRunEventLog.class.getName());
     private static final int MAX_APPEND_ATTEMPTS = 100;
-    private static final int POLL_BATCH = 500;
 
     private final MongoCollection<Document> events;
     private final Clock clock;
-    private final Duration pollInterval;
     private final Object[] appendLocks = new Object[64];
-    private final ConcurrentHashMap<String, RunPoller> pollers = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final PolledSubscriptions subscriptions;
 
     public MongoRunEventLog(MongoDatabase db, Clock clock) {
         this(db, clock, Duration.ofMillis(250));
     }
 
     public MongoRunEventLog(MongoDatabase db, Clock clock, Duration pollInterval) {
-        if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval must be > 0");
         this.events = db.getCollection(CollectionNames.RUN_EVENTS);
         this.clock = clock;
-        this.pollInterval = pollInterval;
+        this.subscriptions = new PolledSubscriptions("mongo-run-events-", this::after, this::lastSeq, pollInterval);
         for (int i = 0; i < appendLocks.length; i++) appendLocks[i] = new Object();
     }
 
@@ -73,8 +64,7 @@ public final class MongoRunEventLog implements RunEventLog, AutoCloseable {
                     if (DuplicateKeys.is(e)) continue; // another instance took this seq; read again
                     throw e;
                 }
-                RunPoller poller = pollers.get(runId);
-                if (poller != null) poller.wake();
+                subscriptions.wake(runId);
                 return rec;
             }
         }
@@ -113,8 +103,7 @@ public final class MongoRunEventLog implements RunEventLog, AutoCloseable {
                     next += written;
                 }
             }
-            RunPoller poller = pollers.get(runId);
-            if (poller != null) poller.wake();
+            subscriptions.wake(runId);
         }
         if (out.size() < batch.size()) {
             throw new ConcurrentUpdateException("event log of run " + runId + " (" + MAX_APPEND_ATTEMPTS + " attempts)");
@@ -141,125 +130,17 @@ public final class MongoRunEventLog implements RunEventLog, AutoCloseable {
 
     @Override
     public AutoCloseable subscribe(String runId, Consumer<RunEventRecord> listener) {
-        if (closed) throw new IllegalStateException("event log closed");
-        Subscription sub = new Subscription(listener);
-        RunPoller poller = pollers.compute(runId, (k, existing) -> {
-            RunPoller p = existing != null ? existing : new RunPoller(k);
-            p.add(sub);
-            return p;
-        });
-        return () -> pollers.computeIfPresent(runId, (k, p) -> {
-            if (p != poller) return p;
-            p.remove(sub);
-            if (!p.isEmpty()) return p;
-            p.stop();
-            return null;
-        });
+        return subscriptions.subscribe(runId, listener);
     }
 
-    /** Number of runs with a live polling thread (for tests and metrics). */
+    /** Number of runs with a live polling thread. */
     public int activePollers() {
-        return pollers.size();
+        return subscriptions.activePollers();
     }
 
     /** Stops every polling thread; subscriptions receive nothing afterwards. */
     @Override
     public void close() {
-        closed = true;
-        pollers.values().forEach(RunPoller::stop);
-        pollers.clear();
-    }
-
-    private static final class Subscription {
-        final Consumer<RunEventRecord> listener;
-        volatile long after;
-
-        Subscription(Consumer<RunEventRecord> listener) {
-            this.listener = listener;
-        }
-    }
-
-    private final class RunPoller implements Runnable {
-        private final String runId;
-        private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-        private final Semaphore wakeUp = new Semaphore(0);
-        private volatile boolean running = true;
-        private long position;
-
-        RunPoller(String runId) {
-            this.runId = runId;
-            this.position = lastSeq(runId);
-            Thread.ofPlatform().daemon().name("mongo-run-events-" + runId).start(this);
-        }
-
-        /**
-         * A subscriber receives events appended after it subscribed: its start is read under the poller's lock,
-         * so no delivery runs between reading it and registering.
-         */
-        synchronized void add(Subscription sub) {
-            sub.after = lastSeq(runId);
-            subscriptions.add(sub);
-        }
-
-        synchronized void remove(Subscription sub) {
-            subscriptions.remove(sub);
-        }
-
-        synchronized boolean isEmpty() {
-            return subscriptions.isEmpty();
-        }
-
-        void wake() {
-            wakeUp.release();
-        }
-
-        void stop() {
-            running = false;
-            wakeUp.release();
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                List<RunEventRecord> batch;
-                try {
-                    batch = after(runId, position, POLL_BATCH);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "polling events of run " + runId + " failed; retrying", e);
-                    pause(pollInterval.multipliedBy(4));
-                    continue;
-                }
-                if (batch.isEmpty()) {
-                    pause(pollInterval);
-                    continue;
-                }
-                deliver(batch);
-            }
-        }
-
-        private synchronized void deliver(List<RunEventRecord> batch) {
-            for (RunEventRecord rec : batch) {
-                if (!running) return;
-                for (Subscription sub : subscriptions) {
-                    if (rec.seq() <= sub.after) continue;
-                    try {
-                        sub.listener.accept(rec);
-                    } catch (RuntimeException ignored) {
-                        // A failing subscriber (a closed SSE connection) must not stop delivery to the others.
-                    }
-                }
-                position = rec.seq();
-            }
-        }
-
-        private void pause(Duration d) {
-            try {
-                wakeUp.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
-        }
+        subscriptions.close();
     }
 }

@@ -33,10 +33,22 @@ public final class MongoRunStore implements RunStore {
     private static final List<String> ACTIVE_STATES = Arrays.stream(RunState.values())
             .filter(s -> !s.isTerminal()).map(RunState::wire).toList();
 
+    /** Envelopes a unit of work wrote together with the run, until they are copied to the outbox. */
+    static final String OUTBOX_PENDING = "outboxPending";
+
     private final MongoCollection<Document> runs;
+    private final MongoUnitOfWork work;
+    private final MongoOutboxStore relay;
 
     public MongoRunStore(MongoDatabase db) {
+        this(db, null, null);
+    }
+
+    /** A run store whose writes inside {@code work}'s blocks carry the block's envelopes ({@link MongoUnitOfWork}). */
+    MongoRunStore(MongoDatabase db, MongoUnitOfWork work, MongoOutboxStore relay) {
         this.runs = db.getCollection(CollectionNames.RUNS);
+        this.work = work;
+        this.relay = relay;
     }
 
     @Override
@@ -55,13 +67,33 @@ public final class MongoRunStore implements RunStore {
         return Optional.ofNullable(d).map(RunDocuments::fromDocument);
     }
 
+    /** Inside a unit of work the write is held back to the end of the block (see {@link MongoUnitOfWork}). */
     @Override
     public Run update(Run updated) {
-        UpdateResult r = runs.replaceOne(
-                Filters.and(Filters.eq("_id", updated.id()), Filters.eq("version", updated.version() - 1)),
-                RunDocuments.toDocument(updated));
-        if (r.getMatchedCount() == 0) throw new ConcurrentUpdateException("run " + updated.id());
+        if (work != null && work.defer(updated)) return updated;
+        write(updated, updated.version() - 1, List.of());
         return updated;
+    }
+
+    /**
+     * The version-checked replace, carrying {@code envelopes} in {@link #OUTBOX_PENDING}. A document still carrying
+     * envelopes of an earlier writer (which died before copying them) is relayed first, so a replace never drops
+     * them and they stay ahead of ours in the outbox.
+     */
+    void write(Run updated, long expectedVersion, List<MongoUnitOfWork.Staged> envelopes) {
+        Document doc = RunDocuments.toDocument(updated);
+        if (!envelopes.isEmpty()) {
+            List<Document> pending = new ArrayList<>(envelopes.size());
+            for (MongoUnitOfWork.Staged e : envelopes) pending.add(MongoOutboxStore.pendingDocument(updated.id(), e));
+            doc.append(OUTBOX_PENDING, pending);
+        }
+        Bson filter = Filters.and(Filters.eq("_id", updated.id()), Filters.eq("version", expectedVersion),
+                Filters.exists(OUTBOX_PENDING, false));
+        UpdateResult r = runs.replaceOne(filter, doc);
+        if (r.getMatchedCount() == 0 && relay != null && relay.relayRun(updated.id()) > 0) {
+            r = runs.replaceOne(filter, doc);
+        }
+        if (r.getMatchedCount() == 0) throw new ConcurrentUpdateException("run " + updated.id());
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class MongoStorage implements AutoCloseable {
     private final Clock clock;
     private final MongoRunEventLog events;
     private final Storage storage;
+    private final MongoUnitOfWork work;
 
     public MongoStorage(MongoDatabase db, Clock clock) {
         this(db, clock, Duration.ofMillis(250));
@@ -37,7 +38,13 @@ public final class MongoStorage implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         MongoIndexes.ensure(this.db);
         this.events = new MongoRunEventLog(this.db, clock, eventPollInterval);
-        this.storage = new Storage(new MongoRunStore(this.db), new MongoSegmentStore(this.db),
+        MongoOutboxStore direct = new MongoOutboxStore(this.db);
+        this.work = new MongoUnitOfWork(direct);
+        MongoRunStore runs = new MongoRunStore(this.db, work, direct);
+        work.bind(runs);
+        // Envelopes a crash left in run documents reach the outbox before anything new is appended.
+        direct.relayPending();
+        this.storage = new Storage(runs, new MongoSegmentStore(this.db),
                 new MongoDeltaStore(this.db), new MongoVerdictStore(this.db), new MongoImageStore(this.db, clock),
                 new MongoScheduleStore(this.db), new MongoCursorStore(this.db, clock), new MongoAuditLog(this.db),
                 events, new MongoProgressStore(this.db), new MongoAdvisoryCatalogStore(this.db),
@@ -68,7 +75,15 @@ public final class MongoStorage implements AutoCloseable {
     /** Cron tick decisions and cursors (not part of {@link Storage}; the schedule ticker and service take it). */
     /** The durable outbox of outbound envelopes (collection {@code outbox}). */
     public MongoOutboxStore outbox() {
-        return new MongoOutboxStore(db);
+        return new MongoOutboxStore(db, work);
+    }
+
+    /**
+     * The core's unit of work for this storage ({@code SchedulerBuilder.unitOfWork}): a run's write and its
+     * envelopes are one single-document update (see {@link MongoUnitOfWork}). Use with {@link #outbox()}.
+     */
+    public io.verdict.scheduler.tx.UnitOfWork unitOfWork() {
+        return work;
     }
 
     public MongoTickLedger tickLedger() {

@@ -35,7 +35,9 @@ class MongoSchedulerTest {
     private static Scheduler scheduler(MongoStorage mongo, Clock clock, String instance) {
         return Scheduler.builder().clock(clock).seed(7).segmentSize(8).instanceId(instance)
                 .storage(mongo.storage()).queue(mongo.segmentQueue()).locks(mongo.lockService())
-                .tickLedger(mongo.tickLedger()).build();
+                .tickLedger(mongo.tickLedger()).unitOfWork(mongo.unitOfWork())
+                .outbox(mongo.outbox(), List.of(), io.verdict.scheduler.events.outbox.OutboxDispatcher.Settings.DEFAULT)
+                .build();
     }
 
     @Test

@@ -277,7 +277,7 @@ public final class SegmentWorker {
                 taken++;
                 if (Duration.ofNanos(System.nanoTime() - started).compareTo(FLUSH_EVERY) >= 0) break;
             }
-            b.recorded = deltas.recordAll(b.fresh);
+            lifecycle.recordDeltas(run, b, deltas::recordAll); // the deltas and their envelopes, together
             if (!reports.isEmpty()) verdicts.saveAll(run.tenantId(), reports);
             done += taken;
             from += taken;

@@ -49,6 +49,13 @@ public final class InMemoryOutboxStore implements OutboxStore {
     }
 
     @Override
+    public synchronized List<OutboxEntry> appendAll(String runId, List<EventEnvelope> envelopes, Instant now) {
+        List<OutboxEntry> out = new ArrayList<>(envelopes.size());
+        for (EventEnvelope e : envelopes) out.add(append(runId, e, now));
+        return out;
+    }
+
+    @Override
     public synchronized List<OutboxEntry> claim(Instant now, Duration lease, int limit) {
         List<OutboxEntry> out = new ArrayList<>();
         Set<String> seenRuns = new HashSet<>();

@@ -26,6 +26,7 @@ import io.verdict.scheduler.runs.RunStore;
 import io.verdict.scheduler.runs.Segment;
 import io.verdict.scheduler.runs.SegmentState;
 import io.verdict.scheduler.runs.SegmentStore;
+import io.verdict.scheduler.tx.UnitOfWork;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,10 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
- * The one place run states change and the one emitter of run and segment events: a version-checked write, then
- * the console event, the outbound envelope and the metrics. Workers hand it their {@link SegmentResult}s and
+ * The one place run states change and the one emitter of run and segment events: a version-checked write and the
+ * outbound envelopes it causes in one {@link UnitOfWork}, then the console event and the metrics. Workers hand it their {@link SegmentResult}s and
  * batches; every segment write goes through {@link #moveSegment} so the read model ({@link ProgressStore}) counts
  * each transition once. Races (two workers finishing the last two segments at once) are settled by the version
  * check: the loser re-reads and finds the run already terminal.
@@ -57,15 +59,21 @@ public final class RunLifecycle {
     private final Clock clock;
     private final Signer signer;
     private final ProgressStore progress;
+    private final UnitOfWork work;
 
     public RunLifecycle(RunStore runs, SegmentStore segments, ProgressStore progress, SegmentQueue queue,
                         RunEventLog events, Notifier notifier, SchedulerMetrics metrics, Clock clock) {
-        this(runs, segments, progress, queue, events, notifier, metrics, clock, null);
+        this(runs, segments, progress, queue, events, notifier, metrics, clock, null, UnitOfWork.serial());
     }
 
-    /** @param signer signs completion events (DSSE over the canonical payload); null sends them unsigned */
+    /**
+     * @param signer signs completion events (DSSE over the canonical payload); null sends them unsigned
+     * @param work   the unit of work of the storage {@code runs} and the outbox behind {@code notifier} live in
+     */
     public RunLifecycle(RunStore runs, SegmentStore segments, ProgressStore progress, SegmentQueue queue,
-                        RunEventLog events, Notifier notifier, SchedulerMetrics metrics, Clock clock, Signer signer) {
+                        RunEventLog events, Notifier notifier, SchedulerMetrics metrics, Clock clock, Signer signer,
+                        UnitOfWork work) {
+        this.work = java.util.Objects.requireNonNull(work, "work");
         this.signer = signer;
         this.progress = progress;
         this.runs = runs;
@@ -77,27 +85,45 @@ public final class RunLifecycle {
         this.clock = clock;
     }
 
+    /**
+     * Writes the transition and the envelopes it causes (queued: {@code run.started}; terminal: completed or failed,
+     * then {@code report.ready}) in one unit of work — the version-checked write first, so a lost race publishes
+     * nothing — then updates the read model, the console's event log and the metrics.
+     */
     public Run transition(Run run, RunState target, RunError error) {
-        Run next = runs.update(run.transition(target, clock.instant(), error));
+        Run candidate = run.transition(target, clock.instant(), error);
+        List<EventEnvelope> out = envelopesOf(candidate);
+        Run next = work.inTransaction(() -> {
+            Run stored = runs.update(candidate);
+            if (!out.isEmpty()) notifier.publishAll(out);
+            return stored;
+        });
         progress.runState(next.id(), next.state());
         events.append(next.tenantId(), next.id(),
                 new RunEvent.StateChanged(next.state(), next.error() == null ? null : next.error().code()));
-        if (next.state().isTerminal()) finished(next);
+        if (next.state().isTerminal()) {
+            Duration d = Duration.between(next.createdAt(), next.finishedAt());
+            metrics.runFinished(next.mode(), next.state().wire(), d, next.error() == null ? null : next.error().code());
+        }
         return next;
+    }
+
+    private List<EventEnvelope> envelopesOf(Run run) {
+        if (run.state() == RunState.QUEUED) return List.of(startedEnvelope(run));
+        if (run.state().isTerminal()) return finishedEnvelopes(run);
+        return List.of();
     }
 
     public void log(Run run, String level, String message) {
         events.append(run.tenantId(), run.id(), new RunEvent.Log(level, message, run.reason().correlationId()));
     }
 
-    public void started(Run run) {
-        notifier.publish(envelope(run, "scheduler.run.started", Map.of("runId", run.id(), "planDigest",
-                run.planDigest(), "targets", run.deduped(), "trigger", run.trigger().wire(), "mode", run.mode().wire())));
+    private EventEnvelope startedEnvelope(Run run) {
+        return envelope(run, "scheduler.run.started", Map.of("runId", run.id(), "planDigest",
+                run.planDigest(), "targets", run.deduped(), "trigger", run.trigger().wire(), "mode", run.mode().wire()));
     }
 
-    private void finished(Run run) {
-        Duration d = Duration.between(run.createdAt(), run.finishedAt());
-        metrics.runFinished(run.mode(), run.state().wire(), d, run.error() == null ? null : run.error().code());
+    private List<EventEnvelope> finishedEnvelopes(Run run) {
         RunStats stats = stats(run);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("runId", run.id());
@@ -110,12 +136,14 @@ public final class RunLifecycle {
             // Receivers verify the outcome offline: the signature covers the canonical payload without "dsse".
             payload.put("dsse", Dsse.sign(COMPLETION_PAYLOAD_TYPE, CanonicalJson.bytes(payload), signer));
         }
-        notifier.publish(envelope(run, kind, payload));
+        List<EventEnvelope> out = new ArrayList<>(2);
+        out.add(envelope(run, kind, payload));
         if (signer != null) {
             // Evidence is sealed when the run ends (the bundle is built from the terminal run, signed with this key).
-            notifier.publish(envelope(run, "scheduler.report.ready", Map.of("runId", run.id(), "state", run.state().wire(),
+            out.add(envelope(run, "scheduler.report.ready", Map.of("runId", run.id(), "state", run.state().wire(),
                     "planDigest", run.planDigest(), "evidence", "/console/runs/" + run.id() + "/evidence/bundle")));
         }
+        return out;
     }
 
     public EventEnvelope envelope(Run run, String kind, Map<String, Object> payload) {
@@ -279,10 +307,29 @@ public final class RunLifecycle {
     }
 
     /**
+     * Records a batch's fresh deltas ({@code record}: the delta store's bulk write, answering those recorded first)
+     * and stores the batch's delta envelopes — of the deltas recorded now and of those a previous holder recorded,
+     * re-sent under the same idempotency key — with one outbox append, in one unit of work: a crash leaves both or
+     * neither (on stores without transactions, a re-delivered segment re-sends the envelopes of recorded deltas).
+     * Sets {@link Batch#recorded}.
+     */
+    public List<DeltaSummary> recordDeltas(Run run, Batch b, UnaryOperator<List<DeltaSummary>> record) {
+        b.recorded = work.inTransaction(() -> {
+            List<DeltaSummary> recorded = b.fresh.isEmpty() ? List.of() : record.apply(b.fresh);
+            List<EventEnvelope> out = new ArrayList<>(recorded.size() + b.replayed.size());
+            for (DeltaSummary d : recorded) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+            for (DeltaSummary d : b.replayed) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+            if (!out.isEmpty()) notifier.publishAll(out);
+            return recorded;
+        });
+        return b.recorded;
+    }
+
+    /**
      * Reports a batch of a running segment: its in-flight progress to the read model (the answer carries the run's
      * state, so the worker sees a cancellation without reading the run), then one event-log append for the batch
-     * (deltas, warnings, progress), the outbound delta envelopes and the metrics. Empty when the attempt is no
-     * longer current (another holder took the segment over).
+     * (deltas, warnings, progress) and the metrics. Its delta envelopes were stored by {@link #recordDeltas}. Empty
+     * when the attempt is no longer current (another holder took the segment over).
      */
     public Optional<RunCounters> batchEvaluated(Run run, Segment s, String workerId, int processedInSegment,
                                                 SegmentOutcome soFar, Batch b) {
@@ -297,11 +344,7 @@ public final class RunLifecycle {
         }
         if (!batch.isEmpty()) events.appendAll(run.tenantId(), run.id(), batch);
         for (DeltaSummary d : b.recorded) {
-            notifier.publish(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
             metrics.delta(d.severity().newCriticals(), d.severity().newHigh(), d.kevHits().size());
-        }
-        for (DeltaSummary d : b.replayed) {
-            notifier.publish(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
         }
         for (Boolean meaningful : b.evaluated) metrics.image(run.mode(), meaningful);
         return after;

@@ -185,8 +185,7 @@ public final class Planner {
             lifecycle.log(run, "warn", "limits.maxJobs " + req.maxJobs() + " capped the run at " + targets.size()
                     + " of " + uncapped + " targets (the rest waits for the next run)");
         }
-        lifecycle.started(run);
-        return new PlannedRun(run, segs, impact);
+        return new PlannedRun(run, segs, impact); // run.started was stored with the queued transition
     }
 
     private List<String> filter(PlanRequest req, ImpactSet impact, Instant now) {

@@ -69,6 +69,25 @@ public abstract class OutboxStoreContract {
     }
 
     @Test
+    public void appendAllStoresInOrderOncePerKey() {
+        OutboxEntry first = append("acme", "run-1", "scheduler.rescan.delta", "img-b");
+        List<EventEnvelope> batch = List.of(envelope("acme", "run-1", "scheduler.rescan.delta", "img-a"),
+                envelope("acme", "run-1", "scheduler.rescan.delta", "img-b"),
+                envelope("acme", "run-1", "scheduler.rescan.delta", "img-c"),
+                envelope("acme", "run-1", "scheduler.rescan.delta", "img-a"));
+        List<OutboxEntry> stored = outbox.appendAll("run-1", batch, T0);
+
+        assertThat(stored).hasSize(4);
+        assertThat(stored.get(1).id()).isEqualTo(first.id()); // already stored: the stored entry comes back
+        assertThat(stored.get(3).id()).isEqualTo(stored.get(0).id());
+        assertThat(outbox.after("acme", 0, 10)).extracting(e -> e.envelope().idempotencyKey()).containsExactly(
+                "scheduler.rescan.delta:run-1:img-b", "scheduler.rescan.delta:run-1:img-a",
+                "scheduler.rescan.delta:run-1:img-c");
+        assertThat(stored.get(0).id()).isLessThan(stored.get(2).id());
+        assertThat(outbox.appendAll("run-1", List.of(), T0)).isEmpty();
+    }
+
+    @Test
     public void sameIdempotencyKeyIsStoredOnce() {
         OutboxEntry first = append("acme", "run-1", "scheduler.run.started", null);
         EventEnvelope again = new EventEnvelope("other-id", "scheduler.run.started", 1, "acme", T0.plusSeconds(5),

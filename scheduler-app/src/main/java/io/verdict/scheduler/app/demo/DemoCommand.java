@@ -96,7 +96,7 @@ public final class DemoCommand {
              JdbcStorage store = new JdbcStorage(db, clock);
              Scheduler scheduler = Scheduler.builder().clock(clock).seed(seed).scanner(scanner)
                 .storage(store.storage()).queue(store.segmentQueue()).locks(store.lockService())
-                .tickLedger(store.tickLedger())
+                .tickLedger(store.tickLedger()).unitOfWork(store.unitOfWork())
                 .segmentSize(segmentSize).leaseTime(Duration.ofSeconds(20))
                 .retryPolicy(new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2, 6, Duration.ofMillis(100)))
                 .instanceId("demo").build()) {

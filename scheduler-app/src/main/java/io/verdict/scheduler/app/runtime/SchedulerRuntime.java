@@ -146,7 +146,8 @@ public final class SchedulerRuntime implements AutoCloseable {
         JdbcStorage jdbc = new JdbcStorage(db, clock);
         resources.push(jdbc);
         jdbc.recoverEmbedded();
-        builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(jdbc.lockService()).tickLedger(jdbc.tickLedger());
+        builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(jdbc.lockService()).tickLedger(jdbc.tickLedger())
+                .unitOfWork(jdbc.unitOfWork()); // a state change and its outbound envelopes commit together
         return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc,
                 sinks -> builder.outbox(jdbc.outbox(), sinks, config.eventDelivery()));
     }
@@ -166,7 +167,8 @@ public final class SchedulerRuntime implements AutoCloseable {
                     + config.instanceId());
         }
         jdbc.removeInterruptedPlanning(clock.instant().minus(PLANNING_GRACE));
-        builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(locks).tickLedger(jdbc.tickLedger());
+        builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(locks).tickLedger(jdbc.tickLedger())
+                .unitOfWork(jdbc.unitOfWork());
         return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc,
                 sinks -> builder.outbox(jdbc.outbox(), sinks, config.eventDelivery()));
     }
@@ -178,7 +180,8 @@ public final class SchedulerRuntime implements AutoCloseable {
         Clock clock = new MongoServerClock(db);
         MongoStorage mongo = new MongoStorage(db, clock);
         resources.push(mongo);
-        builder.storage(mongo.storage()).queue(mongo.segmentQueue()).locks(mongo.lockService()).tickLedger(mongo.tickLedger());
+        builder.storage(mongo.storage()).queue(mongo.segmentQueue()).locks(mongo.lockService()).tickLedger(mongo.tickLedger())
+                .unitOfWork(mongo.unitOfWork()); // run writes carry their envelopes (one document update)
         return new Store(clock, mongo.fencingFloor(), Runnable::run, null,
                 sinks -> builder.outbox(mongo.outbox(), sinks, config.eventDelivery()));
     }

@@ -4,6 +4,11 @@ import io.verdict.scheduler.events.EventEnvelope;
 import io.verdict.scheduler.events.Notifier;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The {@link Notifier} of a deployed scheduler: publishing stores the envelope in the outbox (durable before
@@ -25,6 +30,17 @@ public final class OutboxNotifier implements Notifier {
     @Override
     public void publish(EventEnvelope envelope) {
         outbox.append(runId(envelope), envelope, clock.instant());
+        wake.run();
+    }
+
+    /** Stores the envelopes of each run with one {@link OutboxStore#appendAll}, keeping their order. */
+    @Override
+    public void publishAll(List<EventEnvelope> envelopes) {
+        if (envelopes.isEmpty()) return;
+        Map<String, List<EventEnvelope>> byRun = new LinkedHashMap<>();
+        for (EventEnvelope e : envelopes) byRun.computeIfAbsent(runId(e), k -> new ArrayList<>()).add(e);
+        Instant now = clock.instant();
+        byRun.forEach((run, batch) -> outbox.appendAll(run, batch, now));
         wake.run();
     }
 

@@ -27,6 +27,16 @@ public interface OutboxStore {
     OutboxEntry append(String runId, EventEnvelope envelope, Instant now);
 
     /**
+     * {@link #append} of each envelope, in order, as one write where the store can (one round trip, one commit):
+     * a batch's delta envelopes cost one append instead of one per delta. Same idempotency per key.
+     */
+    default List<OutboxEntry> appendAll(String runId, List<EventEnvelope> envelopes, Instant now) {
+        List<OutboxEntry> out = new java.util.ArrayList<>(envelopes.size());
+        for (EventEnvelope e : envelopes) out.add(append(runId, e, now));
+        return out;
+    }
+
+    /**
      * Up to {@code limit} entries, ascending by id: for each run, its oldest pending entry if that one is due
      * ({@code nextAttemptAt <= now}); each returned entry is leased until {@code now + lease}.
      */
