@@ -148,9 +148,13 @@ public final class SchedulerBuilder {
         Storage s = storage == null ? Storage.inMemory(clock) : storage;
         io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher = null;
         Notifier n = notifier == null ? new InMemoryNotifier() : notifier;
+        io.verdict.scheduler.tx.UnitOfWork work = unitOfWork == null ? io.verdict.scheduler.tx.UnitOfWork.serial() : unitOfWork;
         if (outbox != null) {
             dispatcher = new io.verdict.scheduler.events.outbox.OutboxDispatcher(outbox, sinks, metrics, clock, dispatch);
-            n = new io.verdict.scheduler.events.outbox.OutboxNotifier(outbox, clock, dispatcher::wake);
+            io.verdict.scheduler.events.outbox.OutboxDispatcher d = dispatcher;
+            // Woken once the envelope is committed: a dispatcher on another connection would not see it earlier and
+            // would then wait for its next poll.
+            n = new io.verdict.scheduler.events.outbox.OutboxNotifier(outbox, clock, () -> work.afterCommit(d::wake));
         }
         return new SchedulerConfig(clock, seed, runEvents == null ? s : s.withEvents(runEvents),
                 queue == null ? new InMemorySegmentQueue(clock) : queue,
@@ -159,7 +163,7 @@ public final class SchedulerBuilder {
                 n, metrics, retryPolicy, segmentSize, leaseTime,
                 maxIndexAge, shutdownGrace, instanceId, role, tickLedger == null ? new InMemoryTickLedger() : tickLedger,
                 evidenceSigner, tickerSettings, indexFollowPeriod, intakeRate, dispatcher,
-                unitOfWork == null ? io.verdict.scheduler.tx.UnitOfWork.serial() : unitOfWork);
+                work);
     }
 
     public Scheduler build() {

@@ -45,6 +45,8 @@ public final class JdbcDatabase implements AutoCloseable {
     private final ConnectionSource source;
     private final String description;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    /** Actions of the transaction open on this thread, run once its commit is durable. */
+    private final ThreadLocal<java.util.List<Runnable>> afterCommit = new ThreadLocal<>();
 
     private JdbcDatabase(JdbcDialect dialect, ConnectionSource source, String description) {
         this.dialect = dialect;
@@ -130,6 +132,16 @@ public final class JdbcDatabase implements AutoCloseable {
         return dialect;
     }
 
+    /** Runs {@code action} after the transaction open on this thread is durable; at once when none is open. */
+    void afterCommit(Runnable action) {
+        java.util.List<Runnable> actions = afterCommit.get();
+        if (current.get() == null || actions == null) {
+            action.run();
+        } else {
+            actions.add(action);
+        }
+    }
+
     /** Runs {@code work} in a transaction and commits it; joins the transaction already open on this thread. */
     public <T> T transaction(Work<T> work) {
         Connection open = current.get();
@@ -148,6 +160,8 @@ public final class JdbcDatabase implements AutoCloseable {
                 throw new JdbcStoreException("no connection to " + description + ": " + e.getMessage(), e);
             }
             current.set(c);
+            java.util.List<Runnable> actions = new java.util.ArrayList<>();
+            afterCommit.set(actions);
             T result;
             long ticket;
             try {
@@ -175,9 +189,11 @@ public final class JdbcDatabase implements AutoCloseable {
                 throw e;
             } finally {
                 current.remove();
+                afterCommit.remove(); // a failed or retried attempt drops its actions (a retry registers them again)
                 source.release(c);
             }
             source.awaitDurable(ticket); // outside the connection: other writers commit meanwhile and share the sync
+            for (Runnable action : actions) action.run();
             return result;
         }
     }

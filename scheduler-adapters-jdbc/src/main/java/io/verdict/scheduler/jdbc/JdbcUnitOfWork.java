@@ -21,4 +21,9 @@ final class JdbcUnitOfWork implements UnitOfWork {
     public <T> T inTransaction(Supplier<T> work) {
         return db.transaction(c -> work.get());
     }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        db.afterCommit(action);
+    }
 }

@@ -51,7 +51,18 @@ final class MongoUnitOfWork implements UnitOfWork {
             open.remove();
         }
         commit(block);
+        for (Runnable action : block.afterCommit) action.run();
         return result;
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        Block b = open.get();
+        if (b == null) {
+            action.run();
+        } else {
+            b.afterCommit.add(action);
+        }
     }
 
     /** Holds back a run write of the open block; false when no block is open on this thread. */
@@ -91,6 +102,7 @@ final class MongoUnitOfWork implements UnitOfWork {
         final Map<String, Run> runs = new LinkedHashMap<>();
         final Map<String, Long> expected = new LinkedHashMap<>();
         final Map<String, List<Staged>> envelopes = new LinkedHashMap<>();
+        final List<Runnable> afterCommit = new ArrayList<>();
     }
 
     /** An envelope held back until the end of the block, due at the time it was published. */

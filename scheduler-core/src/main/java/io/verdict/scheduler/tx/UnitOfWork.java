@@ -29,6 +29,16 @@ public interface UnitOfWork {
         });
     }
 
+    /**
+     * Runs {@code action} once the block open on this thread has committed (at once when none is open, or when the
+     * adapter commits every call by itself). For side effects that must see the committed state — e.g. waking the
+     * outbox dispatcher, which on another connection would not see the envelope before the commit. A block that
+     * fails drops its actions.
+     */
+    default void afterCommit(Runnable action) {
+        action.run();
+    }
+
     /** Runs blocks one at a time in this process: the in-memory default. */
     static UnitOfWork serial() {
         return new SerialUnitOfWork();

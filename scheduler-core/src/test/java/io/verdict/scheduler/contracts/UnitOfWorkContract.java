@@ -146,4 +146,26 @@ public abstract class UnitOfWorkContract {
         assertThat(feed.get(0).runId()).isEqualTo("run-9");
         assertThat(feed.get(0).nextAttemptAt()).isEqualTo(T0); // due when published, not when the block ended
     }
+
+    @Test
+    public void afterCommitActionsSeeTheCommittedEnvelopeAndAFailedBlockDropsThem() {
+        List<List<String>> seen = new java.util.ArrayList<>();
+        f.work().run(() -> {
+            f.outbox().append("run-1", envelope("run-1", "scheduler.run.started"), T0);
+            f.work().afterCommit(() -> seen.add(keys()));
+            if (f.rollsBack()) assertThat(seen).as("not before the block ends").isEmpty();
+        });
+        assertThat(seen).containsExactly(List.of("scheduler.run.started:run-1"));
+
+        List<String> ranAfterFailure = new java.util.ArrayList<>();
+        if (f.rollsBack()) {
+            assertThatThrownBy(() -> f.work().run(() -> {
+                f.work().afterCommit(() -> ranAfterFailure.add("ran"));
+                throw new IllegalStateException("fails");
+            })).hasMessage("fails");
+            assertThat(ranAfterFailure).isEmpty();
+        }
+        f.work().afterCommit(() -> ranAfterFailure.add("outside a block"));
+        assertThat(ranAfterFailure).containsExactly("outside a block");
+    }
 }
