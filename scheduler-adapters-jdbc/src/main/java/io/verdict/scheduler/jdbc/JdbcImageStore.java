@@ -62,10 +62,12 @@ public final class JdbcImageStore implements ImageStore {
         for (ImageRecord i : images) rows.add(new Object[] {i.tenantId(), i.digest(), CatalogCodecs.image(i).json()});
         db.transaction(c -> {
             int[] counts = Sql.batch(c, UPSERT, rows);
+            List<Object[]> changed = new ArrayList<>(counts.length);
             for (int i = 0; i < counts.length; i++) {
                 // SUCCESS_NO_INFO (-2): the driver could not tell, so the change is recorded (a spare entry is harmless).
-                if (counts[i] != 0) recordChange(c, (String) rows.get(i)[0], (String) rows.get(i)[1], (String) rows.get(i)[2]);
+                if (counts[i] != 0) changed.add(rows.get(i));
             }
+            recordChanges(c, changed);
             return null;
         });
     }
@@ -80,17 +82,66 @@ public final class JdbcImageStore implements ImageStore {
     }
 
     private void recordChange(Connection c, String tenantId, String digest, String imageJson) throws SQLException {
-        long seq = Counters.next(c, SEQ_COUNTER); // taken first: holds the counter row until commit
+        List<Object[]> one = new ArrayList<>(1);
+        one.add(new Object[] {tenantId, digest, imageJson});
+        recordChanges(c, one);
+    }
+
+    /**
+     * Appends one change per row ({tenant, digest, image JSON or null}) to the log, in one batch. The transaction's
+     * {@link LogPosition} makes a bulk load (thousands of saves in one transaction) draw seqs in growing blocks and
+     * read the previous {@code at} once, instead of one counter update and one MAX query per save.
+     */
+    private void recordChanges(Connection c, List<Object[]> changes) throws SQLException {
+        if (changes.isEmpty()) return;
+        LogPosition pos = db.transactionLocal(this, LogPosition::new);
         long now = nanos(clock.instant());
-        long previous = Sql.one(c, "SELECT MAX(at_ns) AS max_at FROM image_changes", rs -> Sql.nullableLong(rs, "max_at"))
-                .orElse(Long.MIN_VALUE);
-        Sql.update(c, "INSERT INTO image_changes (seq, at_ns, tenant_id, digest, image) VALUES (?,?,?,?,?)", seq,
-                Math.max(now, previous), tenantId, digest, imageJson);
+        List<Object[]> rows = new ArrayList<>(changes.size());
+        for (Object[] change : changes) {
+            long seq = pos.nextSeq(c, changes.size() - rows.size()); // the first draw locks the counter to commit
+            long at = Math.max(now, pos.lastAt(c));
+            pos.lastAt = at;
+            rows.add(new Object[] {seq, at, change[0], change[1], change[2]});
+        }
+        Sql.batch(c, "INSERT INTO image_changes (seq, at_ns, tenant_id, digest, image) VALUES (?,?,?,?,?)", rows);
         long nowMs = clock.millis();
         long due = nextPruneMs.get();
         if (nowMs >= due && nextPruneMs.compareAndSet(due, nowMs + PRUNE_EVERY_MS)) {
             Sql.update(c, "DELETE FROM image_changes WHERE at_ns < ?",
                     nanos(clock.instant().minus(CHANGE_LOG_RETENTION)));
+        }
+    }
+
+    /**
+     * Where this transaction is in the change log. Seqs are reserved from the counter in blocks that double
+     * (1, 2, 4, … up to 1,024, at least what the call needs): a lone save takes exactly one value, a bulk load
+     * of n saves updates the counter row about log2(n) + n/1,024 times; the values left unused when the
+     * transaction ends are a gap, which readers never rely on. Once the counter row is locked no other writer can
+     * append, so the previous {@code at} is read once and then carried along.
+     */
+    private static final class LogPosition {
+        private static final long MAX_BLOCK = 1_024;
+        private long next = 1;
+        private long last; // next > last: nothing reserved
+        private long block = 1;
+        private Long lastAt;
+
+        long nextSeq(Connection c, int needed) throws SQLException {
+            if (next > last) {
+                long n = Math.max(block, needed);
+                last = Counters.reserve(c, SEQ_COUNTER, n);
+                next = last - n + 1;
+                block = Math.min(MAX_BLOCK, block * 2);
+            }
+            return next++;
+        }
+
+        long lastAt(Connection c) throws SQLException {
+            if (lastAt == null) {
+                lastAt = Sql.one(c, "SELECT MAX(at_ns) AS max_at FROM image_changes", rs -> Sql.nullableLong(rs, "max_at"))
+                        .orElse(Long.MIN_VALUE);
+            }
+            return lastAt;
         }
     }
 

@@ -104,8 +104,9 @@ class ExecutionProgressTest {
 
     @Test
     void progressAdvancesPerBatchWhileTheSegmentIsStillRunning() throws Exception {
-        GateScanner gate = new GateScanner(TestEstate.digest(60));
-        Scheduler s = scheduler(gate, 100, 100);
+        int b = SegmentWorker.BATCH;
+        GateScanner gate = new GateScanner(TestEstate.digest(2 * b + b / 2)); // in the third batch
+        Scheduler s = scheduler(gate, 4 * b, 4 * b);
         PlannedRun p = planAll(s, "acme", null);
         assertThat(p.segments()).hasSize(1);
         Thread worker = Thread.ofPlatform().start(() -> {
@@ -116,18 +117,18 @@ class ExecutionProgressTest {
         });
         assertThat(gate.arrived.await(10, TimeUnit.SECONDS)).isTrue();
         RunStats midway = s.stats(s.run("acme", p.run().id()));
-        assertThat(midway.processed()).as("two batches of 25 reported, one segment still running").isEqualTo(50);
-        assertThat(midway.completed()).isEqualTo(50);
-        assertThat(midway.deltas()).isEqualTo(50);
-        assertThat(midway.queued()).isEqualTo(100);
+        assertThat(midway.processed()).as("two batches reported, one segment still running").isEqualTo(2 * b);
+        assertThat(midway.completed()).isEqualTo(2 * b);
+        assertThat(midway.deltas()).isEqualTo(2 * b);
+        assertThat(midway.queued()).isEqualTo(4 * b);
         assertThat(progressEvents(s, p.run().id())).filteredOn(e -> e.state() == SegmentState.RUNNING && e.processed() > 0)
-                .extracting(RunEvent.SegmentProgress::runProcessed).containsExactly(25, 50);
+                .extracting(RunEvent.SegmentProgress::runProcessed).containsExactly(b, 2 * b);
 
         gate.release.countDown();
         worker.join(10_000);
         Run done = s.run("acme", p.run().id());
         assertThat(done.state()).isEqualTo(RunState.COMPLETED);
-        assertThat(s.stats(done).completed()).isEqualTo(100);
+        assertThat(s.stats(done).completed()).isEqualTo(4 * b);
         assertThat(s.stats(done).queued()).isZero();
     }
 
@@ -190,8 +191,9 @@ class ExecutionProgressTest {
 
     @Test
     void cancellationIsSeenWithinOneBatchAndKeepsWhatWasEvaluated() throws Exception {
-        GateScanner gate = new GateScanner(TestEstate.digest(30));
-        Scheduler s = scheduler(gate, 100, 100);
+        int b = SegmentWorker.BATCH;
+        GateScanner gate = new GateScanner(TestEstate.digest(b + b / 5)); // in the second batch
+        Scheduler s = scheduler(gate, 4 * b, 4 * b);
         PlannedRun p = planAll(s, "acme", null);
         Thread worker = Thread.ofPlatform().start(() -> {
             try {
@@ -203,13 +205,13 @@ class ExecutionProgressTest {
         s.cancel("acme", p.run().id(), "alice");
         gate.release.countDown();
         worker.join(10_000);
-        assertThat(gate.calls.get()).as("stopped at the end of the batch it was in").isEqualTo(50);
+        assertThat(gate.calls.get()).as("stopped at the end of the batch it was in").isEqualTo(2 * b);
         Segment seg = s.segments(p.run()).get(0);
         assertThat(seg.state()).isEqualTo(SegmentState.CANCELLED);
         RunStats st = s.stats(s.run("acme", p.run().id()));
-        assertThat(st.completed()).isEqualTo(50);
-        assertThat(st.cancelled()).isEqualTo(50);
-        assertThat(s.deltas(p.run())).hasSize(50);
+        assertThat(st.completed()).isEqualTo(2 * b);
+        assertThat(st.cancelled()).isEqualTo(2 * b);
+        assertThat(s.deltas(p.run())).hasSize(2 * b);
     }
 
     @Test
