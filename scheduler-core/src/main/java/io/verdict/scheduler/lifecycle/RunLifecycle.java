@@ -258,9 +258,13 @@ public final class RunLifecycle {
      * it to the run's counters. Every segment write that changes its state or outcome goes through here.
      */
     public Segment moveSegment(Segment from, Segment to) {
-        Segment stored = segments.update(to);
-        progress.apply(ProgressChange.between(from, stored));
-        return stored;
+        // One commit for both (on a durable store each commit is an fsync, and this runs per segment transition);
+        // also the counters can never miss a transition the segment store took.
+        return work.inTransaction(() -> {
+            Segment stored = segments.update(to);
+            progress.apply(ProgressChange.between(from, stored));
+            return stored;
+        });
     }
 
     /** A run's stats from the read model; a run planned before the read model existed is derived (and rebuilt). */
