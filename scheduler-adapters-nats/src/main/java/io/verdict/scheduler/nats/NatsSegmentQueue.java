@@ -12,6 +12,9 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.Subject;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -31,31 +34,42 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The segment queue on JetStream. Messages live in a work-queue stream ({@code <ns>_q_<queue>}, subject
- * {@code <ns>.q.<queue>.<tenant>}) and are handed out by one durable pull consumer that every node binds to, so the
- * server delivers each message to one fetcher at a time. The consumer's ack wait is the server-side lease; renewals
- * are in-progress acks; a retry window is a {@code nak} with that delay; a dead letter is a {@code term} plus a
- * message on {@code <ns>.dead.<queue>.<tenant>} naming run, schedule and reason.
+ * The segment queue on JetStream. Messages live in a work-queue stream ({@code <ns>_q_<queue>}), one subject per
+ * segment ({@code <ns>.q.<queue>.<tenant>.<run>.<index>}), and are handed out by one durable pull consumer that every
+ * node binds to, so the server delivers each message to one fetcher at a time. The consumer's ack wait is the
+ * server-side lease; renewals are in-progress acks; a retry window is a {@code nak} with that delay; a dead letter is
+ * a {@code term} plus a message on {@code <ns>.dead.<queue>.<tenant>} naming run, schedule and reason.
  *
- * <p>What JetStream does not model — per-claim lease times, "enqueue is a no-op while waiting or leased", delayed
- * first delivery, fencing of a stale holder, backlog per tenant — is kept in one key-value record per segment
- * ({@link QueueRecord}) changed only by revision-checked updates. The fencing token is the consumer sequence of the
- * delivery, which grows with every delivery (redeliveries included) and survives a server restart.
+ * <p>Enqueue is one publish: "expected last subject sequence 0" makes it create-if-absent, so a segment whose message
+ * is still in the stream (waiting or leased) is not queued twice. What JetStream does not model — per-claim lease
+ * times, fencing of a stale holder, backlog per tenant — is kept in one key-value record per delivered segment
+ * ({@link QueueRecord}), written by the claim that leases it and changed only by revision-checked updates. The
+ * fencing token is the consumer sequence of the delivery, which grows with every delivery (redeliveries included)
+ * and survives a server restart.
+ *
+ * <p>A claim fetches up to {@link #BATCH} deliveries in one pull and hands them out from a local {@link FairBuffer}
+ * (round-robin across tenants, then runs); deliveries left in the buffer longer than half the ack wait are given
+ * back ({@code nak}) so that another node may take them.
  */
 public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
-    private static final String ENQUEUE_HEADER = "Verdict-Enqueue";
-    private static final String REVISION_HEADER = "Verdict-Record-Revision";
     private static final String AVAILABLE_HEADER = "Verdict-Available-At";
+    /** JetStream's "wrong last sequence": the segment's subject already holds a message. */
+    private static final int WRONG_LAST_SEQUENCE = 10071;
+    private static final PublishOptions CREATE = PublishOptions.builder().expectedLastSubjectSequence(0).build();
     private static final Duration FETCH_WAIT = Duration.ofMillis(100);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+    static final int BATCH = 32;
     private static final int MAX_SKIPS_PER_CLAIM = 256;
 
     private final NatsConnection nats;
@@ -65,7 +79,9 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     private final NatsClock clock;
     private final JetStreamSubscription deliveries;
     private final Object fetchLock = new Object();
-    private final Deque<Message> fetched = new ArrayDeque<>();
+    private final FairBuffer buffer = new FairBuffer();
+    /** Acks and terms this instance sent and the server has not confirmed yet, by segment subject (see enqueue). */
+    private final Map<String, CompletableFuture<Message>> settling = new ConcurrentHashMap<>();
     private volatile long lastReclaimNanos = System.nanoTime();
 
     public NatsSegmentQueue(NatsConnection nats, String namespace) {
@@ -78,6 +94,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         nats.ensureStream(StreamConfiguration.builder().name(settings.stream()).subjects(settings.subjects())
                 .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File)
                 .description("verdict scheduler " + settings.queue() + " queue").build());
+        nats.ensureSubject(settings.stream(), settings.subjects()); // streams of the layout with one subject per tenant
         nats.ensureStream(StreamConfiguration.builder().name(settings.deadStream())
                 .subjects(settings.namespace() + ".dead." + settings.queue() + ".*")
                 .retentionPolicy(RetentionPolicy.Limits).maxMessages(settings.deadLetterCap())
@@ -104,29 +121,60 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         return settings;
     }
 
+    /**
+     * One publish, durable when it returns (the server's publish ack). Refused by the server while the segment's
+     * subject holds a message — waiting, delayed or leased — which makes a second enqueue the no-op the port asks
+     * for. A future {@code availableAt} also gets a waiting record, so that {@code depth} counts it as delayed.
+     */
     @Override
     public void enqueue(SegmentRef ref, Instant availableAt) {
-        String key = QueueRecord.key(ref);
-        String enqueueId = UUID.randomUUID().toString();
-        long revision;
+        String subject = settings.subject(ref);
+        // An ack this instance just sent may not have reached the stream yet; until it has, the segment's subject
+        // still holds the acked message and the create-if-absent publish would be refused.
+        awaitSettled(subject);
+        PublishAck ack;
         try {
-            // The record first: it is what makes a second enqueue a no-op, and a delivery without it is dropped.
-            revision = state.create(key, QueueRecord.waiting(ref, enqueueId, availableAt, 0).bytes());
-        } catch (JetStreamApiException exists) {
-            return; // waiting or leased already
+            ack = nats.jetStream().publish(NatsMessage.builder().subject(subject)
+                    .headers(new Headers().put(AVAILABLE_HEADER, availableAt.toString()))
+                    .data(SegmentRefCodec.write(ref), StandardCharsets.UTF_8).build(), CREATE);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) return; // waiting or leased already
+            throw NatsFailures.unchecked("enqueue " + ref.key(), e);
         } catch (Exception e) {
             throw NatsFailures.unchecked("enqueue " + ref.key(), e);
         }
-        // The message says which record it was queued with, so its first delivery needs no read of the record.
-        Headers h = new Headers().put(ENQUEUE_HEADER, enqueueId).put(REVISION_HEADER, Long.toString(revision))
-                .put(AVAILABLE_HEADER, availableAt.toString());
+        if (availableAt.isAfter(clock.now())) noteDelayed(ref, ack.getSeqno(), availableAt);
+    }
+
+    /** Best effort: without it the message is still held back at delivery (its header); only depth would differ. */
+    private void noteDelayed(SegmentRef ref, long seq, Instant availableAt) {
+        String key = QueueRecord.key(ref);
+        byte[] rec = QueueRecord.waiting(ref, seq, availableAt, 0).bytes();
         try {
-            nats.jetStream().publish(NatsMessage.builder().subject(settings.subject(ref.tenantId())).headers(h)
-                    .data(SegmentRefCodec.write(ref), StandardCharsets.UTF_8).build(),
-                    PublishOptions.builder().messageId(enqueueId).build());
-        } catch (Exception e) {
-            deleteRecord(key); // undo, so the caller's retry of the enqueue is not a silent no-op
-            throw NatsFailures.unchecked("enqueue " + ref.key(), e);
+            state.create(key, rec);
+        } catch (JetStreamApiException exists) {
+            try {
+                KeyValueEntry e = live(state.get(key));
+                if (e == null || QueueRecord.read(e.getValue()).seq() != seq) {
+                    state.update(key, rec, e == null ? 0 : e.getRevision()); // left over from an earlier enqueue
+                }
+            } catch (Exception ignored) {
+                // raced with a claim of the new message: that claim's record is the one that counts
+            }
+        } catch (Exception ignored) {
+            // see above
+        }
+    }
+
+    private void awaitSettled(String subject) {
+        CompletableFuture<Message> pending = settling.get(subject);
+        if (pending == null) return;
+        try {
+            pending.get(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception ignored) {
+            // unconfirmed: publish anyway, the server decides
         }
     }
 
@@ -134,15 +182,15 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     public Optional<Lease> claim(String owner, Duration leaseTime) {
         boolean reclaimed = false;
         for (int skips = 0; skips < MAX_SKIPS_PER_CLAIM; skips++) {
-            Message msg = nextDelivery();
-            if (msg == null) {
+            FairBuffer.Delivery d = nextDelivery();
+            if (d == null) {
                 // Nothing delivered: leases shorter than the ack wait may have run out without the server noticing.
                 // Scanning the records costs a pass over the bucket, so an idle node does it every reclaimEvery.
                 if (reclaimed || !reclaimDue() || reclaimExpired() == 0) return Optional.empty();
                 reclaimed = true;
                 continue;
             }
-            Optional<Lease> lease = tryLease(msg, owner, leaseTime);
+            Optional<Lease> lease = tryLease(d, owner, leaseTime);
             if (lease.isPresent()) return lease;
         }
         return Optional.empty();
@@ -152,44 +200,79 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         return System.nanoTime() - lastReclaimNanos > settings.reclaimEvery().toNanos();
     }
 
-    private Message nextDelivery() {
+    private FairBuffer.Delivery nextDelivery() {
         synchronized (fetchLock) {
-            if (fetched.isEmpty()) {
+            // What waited here for half the ack wait goes back: the server would soon hand it to someone else.
+            for (FairBuffer.Delivery old : buffer.removeFetchedBefore(System.nanoTime() - settings.ackWait().toNanos() / 2)) {
+                nak(old.msg().getReplyTo(), Duration.ZERO);
+            }
+            if (buffer.isEmpty()) {
                 // One fetcher per instance at a time: concurrent pulls on one subscription would steal each
                 // other's replies. Parallel claims on several instances (nodes) are served by the server.
-                fetched.addAll(deliveries.fetch(1, FETCH_WAIT));
+                for (Message m : fetch()) {
+                    SegmentRef ref = SegmentRefCodec.read(new String(m.getData(), StandardCharsets.UTF_8));
+                    buffer.add(new FairBuffer.Delivery(m, ref, m.metaData().streamSequence(), System.nanoTime()));
+                }
             }
-            return fetched.pollFirst();
+            return buffer.next();
         }
     }
 
-    /** Hands the delivery out as a lease if its record says it may be; otherwise settles the delivery. */
-    private Optional<Lease> tryLease(Message msg, String owner, Duration leaseTime) {
-        SegmentRef ref = SegmentRefCodec.read(new String(msg.getData(), StandardCharsets.UTF_8));
-        String key = QueueRecord.key(ref);
-        Headers h = msg.getHeaders();
-        String enqueueId = h == null ? null : h.getFirst(ENQUEUE_HEADER);
+    /**
+     * One pull for up to {@link #BATCH} deliveries: "no wait" with an expiry makes the server answer at once with
+     * what it has, or wait up to {@link #FETCH_WAIT} for the first message when it has none.
+     */
+    private List<Message> fetch() {
+        List<Message> got = new ArrayList<>(BATCH);
+        deliveries.pullNoWait(BATCH, FETCH_WAIT);
+        long deadline = System.nanoTime() + FETCH_WAIT.toNanos() + Duration.ofMillis(50).toNanos();
         try {
-            if (msg.metaData().deliveredCount() == 1 && h.getFirst(REVISION_HEADER) != null) {
-                // First delivery: the record is most likely still the one written at enqueue. Lease it with one
-                // write checked against that revision; if anything changed it since, decide from a fresh read.
-                QueueRecord queued = QueueRecord.waiting(ref, enqueueId, Instant.parse(h.getFirst(AVAILABLE_HEADER)), 0);
-                Instant now = clock.now();
-                if (queued.availableAt().isAfter(now)) {
-                    msg.nakWithDelay(Duration.between(now, queued.availableAt()));
+            while (got.size() < BATCH) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                Message m = deliveries.nextMessage(Duration.ofNanos(left));
+                if (m == null) break; // the pull's end (its status) or the deadline
+                if (m.isJetStream()) got.add(m);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return got;
+    }
+
+    /** Hands the delivery out as a lease if its record says it may be; otherwise settles the delivery. */
+    private Optional<Lease> tryLease(FairBuffer.Delivery d, String owner, Duration leaseTime) {
+        Message msg = d.msg();
+        SegmentRef ref = d.ref();
+        String key = QueueRecord.key(ref);
+        try {
+            Instant now = clock.now();
+            if (msg.metaData().deliveredCount() == 1) {
+                // First delivery: most likely no record exists (none is written at enqueue unless delayed).
+                Instant availableAt = availableAt(msg);
+                if (availableAt.isAfter(now)) {
+                    msg.nakWithDelay(Duration.between(now, availableAt));
                     return Optional.empty();
                 }
-                Optional<Lease> fast = writeLease(msg, queued, Long.parseLong(h.getFirst(REVISION_HEADER)), owner,
-                        now, leaseTime);
+                Optional<Lease> fast = writeLease(msg, QueueRecord.waiting(ref, d.streamSeq(), availableAt, 0), 0,
+                        owner, now, leaseTime);
                 if (fast.isPresent()) return fast;
             }
             KeyValueEntry entry = live(state.get(key));
             QueueRecord rec = entry == null ? null : QueueRecord.read(entry.getValue());
-            if (rec == null || !rec.enqueueId().equals(enqueueId)) {
-                msg.ack(); // left over from an acked, purged or dead-lettered segment
-                return Optional.empty();
+            if (rec == null || rec.seq() != d.streamSeq()) {
+                // Never handed out (a delayed first delivery, or its claimer died before writing the record), or the
+                // record is left over from an earlier enqueue whose message is gone: lease it on the header's time.
+                Instant availableAt = availableAt(msg);
+                if (availableAt.isAfter(now)) {
+                    msg.nakWithDelay(Duration.between(now, availableAt));
+                    return Optional.empty();
+                }
+                Optional<Lease> lease = writeLease(msg, QueueRecord.waiting(ref, d.streamSeq(), availableAt, 0),
+                        entry == null ? 0 : entry.getRevision(), owner, now, leaseTime);
+                if (lease.isEmpty()) msg.nak();
+                return lease;
             }
-            Instant now = clock.now();
             if (!rec.leased() && rec.availableAt().isAfter(now)) {
                 msg.nakWithDelay(Duration.between(now, rec.availableAt())); // not due: come back when it is
                 return Optional.empty();
@@ -202,7 +285,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                 String reason = "delivered " + rec.deliveries() + " times (max " + settings.maxDeliveries() + ")";
                 if (deleteRecord(key, entry.getRevision())) {
                     publishDeadLetter(rec, reason, now);
-                    msg.term();
+                    settle(settings.subject(ref), msg.getReplyTo(), "+TERM");
                 }
                 return Optional.empty();
             }
@@ -214,7 +297,16 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         }
     }
 
-    /** Writes the lease into the record if it is still at {@code revision}; empty when it is not. */
+    private static Instant availableAt(Message msg) {
+        Headers h = msg.getHeaders();
+        String at = h == null ? null : h.getFirst(AVAILABLE_HEADER);
+        return at == null ? Instant.EPOCH : Instant.parse(at);
+    }
+
+    /**
+     * Writes the lease into the record if it is still at {@code revision} (0: if there is no record); empty when it
+     * is not.
+     */
     private Optional<Lease> writeLease(Message msg, QueueRecord rec, long revision, String owner, Instant now,
                                        Duration leaseTime) throws Exception {
         long token = msg.metaData().consumerSequence();
@@ -226,7 +318,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         } catch (JetStreamApiException changed) {
             return Optional.empty();
         }
-        Receipt receipt = new Receipt(written, rec.enqueueId(), msg.getReplyTo());
+        Receipt receipt = new Receipt(written, rec.seq(), msg.getReplyTo());
         return Optional.of(new Lease(rec.ref(), owner, token, expiresAt, leased.deliveries(), receipt.toString()));
     }
 
@@ -250,11 +342,17 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                 receipt.at(written).toString());
     }
 
+    /**
+     * Deletes the record at the lease's revision (refused for a stale holder: that is the answer), then acks the
+     * delivery without waiting for the server's confirmation. Crashing in between leaves the message unacked with no
+     * record: it is delivered again after the ack wait and handed out once more (the core drops a finished segment's
+     * duplicate delivery). The confirmation is awaited only by an enqueue of the same segment on this instance.
+     */
     @Override
     public boolean ack(Lease lease) {
         Receipt receipt = Receipt.parse(lease.receipt());
         if (!deleteRecord(QueueRecord.key(lease.ref()), receipt.revision())) return false;
-        send(receipt.reply(), "+ACK");
+        settle(settings.subject(lease.ref()), receipt.reply(), "+ACK");
         return true;
     }
 
@@ -298,7 +396,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         } catch (Exception e) {
             throw NatsFailures.unchecked("dead-letter " + lease.ref().key(), e);
         }
-        send(receipt.reply(), "+TERM");
+        settle(settings.subject(lease.ref()), receipt.reply(), "+TERM");
         return true;
     }
 
@@ -323,31 +421,75 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         return reclaimed;
     }
 
+    /**
+     * Deletes the run's messages that are not leased, with their waiting records. The run's subjects come from the
+     * stream's subject index (no message is read); a record that is leased keeps its message. Messages are deleted
+     * by sequence: nats-server 2.9's purge with a subject filter moves the consumer past every message, others too.
+     */
     @Override
     public int purgeRun(String runId) {
+        Map<String, KeyValueEntry> records = new HashMap<>();
+        for (KeyValueEntry e : KvSnapshot.of(state, QueueRecord.runKeys(runId))) records.put(e.getKey(), e);
         int purged = 0;
-        for (KeyValueEntry entry : KvSnapshot.of(state, QueueRecord.runKeys(runId))) {
-            QueueRecord rec = QueueRecord.read(entry.getValue());
-            // Its message stays in the stream until its next delivery, which finds no record and drops it.
-            if (!rec.leased() && deleteRecord(entry.getKey(), entry.getRevision())) purged++;
+        for (String subject : subjectsWithMessages(settings.runSubjects(runId))) {
+            String key = keyOfSubject(subject);
+            KeyValueEntry entry = records.get(key);
+            QueueRecord rec = entry == null ? null : QueueRecord.read(entry.getValue());
+            if (rec != null && rec.leased()) continue;
+            if (entry != null && !deleteRecord(key, entry.getRevision())) continue; // claimed meanwhile
+            try {
+                long seq = rec != null ? rec.seq() : nats.management().getLastMessage(settings.stream(), subject).getSeq();
+                if (nats.management().deleteMessage(settings.stream(), seq, false)) purged++;
+            } catch (JetStreamApiException gone) {
+                // acked or purged by someone else meanwhile
+            } catch (Exception e) {
+                throw NatsFailures.unchecked("purge " + subject, e);
+            }
         }
         return purged;
     }
 
+    /**
+     * Counts per tenant: a message with a record is what the record says; one without a record has never been
+     * handed out and is ready (a delayed enqueue has a record). One subject-index read plus one pass over the bucket.
+     */
     @Override
     public List<QueueDepth> depth() {
         Instant now = clock.now();
+        Map<String, KeyValueEntry> records = new HashMap<>();
+        for (KeyValueEntry e : KvSnapshot.of(state, "m.>")) records.put(e.getKey(), e);
         Map<String, long[]> byTenant = new TreeMap<>();
-        for (KeyValueEntry entry : KvSnapshot.of(state, "m.>")) {
-            QueueRecord rec = QueueRecord.read(entry.getValue());
-            long[] c = byTenant.computeIfAbsent(rec.ref().tenantId(), t -> new long[3]);
-            if (rec.leased()) c[2]++;
-            else if (rec.availableAt().isAfter(now)) c[1]++;
-            else c[0]++;
+        String prefix = settings.namespace() + ".q." + settings.queue() + ".";
+        for (String subject : subjectsWithMessages(settings.subjects())) {
+            String[] t = subject.substring(prefix.length()).split("\\.");
+            if (t.length != 3) continue;
+            long[] c = byTenant.computeIfAbsent(NatsNames.decode(t[0]), x -> new long[3]);
+            KeyValueEntry entry = records.get("m." + t[1] + "." + t[2]);
+            QueueRecord rec = entry == null ? null : QueueRecord.read(entry.getValue());
+            if (rec == null || (!rec.leased() && !rec.availableAt().isAfter(now))) c[0]++;
+            else if (rec.leased()) c[2]++;
+            else c[1]++;
         }
         List<QueueDepth> out = new ArrayList<>();
         byTenant.forEach((t, c) -> out.add(new QueueDepth(settings.queue(), t, c[0], c[1], c[2])));
         return out;
+    }
+
+    /** The subjects matching {@code filter} that hold a message, from the stream's subject index. */
+    private List<String> subjectsWithMessages(String filter) {
+        return NatsConnection.call(() -> {
+            List<Subject> subjects = nats.management()
+                    .getStreamInfo(settings.stream(), StreamInfoOptions.filterSubjects(filter)).getStreamState().getSubjects();
+            List<String> out = new ArrayList<>(subjects == null ? 0 : subjects.size());
+            if (subjects != null) for (Subject sub : subjects) if (sub.getCount() > 0) out.add(sub.getName());
+            return out;
+        });
+    }
+
+    /** {@code <ns>.q.<queue>.<t>.<run>.<index>} → the record key {@code m.<run>.<index>}. */
+    private static String keyOfSubject(String subject) {
+        String[] t = subject.split("\\.");
+        return "m." + t[t.length - 2] + "." + t[t.length - 1];
     }
 
     @Override
@@ -387,13 +529,15 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         }
     }
 
-    private void deleteRecord(String key) {
-        try {
-            KeyValueEntry e = live(state.get(key));
-            if (e != null) deleteRecord(key, e.getRevision());
-        } catch (Exception ignored) {
-            // best effort: the enqueue already failed and says so
-        }
+    /**
+     * Sends an ack or term as a request: the server answers once it has processed it (for a work-queue stream: the
+     * message is gone). Nobody waits for the answer except an enqueue of the same segment on this instance.
+     */
+    private void settle(String subject, String reply, String body) {
+        CompletableFuture<Message> done = nats.connection()
+                .requestWithTimeout(reply, body.getBytes(StandardCharsets.US_ASCII), SETTLE_TIMEOUT);
+        settling.put(subject, done);
+        done.whenComplete((m, e) -> settling.remove(subject, done));
     }
 
     private void send(String reply, String body) {
@@ -418,6 +562,9 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (fetchLock) {
+            for (FairBuffer.Delivery d : buffer.drain()) nak(d.msg().getReplyTo(), Duration.ZERO); // for other nodes
+        }
         try {
             deliveries.unsubscribe();
         } catch (IllegalStateException alreadyClosed) {
