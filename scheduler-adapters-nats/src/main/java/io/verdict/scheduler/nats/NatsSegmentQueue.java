@@ -40,9 +40,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 
 /**
  * The segment queue on JetStream. Messages live in a work-queue stream ({@code <ns>_q_<queue>}), one subject per
@@ -68,8 +70,15 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final PublishOptions CREATE = PublishOptions.builder().expectedLastSubjectSequence(0).build();
     private static final Duration FETCH_WAIT = Duration.ofMillis(100);
-    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+    /** How long an enqueue of a segment this instance just acked retries a refused publish (the ack in flight). */
+    private static final Duration SETTLE_GRACE = Duration.ofSeconds(2);
     static final int BATCH = 32;
+    /**
+     * An {@code availableAt} this close to the time of the enqueue counts as "now" for the bookkeeping (no waiting
+     * record; a light lease at first delivery): callers pass their own clock's now, which may be a little ahead of
+     * the server's. Delivery itself still compares with the exact time.
+     */
+    private static final Duration READY_SLACK = Duration.ofMillis(50);
     private static final int MAX_SKIPS_PER_CLAIM = 256;
 
     private final NatsConnection nats;
@@ -80,9 +89,11 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     private final JetStreamSubscription deliveries;
     private final Object fetchLock = new Object();
     private final FairBuffer buffer = new FairBuffer();
-    /** Acks and terms this instance sent and the server has not confirmed yet, by segment subject (see enqueue). */
-    private final Map<String, CompletableFuture<Message>> settling = new ConcurrentHashMap<>();
+    /** When this instance last acked or terminated a delivery, by segment subject (System.nanoTime; see enqueue). */
+    private final Map<String, Long> settled = new ConcurrentHashMap<>();
     private volatile long lastReclaimNanos = System.nanoTime();
+    private final HeldLeases held = new HeldLeases();
+    private final ScheduledExecutorService keeper;
 
     public NatsSegmentQueue(NatsConnection nats, String namespace) {
         this(nats, NatsQueueSettings.runner(namespace));
@@ -110,6 +121,13 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
             nats.management().addOrUpdateConsumer(settings.stream(), consumer);
             return nats.jetStream().subscribe(null, PullSubscribeOptions.bind(settings.stream(), settings.consumer()));
         });
+        this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nats-queue-" + settings.queue() + "-leases");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(50, settings.ackWait().toMillis() / 6);
+        keeper.scheduleWithFixedDelay(this::promoteQuietly, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -129,21 +147,39 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     @Override
     public void enqueue(SegmentRef ref, Instant availableAt) {
         String subject = settings.subject(ref);
-        // An ack this instance just sent may not have reached the stream yet; until it has, the segment's subject
-        // still holds the acked message and the create-if-absent publish would be refused.
-        awaitSettled(subject);
+        Message msg = NatsMessage.builder().subject(subject)
+                .headers(new Headers().put(AVAILABLE_HEADER, availableAt.toString()))
+                .data(SegmentRefCodec.write(ref), StandardCharsets.UTF_8).build();
         PublishAck ack;
         try {
-            ack = nats.jetStream().publish(NatsMessage.builder().subject(subject)
-                    .headers(new Headers().put(AVAILABLE_HEADER, availableAt.toString()))
-                    .data(SegmentRefCodec.write(ref), StandardCharsets.UTF_8).build(), CREATE);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) return; // waiting or leased already
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    ack = nats.jetStream().publish(msg, CREATE);
+                    break;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) throw e;
+                    // The subject holds a message: waiting or leased, so this enqueue is a no-op. Unless this
+                    // instance acked it a moment ago: acks are sent without waiting, and the stream may not have
+                    // removed the message yet. Then try again for a little while.
+                    if (!recentlySettled(subject)) return;
+                    Thread.sleep(Math.min(20, 1L << Math.min(attempt, 4)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw NatsFailures.unchecked("enqueue " + ref.key(), e);
         } catch (Exception e) {
             throw NatsFailures.unchecked("enqueue " + ref.key(), e);
         }
-        if (availableAt.isAfter(clock.now())) noteDelayed(ref, ack.getSeqno(), availableAt);
+        if (availableAt.isAfter(clock.now().plus(READY_SLACK))) noteDelayed(ref, ack.getSeqno(), availableAt);
+    }
+
+    private boolean recentlySettled(String subject) {
+        Long at = settled.get(subject);
+        if (at == null) return false;
+        if (System.nanoTime() - at < SETTLE_GRACE.toNanos()) return true;
+        settled.remove(subject, at);
+        return false;
     }
 
     /** Best effort: without it the message is still held back at delivery (its header); only depth would differ. */
@@ -163,18 +199,6 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
             }
         } catch (Exception ignored) {
             // see above
-        }
-    }
-
-    private void awaitSettled(String subject) {
-        CompletableFuture<Message> pending = settling.get(subject);
-        if (pending == null) return;
-        try {
-            pending.get(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception ignored) {
-            // unconfirmed: publish anyway, the server decides
         }
     }
 
@@ -209,9 +233,10 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
             if (buffer.isEmpty()) {
                 // One fetcher per instance at a time: concurrent pulls on one subscription would steal each
                 // other's replies. Parallel claims on several instances (nodes) are served by the server.
+                long pulled = System.nanoTime();
                 for (Message m : fetch()) {
                     SegmentRef ref = SegmentRefCodec.read(new String(m.getData(), StandardCharsets.UTF_8));
-                    buffer.add(new FairBuffer.Delivery(m, ref, m.metaData().streamSequence(), System.nanoTime()));
+                    buffer.add(new FairBuffer.Delivery(m, ref, m.metaData().streamSequence(), pulled));
                 }
             }
             return buffer.next();
@@ -254,6 +279,16 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                     msg.nakWithDelay(Duration.between(now, availableAt));
                     return Optional.empty();
                 }
+                if (!availableAt.isAfter(msg.metaData().timestamp().toInstant().plus(READY_SLACK))) {
+                    // Queued ready, delivered for the first time: no record exists and nobody else can hold it
+                    // before the ack wait runs out. Hand it out without a write; promote() records it if it lives.
+                    long token = msg.metaData().consumerSequence();
+                    Instant expiresAt = now.plus(leaseTime);
+                    held.add(new HeldLeases.Held(ref, token, d.streamSeq(), msg.getReplyTo(), owner, d.fetchedNanos(),
+                            expiresAt));
+                    return Optional.of(new Lease(ref, owner, token, expiresAt, 1,
+                            new Receipt(0, d.streamSeq(), msg.getReplyTo()).toString()));
+                }
                 Optional<Lease> fast = writeLease(msg, QueueRecord.waiting(ref, d.streamSeq(), availableAt, 0), 0,
                         owner, now, leaseTime);
                 if (fast.isPresent()) return fast;
@@ -268,7 +303,9 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                     msg.nakWithDelay(Duration.between(now, availableAt));
                     return Optional.empty();
                 }
-                Optional<Lease> lease = writeLease(msg, QueueRecord.waiting(ref, d.streamSeq(), availableAt, 0),
+                // Its earlier deliveries count (a holder that died, most likely), so the poison limit still works.
+                int before = (int) Math.max(0, Math.min(Integer.MAX_VALUE, msg.metaData().deliveredCount() - 1));
+                Optional<Lease> lease = writeLease(msg, QueueRecord.waiting(ref, d.streamSeq(), availableAt, before),
                         entry == null ? 0 : entry.getRevision(), owner, now, leaseTime);
                 if (lease.isEmpty()) msg.nak();
                 return lease;
@@ -328,6 +365,31 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         Instant now = clock.now();
         if (!lease.expiresAt().isAfter(now)) throw stale(lease); // expired, reclaimed or not
         Instant expiresAt = now.plus(leaseTime);
+        if (receipt.revision() == 0) {
+            HeldLeases.Held h = held.get(lease.fencingToken(), receipt.reply());
+            if (h == null) receipt = recorded(lease, receipt);
+            else synchronized (h) {
+                if (!h.live(now)) throw stale(lease);
+                if (h.revision == 0) { // not recorded yet: only this instance knows it, so renewing is local
+                    h.expiresAt = expiresAt;
+                    send(receipt.reply(), "+WPI");
+                    return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), expiresAt, lease.deliveries(),
+                            lease.receipt());
+                }
+                long written = renewRecord(lease, receipt.at(h.revision), expiresAt);
+                h.revision = written;
+                h.expiresAt = expiresAt;
+                return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), expiresAt, lease.deliveries(),
+                        lease.receipt());
+            }
+        }
+        long written = renewRecord(lease, receipt, expiresAt);
+        return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), expiresAt, lease.deliveries(),
+                receipt.at(written).toString());
+    }
+
+    private long renewRecord(Lease lease, Receipt receipt, Instant expiresAt) {
+        if (receipt.revision() < 0) throw stale(lease); // taken over
         QueueRecord renewed = QueueRecord.held(lease, receipt).renewed(expiresAt);
         long written;
         try {
@@ -338,28 +400,77 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
             throw NatsFailures.unchecked("renew " + lease.ref().key(), e);
         }
         send(receipt.reply(), "+WPI"); // in-progress ack: restarts the server's ack wait
-        return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), expiresAt, lease.deliveries(),
-                receipt.at(written).toString());
+        return written;
     }
 
     /**
-     * Deletes the record at the lease's revision (refused for a stale holder: that is the answer), then acks the
-     * delivery without waiting for the server's confirmation. Crashing in between leaves the message unacked with no
-     * record: it is delivered again after the ack wait and handed out once more (the core drops a finished segment's
-     * duplicate delivery). The confirmation is awaited only by an enqueue of the same segment on this instance.
+     * A light lease this instance does not know (another instance handed it out): its record decides. A record of
+     * another delivery means it was taken over (revision -1: every checked write fails); none means it is not
+     * recorded yet (revision 0).
+     */
+    private Receipt recorded(Lease lease, Receipt receipt) {
+        try {
+            KeyValueEntry e = live(state.get(QueueRecord.key(lease.ref())));
+            if (e == null) return receipt;
+            QueueRecord rec = QueueRecord.read(e.getValue());
+            return receipt.at(rec.leased() && rec.token() == lease.fencingToken() ? e.getRevision() : -1);
+        } catch (Exception e) {
+            throw NatsFailures.unchecked("read queue record " + lease.ref().key(), e);
+        }
+    }
+
+    /**
+     * Ends the lease with one revision-checked write where it has a record (refused for a stale holder: that is the
+     * answer), then acks the delivery without waiting for the server's confirmation. A light lease (no record yet)
+     * is ended in this instance's memory: no one else can hold it yet. Crashing before the ack reaches the server
+     * leaves the message unacked: it is delivered again after the ack wait and handed out once more (the core drops a
+     * finished segment's duplicate delivery). An enqueue of the same segment right after the ack, on this instance,
+     * retries while the stream has not removed the acked message yet.
      */
     @Override
     public boolean ack(Lease lease) {
         Receipt receipt = Receipt.parse(lease.receipt());
+        String subject = settings.subject(lease.ref());
+        if (receipt.revision() == 0) {
+            HeldLeases.Held h = held.get(lease.fencingToken(), receipt.reply());
+            if (h == null) {
+                receipt = recorded(lease, receipt);
+                if (receipt.revision() == 0) {
+                    if (!lease.expiresAt().isAfter(clock.now())) return false;
+                    settle(subject, receipt.reply(), "+ACK");
+                    return true;
+                }
+            } else synchronized (h) {
+                Instant now = clock.now();
+                if (!h.live(now)) return false;
+                h.ended = true;
+                if (h.revision == 0 && System.nanoTime() - h.pulledNanos < settings.ackWait().toNanos() * 2 / 3) {
+                    settle(subject, receipt.reply(), "+ACK");
+                    return true;
+                }
+                if (h.revision == 0) {
+                    // Old and not recorded (promote() fell behind): a redelivery may be near. Record it now, or
+                    // find that it was taken over.
+                    try {
+                        h.revision = state.update(QueueRecord.key(h.ref), QueueRecord.waiting(h.ref, h.seq, now, 0)
+                                .lease(h.token, h.owner, h.expiresAt, h.reply).bytes(), 0);
+                    } catch (JetStreamApiException taken) {
+                        return false;
+                    } catch (Exception e) {
+                        throw NatsFailures.unchecked("ack " + lease.ref().key(), e);
+                    }
+                }
+                receipt = receipt.at(h.revision);
+            }
+        }
         if (!deleteRecord(QueueRecord.key(lease.ref()), receipt.revision())) return false;
-        settle(settings.subject(lease.ref()), receipt.reply(), "+ACK");
+        settle(subject, receipt.reply(), "+ACK");
         return true;
     }
 
     @Override
     public boolean retryAt(Lease lease, Instant availableAt) {
-        Receipt receipt = Receipt.parse(lease.receipt());
-        return putBack(lease, receipt, QueueRecord.held(lease, receipt).released(availableAt), "retry");
+        return putBack(lease, availableAt, false, "retry");
     }
 
     /**
@@ -369,12 +480,28 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
      */
     @Override
     public boolean release(Lease lease, Instant availableAt) {
-        Receipt receipt = Receipt.parse(lease.receipt());
-        return putBack(lease, receipt, QueueRecord.held(lease, receipt).givenBack(availableAt), "release");
+        return putBack(lease, availableAt, true, "release");
     }
 
     /** Writes the waiting record at the lease's revision (refused for a stale holder), then naks until it is due. */
-    private boolean putBack(Lease lease, Receipt receipt, QueueRecord waiting, String what) {
+    private boolean putBack(Lease lease, Instant availableAt, boolean givenBack, String what) {
+        Receipt receipt = Receipt.parse(lease.receipt());
+        HeldLeases.Held h = receipt.revision() == 0 ? held.get(lease.fencingToken(), receipt.reply()) : null;
+        if (receipt.revision() == 0 && h == null) receipt = recorded(lease, receipt);
+        if (h != null) {
+            synchronized (h) {
+                if (!h.live(clock.now())) return false;
+                h.ended = true;
+                return writeWaiting(lease, receipt.at(h.revision), availableAt, givenBack, what);
+            }
+        }
+        return writeWaiting(lease, receipt, availableAt, givenBack, what);
+    }
+
+    private boolean writeWaiting(Lease lease, Receipt receipt, Instant availableAt, boolean givenBack, String what) {
+        if (receipt.revision() < 0) return false; // taken over
+        QueueRecord held = QueueRecord.held(lease, receipt);
+        QueueRecord waiting = givenBack ? held.givenBack(availableAt) : held.released(availableAt);
         try {
             state.update(QueueRecord.key(lease.ref()), waiting.bytes(), receipt.revision());
         } catch (JetStreamApiException changed) {
@@ -389,10 +516,19 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     @Override
     public boolean deadLetter(Lease lease, String reason) {
         Receipt receipt = Receipt.parse(lease.receipt());
-        QueueRecord rec = QueueRecord.held(lease, receipt);
-        if (!deleteRecord(QueueRecord.key(lease.ref()), receipt.revision())) return false;
+        HeldLeases.Held h = receipt.revision() == 0 ? held.get(lease.fencingToken(), receipt.reply()) : null;
+        if (receipt.revision() == 0 && h == null) receipt = recorded(lease, receipt);
+        if (h != null) {
+            synchronized (h) {
+                if (!h.live(clock.now())) return false;
+                h.ended = true;
+                receipt = receipt.at(h.revision);
+            }
+        }
+        if (receipt.revision() < 0) return false;
+        if (receipt.revision() > 0 && !deleteRecord(QueueRecord.key(lease.ref()), receipt.revision())) return false;
         try {
-            publishDeadLetter(rec, reason, clock.now());
+            publishDeadLetter(QueueRecord.held(lease, receipt), reason, clock.now());
         } catch (Exception e) {
             throw NatsFailures.unchecked("dead-letter " + lease.ref().key(), e);
         }
@@ -400,11 +536,52 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         return true;
     }
 
+    /**
+     * Promotes light leases a third of the ack wait old: writes their record, so that other nodes see them (depth,
+     * reclaim) and a redelivery after the ack wait finds the holder. Runs every third of the ack wait.
+     */
+    private void promote() {
+        Instant now = clock.now();
+        long due = System.nanoTime() - settings.ackWait().toNanos() / 3;
+        for (HeldLeases.Held h : held.all()) {
+            synchronized (h) {
+                if (!h.live(now) || h.revision != 0 || h.pulledNanos - due > 0) continue;
+                QueueRecord rec = QueueRecord.waiting(h.ref, h.seq, now, 0).lease(h.token, h.owner, h.expiresAt, h.reply);
+                try {
+                    h.revision = state.update(QueueRecord.key(h.ref), rec.bytes(), 0);
+                } catch (JetStreamApiException taken) {
+                    h.ended = true; // someone else recorded it: not ours any more
+                } catch (Exception e) {
+                    // disconnected: try again next time (the server's ack wait still protects it for a while)
+                }
+            }
+        }
+        held.prune(now);
+        long stale = System.nanoTime() - SETTLE_GRACE.toNanos();
+        settled.values().removeIf(at -> at - stale < 0);
+    }
+
+    private void promoteQuietly() {
+        try {
+            promote();
+        } catch (RuntimeException e) {
+            // disconnected or closing: the next run tries again
+        }
+    }
+
     @Override
     public int reclaimExpired() {
         lastReclaimNanos = System.nanoTime();
         Instant now = clock.now();
         int reclaimed = 0;
+        for (HeldLeases.Held h : held.all()) {
+            synchronized (h) {
+                if (h.ended || h.revision != 0 || h.expiresAt.isAfter(now)) continue;
+                h.ended = true;
+            }
+            nak(h.reply, Duration.ZERO);
+            reclaimed++;
+        }
         for (KeyValueEntry entry : KvSnapshot.of(state, "m.>")) {
             QueueRecord rec = QueueRecord.read(entry.getValue());
             if (!rec.leased() || rec.expiresAt().isAfter(now)) continue;
@@ -430,9 +607,11 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     public int purgeRun(String runId) {
         Map<String, KeyValueEntry> records = new HashMap<>();
         for (KeyValueEntry e : KvSnapshot.of(state, QueueRecord.runKeys(runId))) records.put(e.getKey(), e);
+        Set<String> unrecorded = held.unrecordedKeys(clock.now());
         int purged = 0;
         for (String subject : subjectsWithMessages(settings.runSubjects(runId))) {
             String key = keyOfSubject(subject);
+            if (unrecorded.contains(key)) continue; // leased here
             KeyValueEntry entry = records.get(key);
             QueueRecord rec = entry == null ? null : QueueRecord.read(entry.getValue());
             if (rec != null && rec.leased()) continue;
@@ -458,15 +637,18 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         Instant now = clock.now();
         Map<String, KeyValueEntry> records = new HashMap<>();
         for (KeyValueEntry e : KvSnapshot.of(state, "m.>")) records.put(e.getKey(), e);
+        Set<String> unrecorded = held.unrecordedKeys(now);
         Map<String, long[]> byTenant = new TreeMap<>();
         String prefix = settings.namespace() + ".q." + settings.queue() + ".";
         for (String subject : subjectsWithMessages(settings.subjects())) {
             String[] t = subject.substring(prefix.length()).split("\\.");
             if (t.length != 3) continue;
             long[] c = byTenant.computeIfAbsent(NatsNames.decode(t[0]), x -> new long[3]);
-            KeyValueEntry entry = records.get("m." + t[1] + "." + t[2]);
+            String key = "m." + t[1] + "." + t[2];
+            KeyValueEntry entry = records.get(key);
             QueueRecord rec = entry == null ? null : QueueRecord.read(entry.getValue());
-            if (rec == null || (!rec.leased() && !rec.availableAt().isAfter(now))) c[0]++;
+            if (rec == null && unrecorded.contains(key)) c[2]++;
+            else if (rec == null || (!rec.leased() && !rec.availableAt().isAfter(now))) c[0]++;
             else if (rec.leased()) c[2]++;
             else c[1]++;
         }
@@ -529,15 +711,10 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         }
     }
 
-    /**
-     * Sends an ack or term as a request: the server answers once it has processed it (for a work-queue stream: the
-     * message is gone). Nobody waits for the answer except an enqueue of the same segment on this instance.
-     */
+    /** Sends an ack or term without waiting, remembering the segment for a quick re-enqueue (see enqueue). */
     private void settle(String subject, String reply, String body) {
-        CompletableFuture<Message> done = nats.connection()
-                .requestWithTimeout(reply, body.getBytes(StandardCharsets.US_ASCII), SETTLE_TIMEOUT);
-        settling.put(subject, done);
-        done.whenComplete((m, e) -> settling.remove(subject, done));
+        settled.put(subject, System.nanoTime());
+        send(reply, body);
     }
 
     private void send(String reply, String body) {
@@ -562,6 +739,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
 
     @Override
     public void close() {
+        keeper.shutdownNow();
         synchronized (fetchLock) {
             for (FairBuffer.Delivery d : buffer.drain()) nak(d.msg().getReplyTo(), Duration.ZERO); // for other nodes
         }
