@@ -452,13 +452,12 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                     // Old and not recorded (promote() fell behind): a redelivery may be near. Record it now, or
                     // find that it was taken over.
                     try {
-                        h.revision = state.update(QueueRecord.key(h.ref), QueueRecord.waiting(h.ref, h.seq, now, 0)
-                                .lease(h.token, h.owner, h.expiresAt, h.reply).bytes(), 0);
-                    } catch (JetStreamApiException taken) {
-                        return false;
+                        h.revision = record(h, QueueRecord.waiting(h.ref, h.seq, now, 0)
+                                .lease(h.token, h.owner, h.expiresAt, h.reply));
                     } catch (Exception e) {
                         throw NatsFailures.unchecked("ack " + lease.ref().key(), e);
                     }
+                    if (h.revision < 0) return false;
                 }
                 receipt = receipt.at(h.revision);
             }
@@ -548,9 +547,8 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                 if (!h.live(now) || h.revision != 0 || h.pulledNanos - due > 0) continue;
                 QueueRecord rec = QueueRecord.waiting(h.ref, h.seq, now, 0).lease(h.token, h.owner, h.expiresAt, h.reply);
                 try {
-                    h.revision = state.update(QueueRecord.key(h.ref), rec.bytes(), 0);
-                } catch (JetStreamApiException taken) {
-                    h.ended = true; // someone else recorded it: not ours any more
+                    h.revision = record(h, rec);
+                    if (h.revision < 0) h.ended = true; // someone else recorded it: not ours any more
                 } catch (Exception e) {
                     // disconnected: try again next time (the server's ack wait still protects it for a while)
                 }
@@ -559,6 +557,26 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         held.prune(now);
         long stale = System.nanoTime() - SETTLE_GRACE.toNanos();
         settled.values().removeIf(at -> at - stale < 0);
+    }
+
+    /**
+     * Creates the light lease's record; over a record left from an earlier enqueue of the segment (another message)
+     * if there is one. The record's revision, or -1 when the segment's record belongs to this message already
+     * (another node took the delivery over).
+     */
+    private long record(HeldLeases.Held h, QueueRecord rec) throws Exception {
+        String key = QueueRecord.key(h.ref);
+        try {
+            return state.update(key, rec.bytes(), 0);
+        } catch (JetStreamApiException exists) {
+            KeyValueEntry e = live(state.get(key));
+            if (e != null && QueueRecord.read(e.getValue()).seq() == h.seq) return -1;
+            try {
+                return state.update(key, rec.bytes(), e == null ? 0 : e.getRevision());
+            } catch (JetStreamApiException raced) {
+                return -1;
+            }
+        }
     }
 
     private void promoteQuietly() {
