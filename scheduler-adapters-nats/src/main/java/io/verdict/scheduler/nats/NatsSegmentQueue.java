@@ -147,9 +147,13 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     @Override
     public void enqueue(SegmentRef ref, Instant availableAt) {
         String subject = settings.subject(ref);
-        Message msg = NatsMessage.builder().subject(subject)
-                .headers(new Headers().put(AVAILABLE_HEADER, availableAt.toString()))
-                .data(SegmentRefCodec.write(ref), StandardCharsets.UTF_8).build();
+        NatsMessage.Builder b = NatsMessage.builder().subject(subject).data(SegmentRefCodec.write(ref), StandardCharsets.UTF_8);
+        // No header: ready now. "Now" is the caller's clock here (its availableAt came from it); the delivery
+        // compares a header with the server's clock.
+        boolean later = availableAt.isAfter(Instant.now());
+        if (later) b.headers(new Headers().put(AVAILABLE_HEADER, availableAt.toString()));
+        Message msg = b.build();
+        boolean delayed = later && availableAt.isAfter(clock.now().plus(READY_SLACK));
         PublishAck ack;
         try {
             for (int attempt = 0; ; attempt++) {
@@ -171,7 +175,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         } catch (Exception e) {
             throw NatsFailures.unchecked("enqueue " + ref.key(), e);
         }
-        if (availableAt.isAfter(clock.now().plus(READY_SLACK))) noteDelayed(ref, ack.getSeqno(), availableAt);
+        if (delayed) noteDelayed(ref, ack.getSeqno(), availableAt);
     }
 
     private boolean recentlySettled(String subject) {
@@ -600,6 +604,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
             nak(h.reply, Duration.ZERO);
             reclaimed++;
         }
+        if (!hasRecords()) return reclaimed; // nothing recorded, nothing else to reclaim: spare the bucket pass
         for (KeyValueEntry entry : KvSnapshot.of(state, "m.>")) {
             QueueRecord rec = QueueRecord.read(entry.getValue());
             if (!rec.leased() || rec.expiresAt().isAfter(now)) continue;
@@ -673,6 +678,16 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         List<QueueDepth> out = new ArrayList<>();
         byTenant.forEach((t, c) -> out.add(new QueueDepth(settings.queue(), t, c[0], c[1], c[2])));
         return out;
+    }
+
+    /**
+     * Whether the bucket holds any segment record, from the stream's subject count (one request, no consumer). An
+     * idle claim asks this every {@code reclaimEvery}; most of the time the answer is no (light leases have none).
+     */
+    private boolean hasRecords() {
+        return NatsConnection.call(() -> nats.management().getStreamInfo(stateStream,
+                StreamInfoOptions.filterSubjects("$KV." + settings.stateBucket() + ".m.>")).getStreamState()
+                .getSubjectCount() > 0);
     }
 
     /** The subjects matching {@code filter} that hold a message, from the stream's subject index. */

@@ -50,6 +50,8 @@ public final class NatsQueueThroughputBench {
     private static long lastServerCpuMillis;
     /** This JVM's CPU time during the last timed loop. */
     private static long lastClientCpuNanos;
+    /** When the last producer finished, as a share of the loop's time (1.0: producing was the bottleneck). */
+    private static double lastProducersDoneShare;
 
     public static void main(String[] args) throws Exception {
         String url = arg(args, "url", "nats://127.0.0.1:4222");
@@ -70,13 +72,16 @@ public final class NatsQueueThroughputBench {
                 double raw = raw(nats, messages, producers, consumers, rawBatch);
                 long rawCpu = lastServerCpuMillis;
                 long rawClient = lastClientCpuNanos;
+                double rawProduced = lastProducersDoneShare;
                 double adapter = adapter(nats, messages, producers, consumers);
                 long adapterCpu = lastServerCpuMillis;
                 long adapterClient = lastClientCpuNanos;
+                double adapterProduced = lastProducersDoneShare;
                 sumAdapter += adapter;
                 sumRaw += raw;
-                System.out.printf("round %d: raw %,.0f msgs/s, adapter %,.0f msgs/s, ratio %.2f | client CPU µs/msg: raw %.0f, adapter %.0f%s%n",
-                        r, raw, adapter, adapter / raw, rawClient / 1e3 / messages, adapterClient / 1e3 / messages,
+                System.out.printf("round %d: raw %,.0f msgs/s, adapter %,.0f msgs/s, ratio %.2f | producers done at %.0f%% / %.0f%% | client CPU µs/msg: raw %.0f, adapter %.0f%s%n",
+                        r, raw, adapter, adapter / raw, rawProduced * 100, adapterProduced * 100,
+                        rawClient / 1e3 / messages, adapterClient / 1e3 / messages,
                         serverPid == null ? "" : String.format(" | nats-server CPU µs/msg: raw %.0f, adapter %.0f",
                                 rawCpu * 1e3 / messages, adapterCpu * 1e3 / messages));
             }
@@ -226,11 +231,16 @@ public final class NatsQueueThroughputBench {
                 int idx = c;
                 tasks.add(pool.submit(() -> { consumer.run(idx); return null; }));
             }
-            for (Future<?> f : tasks) f.get();
+            for (int i = 0; i < tasks.size(); i++) {
+                tasks.get(i).get();
+                if (i == producers - 1) lastProducersDoneShare = System.nanoTime() - start;
+            }
         } finally {
             pool.shutdownNow();
         }
-        double rate = messages / ((System.nanoTime() - start) / 1e9);
+        long took = System.nanoTime() - start;
+        lastProducersDoneShare = (double) lastProducersDoneShare / took;
+        double rate = messages / (took / 1e9);
         lastServerCpuMillis = serverCpuMillis(serverPid) - cpu0;
         lastClientCpuNanos = clientCpuNanos() - client0;
         return rate;
