@@ -40,6 +40,7 @@ public final class SchedulerBuilder {
     String instanceId = "node-" + ProcessHandle.current().pid();
     SchedulerRole role = SchedulerRole.ALL;
     io.verdict.scheduler.events.RunEventLog runEvents;
+    io.verdict.scheduler.audit.AuditListener auditListener;
     Duration indexFollowPeriod = Duration.ofSeconds(2);
     SchedulerConfig.IntakeRate intakeRate = new SchedulerConfig.IntakeRate(50, 200);
     TickLedger tickLedger;
@@ -64,6 +65,12 @@ public final class SchedulerBuilder {
      * hand an adapter's storage straight through without taking it apart.
      */
     public SchedulerBuilder runEvents(io.verdict.scheduler.events.RunEventLog log) { this.runEvents = log; return this; }
+
+    /** Told of every audit record once stored (the deployable's one log line per manage action). */
+    public SchedulerBuilder auditListener(io.verdict.scheduler.audit.AuditListener listener) {
+        this.auditListener = Objects.requireNonNull(listener);
+        return this;
+    }
 
     public SchedulerBuilder queue(SegmentQueue queue) { this.queue = queue; return this; }
 
@@ -146,6 +153,7 @@ public final class SchedulerBuilder {
     /** The immutable configuration, with in-memory defaults for every port not given. */
     public SchedulerConfig config() {
         Storage s = storage == null ? Storage.inMemory(clock) : storage;
+        if (auditListener != null) s = s.withAudit(new io.verdict.scheduler.audit.ObservedAuditLog(s.audit(), auditListener));
         io.verdict.scheduler.events.outbox.OutboxDispatcher dispatcher = null;
         Notifier n = notifier == null ? new InMemoryNotifier() : notifier;
         io.verdict.scheduler.tx.UnitOfWork work = unitOfWork == null ? io.verdict.scheduler.tx.UnitOfWork.serial() : unitOfWork;

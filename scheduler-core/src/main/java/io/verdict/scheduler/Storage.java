@@ -57,6 +57,12 @@ public record Storage(RunStore runs, SegmentStore segments, DeltaStore deltas, V
                 policyRuns);
     }
 
+    /** The same stores with another audit log (e.g. one that also tells a listener of each record). */
+    public Storage withAudit(AuditLog log) {
+        return new Storage(runs, segments, deltas, verdicts, images, schedules, cursors, log, events, progress, advisories,
+                policyRuns);
+    }
+
     public static Storage inMemory(Clock clock) {
         return new Storage(new InMemoryRunStore(), new InMemorySegmentStore(), new InMemoryDeltaStore(),
                 new InMemoryVerdictStore(), new InMemoryImageStore(clock), new InMemoryScheduleStore(),

@@ -88,6 +88,7 @@ public final class ControlPlane implements AutoCloseable {
         io.verdict.scheduler.http.api.events.EventFeedRoutes.register(table, api);
         io.verdict.scheduler.http.api.events.DeadLetterRoutes.register(table, api);
         io.verdict.scheduler.http.api.events.SigningKeyRoutes.register(table, api);
+        io.verdict.scheduler.http.api.audit.AuditRoutes.register(table, api);
 
         Bodies bodies = api.bodies();
         ConsoleSessions sessions = new ConsoleSessions(scheduler.clock());

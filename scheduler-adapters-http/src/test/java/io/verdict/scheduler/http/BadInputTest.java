@@ -71,6 +71,7 @@ class BadInputTest {
             "/downloads/findings/not-a-run.csv", "/console/runs/x/evidence", "/api/v1/scheduler/policy/runs/a%20b",
             "/api/v1/scheduler/runs/run:acme:20250101T000000Z:000000000000/deltas?cursor=***",
             "/api/v1/scheduler/runs/run:acme:20250101T000000Z:000000000000/segments/x/retry",
+            "/api/v1/scheduler/audit?limit=0", "/api/v1/scheduler/audit?cursor=%25%25", "/api/v1/scheduler/audit?from=x",
             "/nope", "/api/v1/scheduler", "/console/runs/%E0%A4%AA/x", "/console/runs/%C0%AF");
 
     @Test

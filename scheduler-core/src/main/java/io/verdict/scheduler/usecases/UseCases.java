@@ -17,7 +17,8 @@ import java.time.Clock;
 public record UseCases(IngestEvent ingestEvent, StartManualRun startManualRun, PreviewImpact previewImpact,
                        CancelRun cancelRun, RetryRun retryRun, RetrySegment retrySegment,
                        RequestPolicyRun requestPolicyRun, IndexImage indexImage, RemoveImage removeImage,
-                       SealEvidence sealEvidence, ScheduleService schedules, RunQueries queries) {
+                       SealEvidence sealEvidence, ScheduleService schedules, RunQueries queries,
+                       QueryAudit queryAudit) {
 
     /** Ports and core services the use cases are built from. */
     public record Wiring(Storage storage, SegmentQueue queue, ImpactIndex index, Planner planner,
@@ -42,6 +43,7 @@ public record UseCases(IngestEvent ingestEvent, StartManualRun startManualRun, P
                 new RemoveImage(w.storage().images(), w.index(), w.audit()),
                 new SealEvidence(queries, w.evidenceSigner()),
                 w.schedules(),
-                queries);
+                queries,
+                new QueryAudit(w.storage().audit()));
     }
 }

@@ -43,6 +43,7 @@ public final class Cli {
         root.addSubcommand("schedules", ScheduleCommands.schedules(cx));
         root.addSubcommand("images", ImageEventCommands.images(cx));
         root.addSubcommand("events", ImageEventCommands.events(cx));
+        root.addSubcommand("audit", io.verdict.scheduler.app.cli.client.AuditCommands.audit(cx));
         root.addSubcommand("snapshot", SnapshotCommands.snapshot(out));
         CommandLine cl = new CommandLine(root);
         root.addSubcommand("completion", completion(cl, out));

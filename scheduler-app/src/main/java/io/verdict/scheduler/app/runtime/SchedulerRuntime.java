@@ -101,7 +101,8 @@ public final class SchedulerRuntime implements AutoCloseable {
             builder.clock(clock).seed(seed).role(config.role())
                     .scanner(scanner(config, seed, clock)).metrics(metrics).segmentSize(config.segmentSize())
                     .leaseTime(config.leaseTime()).maxIndexAge(config.maxIndexAge()).instanceId(config.instanceId())
-                    .evidenceSigner(evidenceSigner(config));
+                    .evidenceSigner(evidenceSigner(config))
+                    .auditListener(new io.verdict.scheduler.app.logging.AuditLogLines()); // one log line per manage action
             List<EventSink> sinks = sinks(config, clock);
             if (config.redisUri() != null) {
                 RedisConnection redis = RedisConnection.connect(config.redisUri());

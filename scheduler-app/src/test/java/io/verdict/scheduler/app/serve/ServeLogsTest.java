@@ -65,6 +65,16 @@ class ServeLogsTest {
             assertThat(l.path("runId").asText()).startsWith("run:demo:");
             assertThat(l.path("correlationId").asText()).isEqualTo("corr-logs-1");
         });
+        // The manage action's audit record: exactly one line, with its tenant, correlation ID and actor as keys.
+        List<JsonNode> audit = lines.stream().filter(l -> l.path("message").asText().startsWith("audit run.create ")).toList();
+        assertThat(audit).singleElement().satisfies(l -> {
+            assertThat(l.path("tenantId").asText()).isEqualTo("demo");
+            assertThat(l.path("correlationId").asText()).isEqualTo("corr-logs-1");
+            assertThat(l.path("action").asText()).isEqualTo("run.create");
+            assertThat(l.path("runId").asText()).startsWith("run:demo:");
+            assertThat(l.path("actor").asText()).isNotBlank();
+            assertThat(l.path("logger_name").asText()).isEqualTo("scheduler.audit");
+        });
         assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asText()).contains("shutdown requested"));
         assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asText()).startsWith("stopped in"));
     }
