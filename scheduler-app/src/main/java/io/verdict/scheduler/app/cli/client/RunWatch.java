@@ -58,6 +58,15 @@ public final class RunWatch {
             // Already over: print its state once instead of waiting on a stream that only replays.
             finalState = run.path("state").asText();
             errorCode = run.path("error").path("code").asText(null);
+            if (!live) {
+                // Scripts reading jsonl get the outcome line they would have seen live (a run can end before
+                // watch starts).
+                ObjectNode data = ApiClient.JSON.createObjectNode().put("state", finalState);
+                if (errorCode != null) data.put("errorCode", errorCode);
+                ObjectNode line = ApiClient.JSON.createObjectNode().put("event", "stateChanged");
+                line.set("data", data);
+                cx.out().println(line.toString());
+            }
         }
         Duration pause = Duration.ofMillis(200);
         for (int attempt = 0; finalState == null && attempt <= MAX_RECONNECTS; attempt++) {
