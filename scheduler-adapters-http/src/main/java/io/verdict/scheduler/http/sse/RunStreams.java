@@ -41,12 +41,14 @@ public final class RunStreams implements AutoCloseable {
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final ScheduledExecutorService clock;
+    private final TenantStreams tenantStreams;
 
     public RunStreams(Scheduler scheduler, JsonCodec json, Duration heartbeat, FeatureFlags flags) {
         this.scheduler = scheduler;
         this.frames = new FrameCache(json);
         this.heartbeat = heartbeat;
         this.flags = flags;
+        this.tenantStreams = new TenantStreams(scheduler, json, heartbeat, flags);
         // One clock beats for every open stream at the fixed interval.
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sse-heartbeat");
@@ -87,6 +89,11 @@ public final class RunStreams implements AutoCloseable {
         }
     }
 
+    /** The tenant-wide stream of run changes (the console list's), closed with this. */
+    public TenantStreams tenant() {
+        return tenantStreams;
+    }
+
     /** Number of clients currently streaming (for tests and the benchmark). */
     public int openStreams() {
         return open.size();
@@ -124,5 +131,6 @@ public final class RunStreams implements AutoCloseable {
         closed = true;
         clock.shutdownNow();
         for (EventStream s : open) s.stop();
+        tenantStreams.close();
     }
 }
