@@ -42,8 +42,8 @@ import java.util.regex.Pattern;
  * is missed. Reading is per call (no state here); the caller decides when to look again.
  */
 public final class TenantRunChanges {
-    /** Runs a cursor may name; a tenant with more active runs than this gets a reset. */
-    public static final int MAX_TRACKED = 256;
+    /** Runs a cursor may name (so an ID stays well under an 8 KiB request header); more: a reset. */
+    public static final int MAX_TRACKED = 128;
     /** Creations this close to the watermark stay named in the cursor, terminal or not. */
     public static final Duration GRACE = Duration.ofSeconds(5);
     private static final int PAGE = 500;
