@@ -5,6 +5,7 @@ import { configure, get, post, del, ApiError, API } from './api.js';
 import { el, duration, time, ACTIVE } from './format.js';
 import { RunsTable } from './table.js';
 import { Drawer } from './drawer.js';
+import { ListFeed } from './live.js';
 import { modal, confirmDialog } from './dialogs.js';
 import { barChart } from './charts.js';
 
@@ -17,7 +18,7 @@ const app = document.getElementById('app');
 const params = new URLSearchParams(location.search);
 // ?poll=N (seconds) shortens the 30 s polling cadence for demos and the browser tests.
 const POLL_MS = Math.max(1, Number(params.get('poll')) || 30) * 1000;
-let session, table, drawer, timers = [];
+let session, table, drawer, listFeed, timers = [];
 const view = { rows: [], cursor: null, loading: false, queue: null, schedules: null, telemetry: [], snapshotAt: null };
 
 const can = (scope) => session.scopes.includes(scope) || session.scopes.includes('scheduler.admin');
@@ -70,6 +71,7 @@ function fatal(e) {
 
 function signInView(message) {
   timers.forEach(clearInterval); timers = [];
+  listFeed?.close(); listFeed = null;
   drawer?.close(false);
   const err = el('div', { class: 'alert error', role: 'alert', id: 'signin-error', hidden: !message || undefined }, message || '');
   const token = el('textarea', { id: 'token', name: 'token', rows: 5, required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'token-help' });
@@ -150,7 +152,50 @@ function dashboard() {
   loadQueue();
   loadSchedules();
   if (current.runId) openRun(current.runId, true);
-  timers.push(setInterval(loadQueue, 10_000), setInterval(heartbeatTick, 1000), setInterval(() => loadRuns(true), POLL_MS));
+  if (session.flags.sseEnabled) startListFeed();
+  // The 30 s reload is the fallback: while the list's stream is live, its frames keep the rows current.
+  timers.push(setInterval(loadQueue, 10_000), setInterval(heartbeatTick, 1000), setInterval(() => { if (!listFeed?.live) loadRuns(true); }, POLL_MS));
+}
+
+// ---- live list -------------------------------------------------------------------------------------------
+
+const TAB_STATES = { active: ['planning', 'queued', 'running'], completed: ['completed', 'cancelled'], failures: ['error'] };
+// Filters the page can check on a row itself; with any other filter a new run triggers a quiet reload instead.
+const ROW_FILTERS = { trigger: (r, v) => r.trigger === v, state: (r, v) => r.state === v, scheduleId: (r, v) => r.scheduleId === v };
+
+function startListFeed() {
+  const list = document.getElementById('runs-panel');
+  list.dataset.listFeed = 'connecting';
+  listFeed = new ListFeed({
+    onRow: (row) => liveRow(row),
+    onReload: () => loadRuns(true),
+    onMode: (m) => {
+      list.dataset.listFeed = m;
+      if (m === 'polling') offline('The live stream is unreachable');
+    },
+    onStall: (seconds) => banner('stream-stalled', seconds == null ? null
+      : `Live updates stalled: no heartbeat from the server for ${duration(seconds)}. Reconnecting; the list may be out of date.`, 'warn'),
+  });
+}
+
+function liveRow(row) {
+  const list = document.getElementById('runs-panel');
+  list.dataset.listEvents = String(listFeed.applied + 1);
+  const i = view.rows.findIndex((r) => r.runId === row.runId);
+  if (i >= 0) {
+    view.rows[i] = row;
+    table.upsertRow(row);
+    summarise();
+    return;
+  }
+  if (current.tab === 'scheduled') return;
+  const tabOk = !TAB_STATES[current.tab] || TAB_STATES[current.tab].includes(row.state);
+  const unchecked = Object.keys(current.filters).some((k) => !ROW_FILTERS[k]);
+  if (unchecked) { clearTimeout(liveRow.reload); liveRow.reload = setTimeout(() => loadRuns(true), 1000); return; }
+  if (!tabOk || !Object.entries(current.filters).every(([k, v]) => ROW_FILTERS[k](row, v))) return;
+  view.rows.unshift(row);
+  table.upsertRow(row);
+  summarise();
 }
 
 function card(id, label) {

@@ -103,3 +103,96 @@ export class RunFeed {
 }
 RunFeed.prototype.polls = 0;
 RunFeed.prototype.applied = 0;
+
+// The runs list's live feed: the tenant's stream of run changes (/console/runs/stream). Each runChanged frame is a
+// run's current row; its id is the server's cursor, which EventSource sends back as Last-Event-ID when it
+// reconnects (and we pass as ?lastEventId= when we reconnect ourselves), so nothing is missed or repeated. A fresh
+// connection starts with `ready` (the list is reloaded then: changes before it are in the reload, changes after it
+// come as frames). Named heartbeats prove the stream alive: when they stop for 3 intervals, onStall is told and the
+// stream is reopened. After repeated failures (or a reset) the list falls back to polling (`live` turns false).
+const STALL_INTERVALS = 3;
+
+export class ListFeed {
+  constructor({ onRow, onReload, onMode, onStall }) {
+    this.onRow = onRow;
+    this.onReload = onReload;
+    this.onMode = onMode;
+    this.onStall = onStall;
+    this.last = null;
+    this.failures = 0;
+    this.live = false;
+    this.closed = false;
+    this.applied = 0;
+    this.stallMs = 30_000;
+    this.watchdog = setInterval(() => this.check(), 1000);
+    this.connect();
+  }
+
+  connect() {
+    if (this.closed) return;
+    this.es?.close();
+    const url = href(`/console/runs/stream${this.last ? `?lastEventId=${encodeURIComponent(this.last)}` : ''}`);
+    const es = new EventSource(url, { withCredentials: true });
+    this.es = es;
+    this.beatAt = Date.now();
+    const seen = (e) => { if (e.lastEventId) this.last = e.lastEventId; this.beatAt = Date.now(); };
+    es.addEventListener('ready', (e) => {
+      seen(e);
+      this.failures = 0;
+      let data = {};
+      try { data = JSON.parse(e.data); } catch { /* defaults */ }
+      this.stallMs = Math.max(3000, STALL_INTERVALS * 1000 * (data.heartbeatSeconds || 10));
+      this.live = true;
+      this.stalled = false;
+      this.onStall(null);
+      this.onMode('live');
+      if (!data.resumed) this.onReload();
+    });
+    es.addEventListener('heartbeat', (e) => {
+      seen(e);
+      if (this.stalled) { this.stalled = false; this.onStall(null); }
+    });
+    es.addEventListener('runChanged', (e) => {
+      seen(e);
+      try { this.onRow(JSON.parse(e.data)); this.applied++; } catch { /* a malformed frame is skipped */ }
+    });
+    es.addEventListener('reset', () => { es.close(); this.fallBack(); });
+    es.onerror = () => {
+      if (this.closed) return;
+      this.live = false;
+      if (es.readyState !== EventSource.CLOSED && ++this.failures < FAILURES_BEFORE_POLLING) { this.onMode('reconnecting'); return; }
+      es.close();
+      if (++this.failures >= FAILURES_BEFORE_POLLING) { this.fallBack(); return; }
+      this.onMode('reconnecting');
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.connect(), Math.min(30_000, 1000 * 2 ** (this.failures - 1)));
+    };
+  }
+
+  /** Polling takes over (the page's 30 s reload); the stream is tried again now and then. */
+  fallBack() {
+    this.live = false;
+    this.onMode('polling');
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => { this.failures = FAILURES_BEFORE_POLLING - 1; this.connect(); }, 60_000);
+  }
+
+  check() {
+    if (this.closed || !this.live) return;
+    const silent = Date.now() - this.beatAt;
+    if (silent > this.stallMs) {
+      this.stalled = true;
+      this.onStall(silent / 1000);
+      // A link that went quiet without closing (a proxy, a suspended laptop): reopen from where we are. The
+      // banner stays until the new stream says `ready`.
+      this.connect();
+    }
+  }
+
+  close() {
+    this.closed = true;
+    this.es?.close();
+    clearInterval(this.watchdog);
+    clearTimeout(this.retryTimer);
+  }
+}

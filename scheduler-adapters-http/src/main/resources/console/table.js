@@ -46,6 +46,20 @@ export class RunsTable {
     this.render(true);
   }
 
+  /** A row from the live list feed: updated in place, or added on top when new (the list is newest first). */
+  upsertRow(row) {
+    if (this.index?.has(row.runId)) { this.updateRow(row.runId, row); return; }
+    const keep = this.viewport.scrollTop;
+    this.rows.unshift(row);
+    this.index = new Map(this.rows.map((r, i) => [r.runId, i]));
+    this.active = Math.min(this.rows.length - 1, this.active + 1);
+    this.grid.setAttribute('aria-rowcount', String(this.rows.length + 1));
+    this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
+    this.empty.hidden = true;
+    this.viewport.scrollTop = keep ? keep + ROW_HEIGHT : 0;
+    this.render(true);
+  }
+
   tick() {
     if (this.rows.some((r) => ACTIVE.has(r.state))) this.render(true);
   }

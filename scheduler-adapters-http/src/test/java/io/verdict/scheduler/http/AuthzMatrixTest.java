@@ -64,7 +64,26 @@ class AuthzMatrixTest {
     }
 
     static Resp call(ApiRoute r, String token) {
+        if (r.path().equals("/console/runs/stream")) return openEndlessStream(path(r), token);
         return t.send(r.method().name(), path(r), token, null, Map.of());
+    }
+
+    /** The tenant stream never ends by itself: read the status (and an error's body), then hang up. */
+    static Resp openEndlessStream(String path, String token) {
+        var b = java.net.http.HttpRequest.newBuilder(t.uri(path)).timeout(Duration.ofSeconds(20));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        try {
+            var res = t.http.send(b.GET().build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            try (var in = res.body()) {
+                String body = res.statusCode() == 200 ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                return new Resp(res.statusCode(), res.headers().map(), body);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static List<ApiRoute> protectedRoutes() {

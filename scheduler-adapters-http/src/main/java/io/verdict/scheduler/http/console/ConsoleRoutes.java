@@ -70,6 +70,12 @@ public final class ConsoleRoutes {
             api.responses().ok(ctx, list(ctx, rc, api));
         });
 
+        // Declared before /runs/{runId} so that path's template never takes "stream" for a run ID.
+        routes.get(PATH + "/runs/stream", Scope.RUNS_READ, (ctx, rc) -> {
+            Api.requireFlag(dashboard, "runs.dashboard.enabled");
+            streams.tenant().stream(ctx, rc, c -> row(c.run(), c.stats(), s.clock().instant()));
+        });
+
         routes.get(PATH + "/runs/{runId}", Scope.RUNS_READ, (ctx, rc) -> {
             String runId = Params.runId(ctx);
             Api.requireFlag(dashboard, "runs.dashboard.enabled");

@@ -9,28 +9,34 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
-/** One client's stream: the queue the event log fills and the loop that writes it out in order. */
+/**
+ * One client's stream, served on its request (virtual) thread: it sleeps until its run's {@link RunFanOut} (or the
+ * heartbeat clock) wakes it, then writes every published frame after the last one it sent, in order, and flushes
+ * once. No queue per client: its state is the last sequence number sent and two flags. A frame the ring no longer
+ * holds (a client far behind, a gap in a distributed log, a resume with an old Last-Event-ID) is read from the
+ * stored log instead, so nothing is missed.
+ */
 final class EventStream {
-    private static final int QUEUE_CAPACITY = 4096;
     private static final int PAGE = 500;
     private static final byte[] HEARTBEAT_FRAME = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
     /** After the terminal state, wait this long for trailing events (the closing log line) before ending. */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
-    private static final RunEventRecord STOP = new RunEventRecord("", "", Long.MIN_VALUE, null, null);
-    private static final RunEventRecord HEARTBEAT = new RunEventRecord("", "", Long.MIN_VALUE + 1, null, null);
 
     private final HttpServletResponse res;
     private final RunEventFeed log;
     private final String runId;
     private final FrameCache frames;
-    private final LinkedBlockingQueue<RunEventRecord> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
-    private volatile boolean overflowed;
+    private volatile RunFanOut fanOut;
+    private volatile Thread thread;
+    private volatile boolean signalled;
+    private volatile boolean heartbeatDue;
     private volatile boolean stopped;
     private long lastSent;
     private boolean terminal;
+    private boolean wrote;
     private ServletOutputStream out;
 
     EventStream(HttpServletResponse res, RunEventFeed log, String runId, long after, FrameCache frames) {
@@ -41,26 +47,27 @@ final class EventStream {
         this.frames = frames;
     }
 
-    /** Called on the appending thread: never blocks, never throws. */
-    void offer(RunEventRecord r) {
-        if (!queue.offer(r)) overflowed = true;
+    /** Any thread, never blocks. */
+    void wake() {
+        signalled = true;
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
     }
 
-    /**
-     * Called by the shared heartbeat clock. Untimed waits plus one clock for all streams avoid arming and
-     * cancelling a timer on every wake-up of every stream, which dominated the cost at a thousand clients.
-     */
+    /** Called by the shared heartbeat clock (one clock for every stream: no timer per client). */
     void heartbeat() {
-        queue.offer(HEARTBEAT);
+        heartbeatDue = true;
+        wake();
     }
 
     void stop() {
         stopped = true;
-        queue.clear();
-        queue.offer(STOP);
+        wake();
     }
 
-    void serve() {
+    void serve(RunFanOut fanOut) {
+        this.fanOut = fanOut;
+        this.thread = Thread.currentThread();
         try {
             res.setStatus(200);
             res.setContentType("text/event-stream");
@@ -68,66 +75,77 @@ final class EventStream {
             res.setHeader("Cache-Control", "no-cache");
             res.setHeader("X-Accel-Buffering", "no");
             out = res.getOutputStream();
-            write(": run " + runId + "\nretry: 3000\n\n");
+            out.write((": run " + runId + "\nretry: 3000\n\n").getBytes(StandardCharsets.UTF_8));
+            wrote = true;
             backfill();
+            flush();
             long lingerUntil = terminal ? System.nanoTime() + LINGER_NANOS : Long.MAX_VALUE;
             while (!stopped) {
-                RunEventRecord r;
-                if (lingerUntil == Long.MAX_VALUE) {
-                    r = queue.take();
-                } else {
-                    long wait = lingerUntil - System.nanoTime();
-                    r = wait <= 0 ? null : queue.poll(wait, TimeUnit.NANOSECONDS);
-                    if (r == null) {
-                        backfill();
-                        break;
+                signalled = false;
+                if (heartbeatDue) {
+                    heartbeatDue = false;
+                    out.write(HEARTBEAT_FRAME);
+                    wrote = true;
+                }
+                drain();
+                flush();
+                if (terminal && lingerUntil == Long.MAX_VALUE) lingerUntil = System.nanoTime() + LINGER_NANOS;
+                while (!signalled && !stopped) {
+                    if (lingerUntil == Long.MAX_VALUE) {
+                        LockSupport.park(this);
+                    } else {
+                        long wait = lingerUntil - System.nanoTime();
+                        if (wait <= 0) {
+                            backfill(); // the trailing events, then the end
+                            flush();
+                            return;
+                        }
+                        LockSupport.parkNanos(this, wait);
                     }
                 }
-                // Drain what is already queued and flush once: one write per burst, not per event.
-                boolean stop = false;
-                do {
-                    if (r == STOP) {
-                        stop = true;
-                        break;
-                    }
-                    if (r == HEARTBEAT) {
-                        if (overflowed) backfill();
-                        out.write(HEARTBEAT_FRAME);
-                    } else if (r.seq() > lastSent) {
-                        if (r.seq() == lastSent + 1 && !overflowed) send(r); else backfill();
-                    }
-                } while ((r = queue.poll()) != null);
-                out.flush();
-                if (stop) break;
-                if (terminal && lingerUntil == Long.MAX_VALUE) lingerUntil = System.nanoTime() + LINGER_NANOS;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException | IllegalStateException clientGone) {
             // The client disconnected (or the response was recycled): nothing left to do for it.
         }
     }
 
+    /** Writes what the ring published after the last frame sent; falls back to the stored log on a gap. */
+    private void drain() throws IOException {
+        long latest = fanOut.latest();
+        while (lastSent < latest) {
+            RunFanOut.Frame f = fanOut.frame(lastSent + 1);
+            if (f == null) {
+                backfill();
+                return;
+            }
+            out.write(f.bytes());
+            wrote = true;
+            lastSent = f.seq();
+            if (f.terminal()) terminal = true;
+        }
+    }
+
     /** Sends every stored event after the last one sent, in pages. */
     private void backfill() throws IOException {
-        overflowed = false;
         while (true) {
             List<RunEventRecord> page = log.after(runId, lastSent, PAGE);
             for (RunEventRecord r : page) if (r.seq() > lastSent) send(r);
-            out.flush();
             if (page.size() < PAGE) return;
+            flush();
         }
     }
 
     /** Writes one event (unflushed); the frame bytes are shared by every client of the run. */
     private void send(RunEventRecord r) throws IOException {
         out.write(frames.frame(r));
+        wrote = true;
         lastSent = r.seq();
         if (r.event() instanceof RunEvent.StateChanged s && s.state().isTerminal()) terminal = true;
     }
 
-    private void write(String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.UTF_8));
+    private void flush() throws IOException {
+        if (!wrote) return;
         out.flush();
+        wrote = false;
     }
 }

@@ -13,6 +13,7 @@ import io.verdict.scheduler.runs.Run;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -41,12 +42,20 @@ public final class RunStreams implements AutoCloseable {
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final ScheduledExecutorService clock;
+    private final TenantStreams tenantStreams;
+    private final Map<String, RunFanOut> fanOuts = new ConcurrentHashMap<>();
+    /**
+     * Wake-ups of one run's clients are at least this far apart (events in between go out together). The
+     * default was chosen with {@code SseFanOutBenchmark}; {@code -Dverdict.sse.coalesceMs=0} wakes on every event.
+     */
+    private final long coalesceNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong("verdict.sse.coalesceMs", 20));
 
     public RunStreams(Scheduler scheduler, JsonCodec json, Duration heartbeat, FeatureFlags flags) {
         this.scheduler = scheduler;
         this.frames = new FrameCache(json);
         this.heartbeat = heartbeat;
         this.flags = flags;
+        this.tenantStreams = new TenantStreams(scheduler, json, heartbeat, flags);
         // One clock beats for every open stream at the fixed interval.
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sse-heartbeat");
@@ -77,14 +86,45 @@ public final class RunStreams implements AutoCloseable {
             return;
         }
         EventStream stream = new EventStream(ctx.res(), log, runId, after, frames);
+        // Join the run's fan-out (subscribed to the log) before replaying: an event appended in between is then
+        // both replayed and published, and the sequence check drops the copy. Joining after could lose it.
+        RunFanOut fan = join(runId, stream, log);
         open.add(stream);
-        // Subscribe before replaying: an event appended in between is then both replayed and queued, and the
-        // sequence check drops the copy. Subscribing after the replay could lose it.
-        try (AutoCloseable ignored = log.subscribe(runId, stream::offer)) {
-            if (!closed) stream.serve();
+        try {
+            if (!closed) stream.serve(fan);
         } finally {
             open.remove(stream);
+            leave(fan, stream);
         }
+    }
+
+    private RunFanOut join(String runId, EventStream stream, RunEventFeed log) {
+        return fanOuts.compute(runId, (id, f) -> {
+            RunFanOut x = f;
+            if (x == null) {
+                x = new RunFanOut(id, frames, clock, coalesceNanos);
+                x.subscription = log.subscribe(id, x::publish);
+            }
+            x.add(stream);
+            return x;
+        });
+    }
+
+    private void leave(RunFanOut fan, EventStream stream) {
+        fanOuts.computeIfPresent(fan.runId, (id, f) -> {
+            if (f != fan || !f.remove(stream)) return f;
+            try {
+                f.subscription.close();
+            } catch (Exception ignored) {
+                // best effort: the log drops listeners of ended runs too
+            }
+            return null;
+        });
+    }
+
+    /** The tenant-wide stream of run changes (the console list's), closed with this. */
+    public TenantStreams tenant() {
+        return tenantStreams;
     }
 
     /** Number of clients currently streaming (for tests and the benchmark). */
@@ -124,5 +164,6 @@ public final class RunStreams implements AutoCloseable {
         closed = true;
         clock.shutdownNow();
         for (EventStream s : open) s.stop();
+        tenantStreams.close();
     }
 }

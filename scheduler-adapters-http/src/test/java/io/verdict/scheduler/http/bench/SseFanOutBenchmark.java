@@ -44,6 +44,9 @@ public final class SseFanOutBenchmark {
             System.out.printf("subscribers connected: %d in %d ms%n", t.plane.streams().openStreams(), (System.nanoTime() - c0) / 1_000_000);
 
             ConcurrentHashMap<Long, Long> appendedAt = new ConcurrentHashMap<>();
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long w0 = System.nanoTime();
             for (int i = 0; i < events; i++) {
                 long now = System.nanoTime();
                 long seq = t.storage.events().append("acme", runId,
@@ -52,6 +55,8 @@ public final class SseFanOutBenchmark {
                 Thread.sleep(intervalMs);
             }
             Thread.sleep(2000); // let the last events arrive
+            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+            double wallSeconds = (System.nanoTime() - w0) / 1e9;
             long[] latencies = new long[subscribers * events];
             int n = 0;
             int missing = 0;
@@ -65,6 +70,9 @@ public final class SseFanOutBenchmark {
             long[] l = Arrays.copyOf(latencies, n);
             Arrays.sort(l);
             System.out.printf("deliveries: %d of %d (missing %d)%n", n, subscribers * events, missing);
+            // CPU of this JVM (server and clients) while events flowed: a figure less at the mercy of other load.
+            System.out.printf("process CPU during events: %.1f s over %.1f s wall = %.1f µs per delivery%n", cpuSeconds,
+                    wallSeconds, cpuSeconds * 1e6 / Math.max(1, n));
             System.out.printf("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n", pct(l, 50), pct(l, 90), pct(l, 99),
                     l.length == 0 ? 0 : l[l.length - 1] / 1e6);
         }
