@@ -130,6 +130,14 @@ final class OursLane {
                 // SchedulerRuntime.embedded: one SQLite file, the process's clock, queue/locks/ledger/outbox in it.
                 Path dir = Files.createTempDirectory("race-sqlite");
                 resources.push(() -> deleteTree(dir));
+                // A lane stopped for overrunning gets SIGTERM: the file goes then too.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        deleteTree(dir);
+                    } catch (java.io.IOException ignored) {
+                        // best effort at exit
+                    }
+                }));
                 JdbcDatabase db = JdbcDatabase.sqlite(dir.resolve("scheduler.db"));
                 resources.push(db);
                 Clock clock = Clock.systemUTC();
