@@ -41,6 +41,7 @@ public final class SchedulerBuilder {
     SchedulerRole role = SchedulerRole.ALL;
     io.verdict.scheduler.events.RunEventLog runEvents;
     Duration indexFollowPeriod = Duration.ofSeconds(2);
+    boolean indexInBackground;
     SchedulerConfig.IntakeRate intakeRate = new SchedulerConfig.IntakeRate(50, 200);
     TickLedger tickLedger;
     Signer evidenceSigner;
@@ -150,7 +151,14 @@ public final class SchedulerBuilder {
                 evidenceSigner, tickerSettings, indexFollowPeriod, intakeRate, dispatcher);
     }
 
+    /**
+     * Load the impact index from the image store on a thread of its own instead of inside {@link #build()}: the
+     * process can start listening meanwhile; every index read and write (preview, planning, indexing, the
+     * follower) waits for the load, and {@link Scheduler#indexLoaded()} is false until it is done.
+     */
+    public SchedulerBuilder loadIndexInBackground(boolean background) { this.indexInBackground = background; return this; }
+
     public Scheduler build() {
-        return Scheduler.create(config());
+        return Scheduler.create(config(), indexInBackground);
     }
 }

@@ -42,6 +42,25 @@ public final class IndexFollower {
         index.loadAll(store.loadAll(), null);
     }
 
+    /**
+     * As {@link #load()}, on a daemon thread: the caller goes on (a service can listen meanwhile) while the index
+     * holds every read and write until the load is done ({@link ImpactIndex#beginLoad}); a failed load makes them
+     * fail with its cause instead of answering from an empty index.
+     */
+    public synchronized void loadInBackground() {
+        cursor = clock.instant();
+        index.beginLoad();
+        Thread loader = new Thread(() -> {
+            try {
+                index.loadAll(store.loadAll(), null);
+            } catch (Throwable e) {
+                index.failLoad(e);
+            }
+        }, "impact-index-load");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
     /** Applies changes recorded since the last poll (minus the overlap); returns how many changed the index. */
     public synchronized int follow() {
         if (cursor == null) cursor = clock.instant();
