@@ -73,7 +73,7 @@ public final class Scheduler implements AutoCloseable {
         this.follower = new IndexFollower(storage.images(), index, c.clock(), IndexFollower.DEFAULT_OVERLAP);
         // A worker process executes planned segments and never resolves impact: it does not load the index.
         if (c.role().plans()) {
-            if (indexInBackground) follower.loadInBackground(); else follower.load();
+            if (indexInBackground) follower.prepareBackgroundLoad(); else follower.load();
         }
         ScheduleService schedules = new ScheduleService(storage.schedules(), c.tickLedger(), storage.audit(), c.clock());
         ScheduleTicker ticker = new ScheduleTicker(storage.schedules(), c.tickLedger(), c.locks(),
@@ -152,6 +152,15 @@ public final class Scheduler implements AutoCloseable {
     /** An indexed image as the impact index holds it (what a partial re-index keeps: registry, tags, labels). */
     public Optional<ImageRecord> indexedImage(String tenantId, String digest) {
         return index.image(tenantId, digest);
+    }
+
+    /**
+     * Starts loading the impact index on a thread of its own, when built with
+     * {@link SchedulerBuilder#loadIndexInBackground(boolean)} (otherwise, or once started, nothing happens). Until
+     * the load is done, every index read and write — preview, planning, indexing, the follower, cron — waits.
+     */
+    public void loadIndexInBackground() {
+        follower.startBackgroundLoad();
     }
 
     /** False while the impact index is still loading at start-up (or its load failed); readiness reports it. */

@@ -152,9 +152,10 @@ public final class SchedulerBuilder {
     }
 
     /**
-     * Load the impact index from the image store on a thread of its own instead of inside {@link #build()}: the
-     * process can start listening meanwhile; every index read and write (preview, planning, indexing, the
-     * follower) waits for the load, and {@link Scheduler#indexLoaded()} is false until it is done.
+     * Do not load the impact index inside {@link #build()}: {@link Scheduler#loadIndexInBackground()} loads it on a
+     * thread of its own (a service calls it once it listens, or before its first own use of the index). Until the
+     * load is done every index read and write (preview, planning, indexing, the follower, cron) waits, and
+     * {@link Scheduler#indexLoaded()} is false. Has no effect in a role that does not plan (no index).
      */
     public SchedulerBuilder loadIndexInBackground(boolean background) { this.indexInBackground = background; return this; }
 

@@ -80,6 +80,7 @@ class IndexAcrossInstancesTest {
             try (Scheduler b = Scheduler.builder().clock(clock).storage(slowStorage).instanceId("b")
                     .loadIndexInBackground(true).build()) {
                 assertThat(b.indexLoaded()).isFalse();
+                b.loadIndexInBackground();
                 var impacted = java.util.concurrent.CompletableFuture.supplyAsync(() -> TwoInstancesScenario.impacted(b, PURL));
                 Thread.sleep(100);
                 assertThat(impacted).as("a preview waits for the load instead of answering from an empty index").isNotDone();

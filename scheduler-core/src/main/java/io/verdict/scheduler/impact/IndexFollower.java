@@ -28,6 +28,7 @@ public final class IndexFollower {
     /** Per image key, the last change applied (entries older than the overlap window are forgotten). */
     private final Map<String, ImageChange> applied = new HashMap<>();
     private Instant cursor;
+    private boolean pendingLoad;
 
     public IndexFollower(ImageStore store, ImpactIndex index, Clock clock, Duration overlap) {
         this.store = store;
@@ -43,13 +44,21 @@ public final class IndexFollower {
     }
 
     /**
-     * As {@link #load()}, on a daemon thread: the caller goes on (a service can listen meanwhile) while the index
-     * holds every read and write until the load is done ({@link ImpactIndex#beginLoad}); a failed load makes them
-     * fail with its cause instead of answering from an empty index.
+     * As {@link #load()}, in two steps: this closes the index's gate ({@link ImpactIndex#beginLoad}) so every read
+     * and write of it waits; {@link #startBackgroundLoad()} then loads on a daemon thread (a service can listen
+     * first and load after, without its start competing with the load for the CPU). A failed load makes the
+     * waiting calls fail with its cause instead of answering from an empty index.
      */
-    public synchronized void loadInBackground() {
+    public synchronized void prepareBackgroundLoad() {
         cursor = clock.instant();
         index.beginLoad();
+        pendingLoad = true;
+    }
+
+    /** Starts the load {@link #prepareBackgroundLoad() prepared}; does nothing when none is pending (or it started). */
+    public synchronized void startBackgroundLoad() {
+        if (!pendingLoad) return;
+        pendingLoad = false;
         Thread loader = new Thread(() -> {
             try {
                 index.loadAll(store.loadAll(), null);
