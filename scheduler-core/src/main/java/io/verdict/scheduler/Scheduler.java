@@ -163,6 +163,15 @@ public final class Scheduler implements AutoCloseable {
         follower.startBackgroundLoad();
     }
 
+    /**
+     * Starts the background load if it is pending and waits until the index is loaded: for a caller about to use
+     * the index while it holds a store transaction (the load's own store read could wait for that transaction).
+     */
+    public void awaitIndexLoaded() {
+        follower.startBackgroundLoad();
+        index.awaitLoad();
+    }
+
     /** False while the impact index is still loading at start-up (or its load failed); readiness reports it. */
     public boolean indexLoaded() {
         return index.isLoaded();

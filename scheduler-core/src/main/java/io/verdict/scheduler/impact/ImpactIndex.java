@@ -171,6 +171,11 @@ public final class ImpactIndex {
         return f.isDone() && !f.isCompletedExceptionally();
     }
 
+    /** Waits until a background load is done (at once when none runs); throws when it failed. */
+    public void awaitLoad() {
+        awaitLoaded();
+    }
+
     private void awaitLoaded() {
         CompletableFuture<Void> f = loaded;
         if (f.isDone() && !f.isCompletedExceptionally()) return;

@@ -119,8 +119,8 @@ public final class ServeCommand {
         MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(Clock.systemUTC());
         SchedulerRuntime runtime;
         try {
-            // The index loads on a thread of its own: the service listens meanwhile (index-bound requests wait for
-            // it; /readyz answers 503 until it is loaded).
+            // The index loads on a thread of its own, started once the service listens (index-bound requests wait
+            // for it; /readyz answers 503 until it is loaded).
             runtime = SchedulerRuntime.start(cfg, metrics, true);
         } catch (RuntimeException e) {
             throw new UsageException("serve: cannot start the scheduler: " + rootMessage(e));
@@ -146,6 +146,8 @@ public final class ServeCommand {
             }
             plane = ControlPlane.start(scheduler, settings, security.verifier(), metrics, signatures);
             if (listenFirst) plane.startupPhase("demo estate");
+            // Listening now: load the index (the JVM's own start no longer competes with it for the CPU).
+            scheduler.loadIndexInBackground();
         } catch (RuntimeException e) {
             runtime.close();
             throw new UsageException("serve: cannot listen on port " + settings.port() + ": " + rootMessage(e));
@@ -315,6 +317,9 @@ public final class ServeCommand {
     static String loadDemo(SchedulerRuntime runtime, int images) {
         Scheduler scheduler = runtime.scheduler();
         AppConfig cfg = runtime.config();
+        // Seeding reads the index inside one store transaction, which the index's own load (a store read) would
+        // wait for: load it (if pending) and wait before anything else.
+        if (cfg.role().plans()) scheduler.awaitIndexLoaded();
         SimulatedScanner baselines = new SimulatedScanner(cfg.seed() == null ? 42 : cfg.seed(), SimulatedScanner.Profile.FAST,
                 scheduler.clock());
         DemoEstate estate = new DemoEstate(42);
