@@ -57,6 +57,11 @@ public final class Scheduler implements AutoCloseable {
     private final Optional<io.verdict.scheduler.usecases.OutboundEvents> outboundEvents;
 
     Scheduler(SchedulerConfig c) {
+        this(c, false);
+    }
+
+    /** @param indexInBackground load the impact index on a thread of its own (see {@link SchedulerBuilder#loadIndexInBackground}) */
+    Scheduler(SchedulerConfig c, boolean indexInBackground) {
         this.config = c;
         Storage storage = c.storage();
         this.index = new ImpactIndex(c.clock());
@@ -67,7 +72,9 @@ public final class Scheduler implements AutoCloseable {
                 c.instanceId(), storage.cursors());
         this.follower = new IndexFollower(storage.images(), index, c.clock(), IndexFollower.DEFAULT_OVERLAP);
         // A worker process executes planned segments and never resolves impact: it does not load the index.
-        if (c.role().plans()) follower.load();
+        if (c.role().plans()) {
+            if (indexInBackground) follower.prepareBackgroundLoad(); else follower.load();
+        }
         ScheduleService schedules = new ScheduleService(storage.schedules(), c.tickLedger(), storage.audit(), c.clock());
         ScheduleTicker ticker = new ScheduleTicker(storage.schedules(), c.tickLedger(), c.locks(),
                 new PlanningFirer(this::plan), ActiveRuns.of(storage.runs()), OnlyIfCondition.latestPolicyRevision(storage.runs()),
@@ -86,7 +93,11 @@ public final class Scheduler implements AutoCloseable {
 
     /** Builds a scheduler from a complete configuration. */
     public static Scheduler create(SchedulerConfig config) {
-        Scheduler scheduler = new Scheduler(config);
+        return create(config, false);
+    }
+
+    static Scheduler create(SchedulerConfig config, boolean indexInBackground) {
+        Scheduler scheduler = new Scheduler(config, indexInBackground);
         if (config.dispatcher() != null) config.dispatcher().start();
         return scheduler;
     }
@@ -141,6 +152,29 @@ public final class Scheduler implements AutoCloseable {
     /** An indexed image as the impact index holds it (what a partial re-index keeps: registry, tags, labels). */
     public Optional<ImageRecord> indexedImage(String tenantId, String digest) {
         return index.image(tenantId, digest);
+    }
+
+    /**
+     * Starts loading the impact index on a thread of its own, when built with
+     * {@link SchedulerBuilder#loadIndexInBackground(boolean)} (otherwise, or once started, nothing happens). Until
+     * the load is done, every index read and write — preview, planning, indexing, the follower, cron — waits.
+     */
+    public void loadIndexInBackground() {
+        follower.startBackgroundLoad();
+    }
+
+    /**
+     * Starts the background load if it is pending and waits until the index is loaded: for a caller about to use
+     * the index while it holds a store transaction (the load's own store read could wait for that transaction).
+     */
+    public void awaitIndexLoaded() {
+        follower.startBackgroundLoad();
+        index.awaitLoad();
+    }
+
+    /** False while the impact index is still loading at start-up (or its load failed); readiness reports it. */
+    public boolean indexLoaded() {
+        return index.isLoaded();
     }
 
     public int indexedImages() {

@@ -42,6 +42,7 @@ public final class SchedulerBuilder {
     io.verdict.scheduler.events.RunEventLog runEvents;
     io.verdict.scheduler.audit.AuditListener auditListener;
     Duration indexFollowPeriod = Duration.ofSeconds(2);
+    boolean indexInBackground;
     SchedulerConfig.IntakeRate intakeRate = new SchedulerConfig.IntakeRate(50, 200);
     TickLedger tickLedger;
     Signer evidenceSigner;
@@ -174,7 +175,15 @@ public final class SchedulerBuilder {
                 work);
     }
 
+    /**
+     * Do not load the impact index inside {@link #build()}: {@link Scheduler#loadIndexInBackground()} loads it on a
+     * thread of its own (a service calls it once it listens, or before its first own use of the index). Until the
+     * load is done every index read and write (preview, planning, indexing, the follower, cron) waits, and
+     * {@link Scheduler#indexLoaded()} is false. Has no effect in a role that does not plan (no index).
+     */
+    public SchedulerBuilder loadIndexInBackground(boolean background) { this.indexInBackground = background; return this; }
+
     public Scheduler build() {
-        return Scheduler.create(config());
+        return Scheduler.create(config(), indexInBackground);
     }
 }

@@ -49,6 +49,8 @@ public final class ControlPlane implements AutoCloseable {
     private final RouteTable routes;
     private final RunStreams streams;
     private volatile boolean stopping;
+    /** Set while the embedding process still prepares (e.g. checks the demo estate): /readyz answers 503. */
+    private volatile String startup;
 
     private final ConsoleSessions sessions;
 
@@ -78,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
         ControlPlane[] self = new ControlPlane[1];
 
         OpsRoutes.register(table, scheduler, responses, metrics, () -> self[0] != null && self[0].stopping,
-                settings.metricsToken());
+                () -> self[0] == null ? "routes" : self[0].startup, settings.metricsToken());
         ScheduleRoutes.register(table, api);
         RunRoutes.register(table, api, streams, metrics);
         IntakeRoutes.register(table, api);
@@ -196,6 +198,14 @@ public final class ControlPlane implements AutoCloseable {
 
     public RunStreams streams() {
         return streams;
+    }
+
+    /**
+     * The process listens but is not done starting ({@code phase}, e.g. "demo estate"; null once it is): /readyz
+     * answers 503 naming it. Requests are served meanwhile; index-bound ones wait for the index.
+     */
+    public void startupPhase(String phase) {
+        this.startup = phase;
     }
 
     /** Ends live streams, then stops the server (in-flight requests finish). The scheduler is not closed. */

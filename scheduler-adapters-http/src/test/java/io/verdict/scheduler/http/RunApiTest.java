@@ -237,4 +237,18 @@ class RunApiTest {
                 "scheduler_planner_heartbeat_age_seconds", "scheduler_planner_latency_seconds");
         assertThat(t.get("/readyz", null).json().get("status").asText()).isEqualTo("ready");
     }
+
+    @Test
+    void readinessIs503WhileTheEmbeddingProcessNamesAStartupPhase() {
+        t.plane.startupPhase("demo estate");
+        try {
+            var r = t.get("/readyz", null);
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.body()).contains("starting (demo estate)");
+            assertThat(t.get("/healthz", null).status()).isEqualTo(200);
+        } finally {
+            t.plane.startupPhase(null);
+        }
+        assertThat(t.get("/readyz", null).status()).isEqualTo(200);
+    }
 }

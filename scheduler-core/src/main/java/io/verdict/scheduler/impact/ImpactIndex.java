@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -50,14 +52,16 @@ public final class ImpactIndex {
     private static final int KEY_CACHE_LIMIT = 1 << 20;
     /** Bumped (under the write lock) whenever an image enters or leaves; re-indexing the same digest keeps it. */
     private long membership;
-    private volatile DigestOrder digestOrder = new DigestOrder(-1, new int[0]);
+    private volatile DigestOrder digestOrder = new DigestOrder(-1, new int[0], new int[0]);
     private volatile Instant builtAt;
+    /** Done unless a background load is running ({@link #beginLoad}). */
+    private volatile CompletableFuture<Void> loaded = CompletableFuture.completedFuture(null);
 
     /**
      * Where each ordinal sits when all indexed images are sorted by digest, as of one {@code membership} value.
      * Lets a large result come out in digest order without a string sort per query; immutable once published.
      */
-    private record DigestOrder(long membership, int[] rankOf) {}
+    private record DigestOrder(long membership, int[] rankOf, int[] ordinalAt) {}
 
     /**
      * A raw purl's key and, remembered from the last time it was linked, the bitmaps of its match key in
@@ -86,6 +90,7 @@ public final class ImpactIndex {
 
     /** Adds an image or replaces its previous SBOM. */
     public void upsert(ImageRecord image) {
+        awaitLoaded();
         lock.writeLock().lock();
         try {
             link(image);
@@ -143,10 +148,50 @@ public final class ImpactIndex {
         } finally {
             lock.writeLock().unlock();
         }
+        loaded.complete(null);
+    }
+
+    /**
+     * Closes the gate for a load running on another thread ({@link IndexFollower#loadInBackground}): until
+     * {@link #loadAll} finishes, every read and write of the index waits, so nobody sees a half-loaded index and
+     * no change is overwritten by the older stored copy being loaded.
+     */
+    public void beginLoad() {
+        loaded = new CompletableFuture<>();
+    }
+
+    /** The background load failed: waiting and later callers get an {@link IllegalStateException} naming it. */
+    public void failLoad(Throwable cause) {
+        loaded.completeExceptionally(cause);
+    }
+
+    /** False while a background load runs (or after it failed): what readiness reports. */
+    public boolean isLoaded() {
+        CompletableFuture<Void> f = loaded;
+        return f.isDone() && !f.isCompletedExceptionally();
+    }
+
+    /** Waits until a background load is done (at once when none runs); throws when it failed. */
+    public void awaitLoad() {
+        awaitLoaded();
+    }
+
+    private void awaitLoaded() {
+        CompletableFuture<Void> f = loaded;
+        if (f.isDone() && !f.isCompletedExceptionally()) return;
+        try {
+            f.get(); // interruptible: a scheduler closing while the index loads stops its waiting threads
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the impact index could not be loaded from the image store", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the impact index to load", e);
+        }
     }
 
     /** Removes an image; returns false when it was not indexed. */
     public boolean remove(String tenantId, String digest) {
+        awaitLoaded();
         lock.writeLock().lock();
         try {
             Integer ordinal = ordinals.remove(key(tenantId, digest));
@@ -218,14 +263,17 @@ public final class ImpactIndex {
 
     /** Marks the index as in sync with its source now (e.g. after a full re-sync from the SBOM service). */
     public void markRefreshed() {
+        awaitLoaded();
         builtAt = clock.instant();
     }
 
     public Instant builtAt() {
+        awaitLoaded();
         return builtAt;
     }
 
     public Optional<ImageRecord> image(String tenantId, String digest) {
+        awaitLoaded();
         lock.readLock().lock();
         try {
             Integer o = ordinals.get(key(tenantId, digest));
@@ -236,6 +284,7 @@ public final class ImpactIndex {
     }
 
     public int size() {
+        awaitLoaded();
         lock.readLock().lock();
         try {
             return ordinals.size();
@@ -245,6 +294,7 @@ public final class ImpactIndex {
     }
 
     public int size(String tenantId) {
+        awaitLoaded();
         lock.readLock().lock();
         try {
             RoaringBitmap t = tenants.get(tenantId);
@@ -256,6 +306,7 @@ public final class ImpactIndex {
 
     /** Ordinals of the tenant's images containing any of the purls (before selector filtering). */
     public RoaringBitmap candidates(ImpactQuery query) {
+        awaitLoaded();
         lock.readLock().lock();
         try {
             return candidatesLocked(query);
@@ -268,32 +319,55 @@ public final class ImpactIndex {
         RoaringBitmap tenant = tenants.get(query.tenantId());
         if (tenant == null) return new RoaringBitmap();
         if (query.allImages()) return tenant.clone();
-        RoaringBitmap union = union(query.usageOnly() ? usage : inventory, keys(query.purls()));
+        Postings found = postings(query.purls());
+        RoaringBitmap union = or(query.usageOnly() ? found.usage : found.inventory);
         union.and(tenant);
         return union;
     }
 
+    /** The inventory and usage bitmaps a query's purls stand for, gathered in one pass over the purls. */
+    private record Postings(List<RoaringBitmap> inventory, List<RoaringBitmap> usage) {
+        void add(RoaringBitmap inv, RoaringBitmap use) {
+            if (inv != null) inventory.add(inv);
+            if (use != null) usage.add(use);
+        }
+    }
+
     /**
-     * The match keys a query's purls stand for: an exact purl its own key, a versionless purl or a range the keys
-     * of the package's versions that qualify. A string that is not a purl is looked up as written (the adapters
-     * reject those before they get here; stored requests from before canonical keys still resolve).
+     * The bitmaps of the match keys a query's purls stand for: an exact purl its own key, a versionless purl or a
+     * range the keys of the package's versions that qualify. A string that is not a purl is looked up as written
+     * (the adapters reject those before they get here; stored requests from before canonical keys still resolve).
+     * Each purl is resolved once for both bitmaps; an exact purl already seen in an SBOM ({@link #keyCache}) is
+     * neither parsed nor looked up again. Called under the read lock: the cache and postings only change under
+     * the write lock, so reading them here is safe.
      */
-    private List<String> keys(Set<String> purls) {
-        List<String> out = new ArrayList<>(purls.size());
+    private Postings postings(Set<String> purls) {
+        Postings out = new Postings(new ArrayList<>(purls.size()), new ArrayList<>(purls.size()));
         for (String p : purls) {
+            Posting known = keyCache.get(p);
+            if (known != null && known.key.packageKey() != null && known.key.version() != null) {
+                // An exact purl (a range or a versionless purl has no plain version in its key): its own key.
+                RoaringBitmap inv = known.inventory;
+                RoaringBitmap use = known.usage;
+                // A remembered bitmap is current while non-empty (see Posting); else look the key up.
+                if (inv == null || inv.isEmpty()) inv = inventory.get(known.key.match());
+                if (use == null || use.isEmpty()) use = usage.get(known.key.match());
+                out.add(inv, use);
+                continue;
+            }
             PackageQuery q = Purls.query(p);
             switch (q) {
-                case null -> out.add(Purls.normalize(p));
-                case PackageQuery.Exact e -> out.add(e.matchKey());
+                case null -> addKey(out, Purls.normalize(p));
+                case PackageQuery.Exact e -> addKey(out, e.matchKey());
                 case PackageQuery.AnyVersion a -> {
                     Map<String, String> present = versions.get(a.packageKey());
-                    if (present != null) out.addAll(present.values());
+                    if (present != null) for (String k : present.values()) addKey(out, k);
                 }
                 case PackageQuery.InRange r -> {
                     Map<String, String> present = versions.get(r.packageKey());
                     if (present != null) {
                         for (Map.Entry<String, String> v : present.entrySet()) {
-                            if (!v.getKey().isEmpty() && r.range().contains(v.getKey())) out.add(v.getValue());
+                            if (!v.getKey().isEmpty() && r.range().contains(v.getKey())) addKey(out, v.getValue());
                         }
                     }
                 }
@@ -302,58 +376,109 @@ public final class ImpactIndex {
         return out;
     }
 
-    private static RoaringBitmap union(Map<String, RoaringBitmap> map, List<String> keys) {
-        List<RoaringBitmap> parts = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            RoaringBitmap b = map.get(k);
-            if (b != null) parts.add(b);
-        }
+    private void addKey(Postings out, String matchKey) {
+        out.add(inventory.get(matchKey), usage.get(matchKey));
+    }
+
+    private static RoaringBitmap or(List<RoaringBitmap> parts) {
         return parts.isEmpty() ? new RoaringBitmap() : FastAggregation.or(parts.iterator());
     }
 
     /** Resolves the query into the sorted set of impacted images of the query's tenant, filtered by selector. */
     public ImpactSet resolve(ImpactQuery query) {
+        awaitLoaded();
         lock.readLock().lock();
         try {
             RoaringBitmap tenant = tenants.get(query.tenantId());
-            List<String> keys = query.allImages() || tenant == null ? List.of() : keys(query.purls());
             RoaringBitmap hits;
+            RoaringBitmap used;
             if (tenant == null) {
                 hits = new RoaringBitmap();
+                used = hits;
             } else if (query.allImages()) {
                 hits = tenant.clone();
+                used = new RoaringBitmap();
             } else {
-                hits = union(query.usageOnly() ? usage : inventory, keys);
+                Postings found = postings(query.purls());
+                used = or(found.usage);
+                hits = query.usageOnly() ? used.clone() : or(found.inventory);
                 hits.and(tenant);
             }
-            RoaringBitmap used = query.allImages() ? new RoaringBitmap() : union(usage, keys);
             Selector selector = query.selector().withTenant(query.tenantId());
             // Hits are already the tenant's: a selector that filters nothing else need not look at the images.
             boolean filters = filtersBeyondTenant(selector);
             int hitCount = hits.getCardinality();
-            List<ImpactedImage> out = new ArrayList<>(hitCount);
-            if (hitCount >= ordinals.size() / 8) {
-                // A large share of the index: place hits by their precomputed digest rank (no string sort).
-                int[] rankOf = digestOrder().rankOf();
-                ImpactedImage[] byRank = new ImpactedImage[rankOf.length];
-                hits.forEach((int ordinal) -> {
-                    if (!filters || selector.matches(images.get(ordinal))) {
-                        byRank[rankOf[ordinal]] = (used.contains(ordinal) ? usedRows : rows).get(ordinal);
-                    }
-                });
-                for (ImpactedImage i : byRank) if (i != null) out.add(i);
-            } else {
-                hits.forEach((int ordinal) -> {
-                    if (!filters || selector.matches(images.get(ordinal))) {
-                        out.add((used.contains(ordinal) ? usedRows : rows).get(ordinal));
-                    }
-                });
-                out.sort(Comparator.comparing(ImpactedImage::imageDigest));
-            }
-            return new ImpactSet(selector, out, query.usageOnly(), clock.instant(), out.size(), builtAt);
+            ImpactedImage[] out = hitCount >= ordinals.size() / 8
+                    ? byRank(hits, used, filters ? selector : null)
+                    : sorted(hits, used, filters ? selector : null);
+            ImpactRows rows = new ImpactRows(out);
+            return new ImpactSet(selector, rows, query.usageOnly(), clock.instant(), rows.size(), builtAt);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * A large share of the index: the hits' digest ranks are set in a bit set over ranks (a few KB, so the
+     * scattered writes stay in cache), then one pass over it emits the rows in digest order — no string sort,
+     * no boxing, no per-hit bitmap probe: the entrypoint flag comes from a second rank bit set built from
+     * {@code hits ∧ used}.
+     */
+    private ImpactedImage[] byRank(RoaringBitmap hits, RoaringBitmap used, Selector filter) {
+        DigestOrder order = digestOrder();
+        int[] rankOf = order.rankOf();
+        long[] hitRanks = new long[(order.ordinalAt().length + 63) >>> 6];
+        int[] batch = new int[256];
+        int count = 0;
+        var it = hits.getBatchIterator();
+        while (it.hasNext()) {
+            int n = it.nextBatch(batch);
+            for (int i = 0; i < n; i++) {
+                int o = batch[i];
+                if (filter != null && !filter.matches(images.get(o))) continue;
+                int r = rankOf[o];
+                hitRanks[r >>> 6] |= 1L << r;
+                count++;
+            }
+        }
+        long[] usedRanks = new long[hitRanks.length];
+        if (!used.isEmpty()) {
+            it = RoaringBitmap.and(hits, used).getBatchIterator();
+            while (it.hasNext()) {
+                int n = it.nextBatch(batch);
+                for (int i = 0; i < n; i++) {
+                    int r = rankOf[batch[i]];
+                    usedRanks[r >>> 6] |= 1L << r;
+                }
+            }
+        }
+        int[] ordinalAt = order.ordinalAt();
+        ImpactedImage[] out = new ImpactedImage[count];
+        int k = 0;
+        for (int w = 0; w < hitRanks.length; w++) {
+            long bits = hitRanks[w];
+            long usedBits = usedRanks[w] & bits; // a filtered-out hit has no hit bit: its used bit must not count
+            while (bits != 0) {
+                int b = Long.numberOfTrailingZeros(bits);
+                long bit = 1L << b;
+                int o = ordinalAt[(w << 6) + b];
+                out[k++] = ((usedBits & bit) != 0 ? usedRows : rows).get(o);
+                bits &= bits - 1;
+            }
+        }
+        return out;
+    }
+
+    /** A small share of the index: the hits' rows sorted by digest (cheaper than a fresh digest order). */
+    private ImpactedImage[] sorted(RoaringBitmap hits, RoaringBitmap used, Selector filter) {
+        List<ImpactedImage> out = new ArrayList<>(hits.getCardinality());
+        hits.forEach((int ordinal) -> {
+            if (filter == null || filter.matches(images.get(ordinal))) {
+                out.add((used.contains(ordinal) ? usedRows : rows).get(ordinal));
+            }
+        });
+        out.sort(Comparator.comparing(ImpactedImage::imageDigest));
+        return out.toArray(new ImpactedImage[0]);
     }
 
     private static boolean filtersBeyondTenant(Selector s) {
@@ -376,14 +501,19 @@ public final class ImpactIndex {
         List<Integer> live = new ArrayList<>(ordinals.values());
         live.sort(Comparator.comparing((Integer o) -> images.get(o).digest()).thenComparing(o -> o));
         int[] rankOf = new int[images.size()];
-        for (int i = 0; i < live.size(); i++) rankOf[live.get(i)] = i;
-        DigestOrder fresh = new DigestOrder(membership, rankOf);
+        int[] ordinalAt = new int[live.size()];
+        for (int i = 0; i < live.size(); i++) {
+            rankOf[live.get(i)] = i;
+            ordinalAt[i] = live.get(i);
+        }
+        DigestOrder fresh = new DigestOrder(membership, rankOf, ordinalAt);
         digestOrder = fresh;
         return fresh;
     }
 
     /** All images of a tenant (snapshot export). */
     public List<ImageRecord> images(String tenantId) {
+        awaitLoaded();
         lock.readLock().lock();
         try {
             RoaringBitmap t = tenants.get(tenantId);

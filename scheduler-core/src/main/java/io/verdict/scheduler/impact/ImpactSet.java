@@ -13,6 +13,7 @@ public record ImpactSet(
         Instant indexBuiltAt) {
 
     public ImpactSet {
-        images = List.copyOf(images);
+        // The index's own row list is immutable and unshared already; anything else is copied.
+        images = images instanceof ImpactRows ? images : List.copyOf(images);
     }
 }

@@ -28,6 +28,7 @@ public final class IndexFollower {
     /** Per image key, the last change applied (entries older than the overlap window are forgotten). */
     private final Map<String, ImageChange> applied = new HashMap<>();
     private Instant cursor;
+    private boolean pendingLoad;
 
     public IndexFollower(ImageStore store, ImpactIndex index, Clock clock, Duration overlap) {
         this.store = store;
@@ -40,6 +41,33 @@ public final class IndexFollower {
     public synchronized void load() {
         cursor = clock.instant();
         index.loadAll(store.loadAll(), null);
+    }
+
+    /**
+     * As {@link #load()}, in two steps: this closes the index's gate ({@link ImpactIndex#beginLoad}) so every read
+     * and write of it waits; {@link #startBackgroundLoad()} then loads on a daemon thread (a service can listen
+     * first and load after, without its start competing with the load for the CPU). A failed load makes the
+     * waiting calls fail with its cause instead of answering from an empty index.
+     */
+    public synchronized void prepareBackgroundLoad() {
+        cursor = clock.instant();
+        index.beginLoad();
+        pendingLoad = true;
+    }
+
+    /** Starts the load {@link #prepareBackgroundLoad() prepared}; does nothing when none is pending (or it started). */
+    public synchronized void startBackgroundLoad() {
+        if (!pendingLoad) return;
+        pendingLoad = false;
+        Thread loader = new Thread(() -> {
+            try {
+                index.loadAll(store.loadAll(), null);
+            } catch (Throwable e) {
+                index.failLoad(e);
+            }
+        }, "impact-index-load");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     /** Applies changes recorded since the last poll (minus the overlap); returns how many changed the index. */

@@ -112,6 +112,8 @@ public final class Planner {
             throw new SchedulerException(ErrorCode.ERR_RUN_002, "selector names tenant " + req.selector().tenantId()
                     + " but the run is for tenant " + req.tenantId());
         }
+        // An index still loading at start-up is waited for before the lock, so the wait never eats its lease.
+        index.awaitLoad();
         Optional<LockLease> lock = locks.tryAcquire("planner:" + req.tenantId(), owner, Duration.ofSeconds(60));
         if (lock.isEmpty()) {
             metrics.plannerRun(req.mode(), "failed", Duration.ofNanos(System.nanoTime() - t0));

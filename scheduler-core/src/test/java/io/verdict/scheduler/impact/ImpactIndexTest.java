@@ -133,4 +133,34 @@ class ImpactIndexTest {
         assertThat(index.builtAt()).isEqualTo(snapshotTakenAt);
         assertThat(digests("acme", OPENSSL)).containsExactly(D1);
     }
+
+    @Test
+    void whileABackgroundLoadRunsReadsAndWritesWaitForIt() throws Exception {
+        index.beginLoad();
+        assertThat(index.isLoaded()).isFalse();
+        var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> digests("acme", OPENSSL));
+        var writer = java.util.concurrent.CompletableFuture.runAsync(
+                () -> index.upsert(image("acme", D2, new Component(OPENSSL, false))));
+        Thread.sleep(100);
+        assertThat(reader).isNotDone();
+        assertThat(writer).isNotDone();
+
+        index.loadAll(List.of(image("acme", D1, new Component(OPENSSL, true))), null);
+
+        assertThat(index.isLoaded()).isTrue();
+        // The read saw the loaded index (never the empty one); the write came after the load, not before it.
+        assertThat(reader.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains(D1);
+        writer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(digests("acme", OPENSSL)).containsExactly(D1, D2);
+    }
+
+    @Test
+    void aFailedBackgroundLoadFailsReadsInsteadOfAnsweringEmpty() {
+        index.beginLoad();
+        index.failLoad(new IllegalStateException("store down"));
+
+        assertThat(index.isLoaded()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.size())
+                .isInstanceOf(IllegalStateException.class).hasRootCauseMessage("store down");
+    }
 }

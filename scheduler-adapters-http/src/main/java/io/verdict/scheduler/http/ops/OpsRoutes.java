@@ -35,10 +35,22 @@ public final class OpsRoutes {
      */
     public static void register(RouteTable routes, Scheduler s, Responses responses, MicrometerSchedulerMetrics metrics,
                                 BooleanSupplier shuttingDown, String metricsToken) {
+        register(routes, s, responses, metrics, shuttingDown, () -> null, metricsToken);
+    }
+
+    /** @param startup what the process is still doing before it serves fully (null: nothing) */
+    public static void register(RouteTable routes, Scheduler s, Responses responses, MicrometerSchedulerMetrics metrics,
+                                BooleanSupplier shuttingDown, java.util.function.Supplier<String> startup,
+                                String metricsToken) {
         routes.get("/healthz", null, (ctx, rc) -> responses.ok(ctx, new Health("ok")));
 
         routes.get("/readyz", null, (ctx, rc) -> {
             if (shuttingDown.getAsBoolean()) throw new ApiProblem(503, "shutting down");
+            // Listening starts before the impact index is loaded (and, with --demo, before the estate is checked):
+            // until then index-bound requests wait for it, and a load balancer should not send traffic yet.
+            String phase = startup.get();
+            if (phase != null) throw new ApiProblem(503, "not ready: starting (" + phase + ")");
+            if (!s.indexLoaded()) throw new ApiProblem(503, "not ready: the impact index is loading");
             Map<String, String> checks = new LinkedHashMap<>();
             checks.put("runStore", probe(() -> s.queries().activeRuns()));
             checks.put("queue", probe(() -> s.queries().queueDepth()));

@@ -28,6 +28,15 @@ public final class DemoMarker {
                 + baselineSeed + ", images " + images + "\n";
     }
 
+    /** The marker file names this estate (the store is not asked: a hint that a restart has nothing to seed). */
+    public boolean recorded() {
+        try {
+            return Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(content);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * True when the marker names this estate and {@code indexed(tenant, digest)} holds for every one of its
      * {@code images} digests.

@@ -86,9 +86,17 @@ public final class SchedulerRuntime implements AutoCloseable {
                          Consumer<List<EventSink>> outbox) {}
 
     public static SchedulerRuntime start(AppConfig config, SchedulerMetrics metrics) {
+        return start(config, metrics, false);
+    }
+
+    /**
+     * @param indexInBackground load the impact index on a thread of its own (serve: listen meanwhile; every
+     *                          index read and write waits for the load, readiness says so)
+     */
+    public static SchedulerRuntime start(AppConfig config, SchedulerMetrics metrics, boolean indexInBackground) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            SchedulerBuilder builder = Scheduler.builder();
+            SchedulerBuilder builder = Scheduler.builder().loadIndexInBackground(indexInBackground);
             Store store = switch (config.store()) {
                 case EMBEDDED -> embedded(config, resources, builder);
                 case POSTGRES -> postgres(config, resources, builder);

@@ -119,7 +119,9 @@ public final class ServeCommand {
         MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(Clock.systemUTC());
         SchedulerRuntime runtime;
         try {
-            runtime = SchedulerRuntime.start(cfg, metrics);
+            // The index loads on a thread of its own, started once the service listens (index-bound requests wait
+            // for it; /readyz answers 503 until it is loaded).
+            runtime = SchedulerRuntime.start(cfg, metrics, true);
         } catch (RuntimeException e) {
             throw new UsageException("serve: cannot start the scheduler: " + rootMessage(e));
         }
@@ -128,8 +130,13 @@ public final class ServeCommand {
         if (cfg.embeddedStore() || security.local()) io.verdict.scheduler.app.runtime.DataDirectory.restrict(cfg.dataDir());
         String loaded = "";
         ControlPlane plane = null;
+        // A restart over the recorded demo estate listens first and checks the estate (against the index, once
+        // loaded) after, /readyz saying 503 meanwhile; a first start seeds before it listens, so nobody plans over
+        // half an estate.
+        boolean listenFirst = demo && cfg.role().plans()
+                && new DemoMarker(cfg.dataDir(), 42, cfg.seed() == null ? 42 : cfg.seed(), demoImages).recorded();
         try {
-            if (demo) loaded = loadDemo(runtime, demoImages);
+            if (demo && !listenFirst) loaded = loadDemo(runtime, demoImages);
             // Cron was started by the runtime as the role allows (api, all); the per-schedule tick lock makes each
             // fire happen once cluster-wide.
             if (!cfg.role().plans()) {
@@ -138,12 +145,31 @@ public final class ServeCommand {
                 return new Running(runtime, null, cfg.dataDir());
             }
             plane = ControlPlane.start(scheduler, settings, security.verifier(), metrics, signatures);
+            if (listenFirst) plane.startupPhase("demo estate");
+            // Listening now: load the index (the JVM's own start no longer competes with it for the CPU).
+            scheduler.loadIndexInBackground();
         } catch (RuntimeException e) {
             runtime.close();
             throw new UsageException("serve: cannot listen on port " + settings.port() + ": " + rootMessage(e));
         }
         int port = plane.port();
         String bound = plane.boundHost();
+        printListening(out, cfg, port, bound);
+        if (listenFirst) {
+            try {
+                loaded = loadDemo(runtime, demoImages);
+                plane.startupPhase(null);
+            } catch (RuntimeException e) {
+                plane.close();
+                runtime.close();
+                throw new UsageException("serve: cannot load the demo estate: " + rootMessage(e));
+            }
+        }
+        printNotes(out, cfg, settings, security, plane, port, bound, demo, loaded);
+        return new Running(runtime, plane, cfg.dataDir());
+    }
+
+    private static void printListening(PrintStream out, AppConfig cfg, int port, String bound) {
         out.printf("verdict scheduler listening on http://%s:%d%s  (workers %d, store %s)%n", urlHost(bound), port,
                 bound.equals("0.0.0.0") || bound.equals("::") ? " (all interfaces)" : "", cfg.workers(),
                 switch (cfg.store()) {
@@ -151,6 +177,11 @@ public final class ServeCommand {
                     case POSTGRES -> "PostgreSQL";
                     case MONGO -> "MongoDB";
                 });
+        out.flush();
+    }
+
+    private static void printNotes(PrintStream out, AppConfig cfg, HttpSettings settings, Security security,
+                                   ControlPlane plane, int port, String bound, boolean demo, String loaded) {
         if (security.local() && !isLoopback(bound)) {
             out.println("warning: the development signing key is in use and the service listens beyond this machine;"
                     + " anyone who can read " + cfg.dataDir() + " can mint tokens");
@@ -185,7 +216,6 @@ public final class ServeCommand {
         out.flush();
         LOG.info("listening on {}:{} (role {}, workers {}, store {})", settings.host(), port,
                 cfg.role().name().toLowerCase(java.util.Locale.ROOT), cfg.workers(), cfg.embeddedStore() ? "embedded" : "external");
-        return new Running(runtime, plane, cfg.dataDir());
     }
 
     /** @param localKey the embedded development key (null with an external issuer) */
@@ -287,6 +317,9 @@ public final class ServeCommand {
     static String loadDemo(SchedulerRuntime runtime, int images) {
         Scheduler scheduler = runtime.scheduler();
         AppConfig cfg = runtime.config();
+        // Seeding reads the index inside one store transaction, which the index's own load (a store read) would
+        // wait for: load it (if pending) and wait before anything else.
+        if (cfg.role().plans()) scheduler.awaitIndexLoaded();
         SimulatedScanner baselines = new SimulatedScanner(cfg.seed() == null ? 42 : cfg.seed(), SimulatedScanner.Profile.FAST,
                 scheduler.clock());
         DemoEstate estate = new DemoEstate(42);
