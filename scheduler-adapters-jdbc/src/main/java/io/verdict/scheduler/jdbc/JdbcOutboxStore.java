@@ -140,6 +140,74 @@ public final class JdbcOutboxStore implements OutboxStore {
         });
     }
 
+    @Override
+    public List<OutboxEntry> claimInOrder(Instant now, Duration lease, int limit, int perRun) {
+        int max = OutboxStore.bounded(limit);
+        if (max == 0) return List.of();
+        int per = Math.max(1, perRun);
+        long nowMs = now.toEpochMilli();
+        long leaseUntil = now.plus(lease).toEpochMilli();
+        return db.transaction(c -> {
+            List<OutboxEntry> heads = Sql.list(c, "SELECT " + COLUMNS + " FROM outbox o WHERE o.status = 'PENDING' "
+                    + "AND o.next_attempt_ms <= ? AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'PENDING' "
+                    + "AND p.run_id = o.run_id AND p.id < o.id) ORDER BY o.id LIMIT ?", JdbcOutboxStore::entry,
+                    nowMs, max);
+            List<OutboxEntry> won = new ArrayList<>();
+            for (OutboxEntry head : heads) {
+                if (won.size() >= max) break;
+                // The run's pending entries from its head on (index outbox_pending_by_run), while due.
+                List<OutboxEntry> run = new ArrayList<>();
+                for (OutboxEntry e : Sql.list(c, "SELECT " + COLUMNS + " FROM outbox WHERE status = 'PENDING' "
+                        + "AND run_id = ? AND id >= ? ORDER BY id LIMIT ?", JdbcOutboxStore::entry, head.runId(),
+                        head.id(), Math.min(per, max - won.size()))) {
+                    if (e.nextAttemptAt().toEpochMilli() > nowMs) break;
+                    run.add(e);
+                }
+                List<Object[]> rows = new ArrayList<>(run.size());
+                for (OutboxEntry e : run) rows.add(new Object[] {leaseUntil, e.id(), e.nextAttemptAt().toEpochMilli()});
+                int[] counts = Sql.batch(c, "UPDATE outbox SET next_attempt_ms = ? WHERE id = ? AND status = 'PENDING' "
+                        + "AND next_attempt_ms = ?", rows);
+                for (int i = 0; i < run.size(); i++) {
+                    // Another dispatcher took this one meanwhile: what follows it must wait behind it.
+                    if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) break;
+                    OutboxEntry e = run.get(i);
+                    won.add(new OutboxEntry(e.id(), e.runId(), e.envelope(), e.status(), e.attempts(),
+                            Instant.ofEpochMilli(leaseUntil), e.lastError()));
+                }
+            }
+            return won;
+        });
+    }
+
+    @Override
+    public void release(List<Long> ids, Instant at) {
+        if (ids.isEmpty()) return;
+        db.transaction(c -> {
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<Long> part = ids.subList(from, Math.min(ids.size(), from + 500));
+                List<Object> params = new ArrayList<>(part.size() + 1);
+                params.add(at.toEpochMilli());
+                params.addAll(part);
+                Sql.update(c, "UPDATE outbox SET next_attempt_ms = ? WHERE status = 'PENDING' AND id IN ("
+                        + Sql.placeholders(part.size()) + ")", params.toArray());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deliveredAll(List<Long> ids) {
+        if (ids.isEmpty()) return;
+        db.transaction(c -> {
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<Long> part = ids.subList(from, Math.min(ids.size(), from + 500));
+                Sql.update(c, "UPDATE outbox SET status = 'DELIVERED' WHERE status = 'PENDING' AND id IN ("
+                        + Sql.placeholders(part.size()) + ")", part.toArray());
+            }
+            return null;
+        });
+    }
+
     /**
      * Makes every pending entry due at {@code now}: for a store this process has to itself (the embedded file), where
      * a claim left by a killed process would otherwise hold its run's events back until the lease ran out. Returns

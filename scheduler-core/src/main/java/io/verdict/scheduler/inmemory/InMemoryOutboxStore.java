@@ -72,6 +72,39 @@ public final class InMemoryOutboxStore implements OutboxStore {
     }
 
     @Override
+    public synchronized List<OutboxEntry> claimInOrder(Instant now, Duration lease, int limit, int perRun) {
+        List<OutboxEntry> out = new ArrayList<>();
+        java.util.Map<String, Integer> taken = new java.util.HashMap<>();
+        Set<String> closed = new HashSet<>(); // runs whose next pending entry was not handed out: nothing after it is
+        int max = OutboxStore.bounded(limit);
+        int per = Math.max(1, perRun);
+        for (OutboxEntry e : entries.values()) {
+            if (out.size() >= max) break;
+            if (e.status() != OutboxStatus.PENDING || closed.contains(e.runId())) continue;
+            int n = taken.getOrDefault(e.runId(), 0);
+            if (n >= per || e.nextAttemptAt().isAfter(now)) {
+                closed.add(e.runId());
+                continue;
+            }
+            taken.put(e.runId(), n + 1);
+            OutboxEntry leased = with(e, OutboxStatus.PENDING, e.attempts(), now.plus(lease), e.lastError());
+            entries.put(e.id(), leased);
+            out.add(leased);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void release(List<Long> ids, Instant at) {
+        for (long id : ids) {
+            OutboxEntry e = entries.get(id);
+            if (e != null && e.status() == OutboxStatus.PENDING) {
+                entries.put(id, with(e, OutboxStatus.PENDING, e.attempts(), at, e.lastError()));
+            }
+        }
+    }
+
+    @Override
     public synchronized void delivered(long id) {
         OutboxEntry e = entries.get(id);
         if (e == null || e.status() == OutboxStatus.DELIVERED) return;

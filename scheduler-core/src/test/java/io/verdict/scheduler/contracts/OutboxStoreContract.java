@@ -196,4 +196,46 @@ public abstract class OutboxStoreContract {
         assertThat(outbox.after("acme", 0, 10).get(0).status()).isEqualTo(OutboxStatus.DELIVERED);
         assertThat(outbox.counts()).isEqualTo(new OutboxCounts(0, 0, 1, 0));
     }
+
+    @Test
+    public void claimInOrderHandsOutAPrefixOfEachRunAndNothingPastAnUnfinishedEntry() {
+        OutboxEntry a1 = append("acme", "run-a", "scheduler.rescan.delta", "1");
+        OutboxEntry a2 = append("acme", "run-a", "scheduler.rescan.delta", "2");
+        OutboxEntry a3 = append("acme", "run-a", "scheduler.rescan.delta", "3");
+        OutboxEntry b1 = append("acme", "run-b", "scheduler.run.completed", null);
+
+        List<OutboxEntry> first = outbox.claimInOrder(T0, LEASE, 10, 2);
+        List<Long> ofA = first.stream().filter(e -> e.runId().equals("run-a")).map(OutboxEntry::id).toList();
+        List<Long> ofB = first.stream().filter(e -> e.runId().equals("run-b")).map(OutboxEntry::id).toList();
+        // Each run's part is its oldest entries in order (the head alone, or up to perRun of them).
+        assertThat(List.of(List.of(a1.id()), List.of(a1.id(), a2.id()))).contains(ofA);
+        assertThat(ofB).containsExactly(b1.id());
+        assertThat(first).allSatisfy(e -> assertThat(e.nextAttemptAt()).isEqualTo(T0.plus(LEASE)));
+        // Leased or behind a leased entry: nothing more to hand out now.
+        assertThat(outbox.claimInOrder(T0, LEASE, 10, 2)).isEmpty();
+
+        // The head fails, the rest of its batch is given back: they still wait behind it.
+        outbox.failed(a1.id(), "HTTP 503", T0.plusSeconds(60));
+        List<Long> given = ofA.subList(1, ofA.size());
+        outbox.release(given, T0);
+        assertThat(outbox.claimInOrder(T0.plusSeconds(1), LEASE, 10, 2)).isEmpty();
+
+        List<OutboxEntry> retry = outbox.claimInOrder(T0.plusSeconds(60), LEASE, 10, 5);
+        assertThat(retry).isNotEmpty();
+        assertThat(retry.get(0).id()).isEqualTo(a1.id());
+        assertThat(retry.get(0).attempts()).isEqualTo(1);
+        List<Long> ids = retry.stream().map(OutboxEntry::id).toList();
+        outbox.deliveredAll(ids);
+        // Whatever is left of run-a comes next, in order, ending with a3 (run-b's lease ran out: it comes again).
+        List<Long> rest = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            List<OutboxEntry> got = outbox.claimInOrder(T0.plusSeconds(61 + round), LEASE, 10, 5);
+            got.stream().filter(e -> e.runId().equals("run-a")).forEach(e -> rest.add(e.id()));
+            outbox.deliveredAll(got.stream().map(OutboxEntry::id).toList());
+        }
+        List<Long> all = new ArrayList<>(retry.stream().filter(e -> e.runId().equals("run-a")).map(OutboxEntry::id).toList());
+        all.addAll(rest);
+        assertThat(all).containsExactly(a1.id(), a2.id(), a3.id());
+        assertThat(outbox.after("acme", 0, 10)).allSatisfy(e -> assertThat(e.status()).isEqualTo(OutboxStatus.DELIVERED));
+    }
 }

@@ -5,7 +5,10 @@ import io.verdict.scheduler.observability.SchedulerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -86,13 +89,31 @@ public final class OutboxDispatcher implements AutoCloseable {
      */
     public synchronized int dispatchOnce() {
         Instant now = clock.instant();
-        List<OutboxEntry> batch = outbox.claim(now, settings.lease(), settings.batchSize());
-        for (OutboxEntry e : batch) deliver(e);
+        List<OutboxEntry> batch = outbox.claimInOrder(now, settings.lease(), settings.batchSize(), settings.batchSize());
+        List<Long> delivered = new ArrayList<>(batch.size());
+        List<Long> notTried = new ArrayList<>();
+        Set<String> stopped = new HashSet<>();
+        for (OutboxEntry e : batch) {
+            // A run's later events wait behind one that failed: order per run is the promise.
+            if (stopped.contains(e.runId())) {
+                notTried.add(e.id());
+                continue;
+            }
+            if (deliver(e)) {
+                delivered.add(e.id());
+            } else {
+                stopped.add(e.runId());
+            }
+        }
+        // One write for the round; a crash before it re-delivers these (at least once, same idempotency keys).
+        if (!delivered.isEmpty()) outbox.deliveredAll(delivered);
+        if (!notTried.isEmpty()) outbox.release(notTried, clock.instant());
         reportCounts(batch.isEmpty());
         return batch.size();
     }
 
-    private void deliver(OutboxEntry e) {
+    /** True when every sink that wants the entry took it; a failure is recorded (retry or dead letter). */
+    private boolean deliver(OutboxEntry e) {
         try {
             for (EventSink sink : sinks) {
                 if (sink.accepts(e)) sink.deliver(e);
@@ -111,10 +132,10 @@ public final class OutboxDispatcher implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "delivery of event " + e.envelope().kind() + " "
                         + e.envelope().idempotencyKey() + " failed (attempt " + failures + "), retrying: " + error);
             }
-            return;
+            return false;
         }
-        outbox.delivered(e.id());
         metrics.outboxDelivery("delivered");
+        return true;
     }
 
     /** Backlog gauges, read at most once per poll interval (a count over the outbox is not free on a big store). */

@@ -42,8 +42,32 @@ public interface OutboxStore {
      */
     List<OutboxEntry> claim(Instant now, Duration lease, int limit);
 
+    /**
+     * Like {@link #claim}, but each run's due head may come with the pending entries right behind it, up to
+     * {@code perRun} per run, in id order, as long as each is due: a run with many events (a delta per image) is
+     * delivered a batch per round instead of one event per claim. The dispatcher delivers them in order and stops a
+     * run's batch at its first failure (the rest stay leased, so they wait behind the failed one). The default hands
+     * out heads only, which keeps the same order.
+     */
+    default List<OutboxEntry> claimInOrder(Instant now, Duration lease, int limit, int perRun) {
+        return claim(now, lease, limit);
+    }
+
     /** The entry was accepted by the sink. */
     void delivered(long id);
+
+    /**
+     * Gives back entries of a {@link #claimInOrder} batch that were not attempted (an earlier one of their run
+     * failed): due again from {@code at}, attempts unchanged. They cannot overtake the failed one, which stays the
+     * run's head. A store that keeps the default {@link #claimInOrder} hands out no such entries.
+     */
+    default void release(List<Long> ids, Instant at) {
+    }
+
+    /** {@link #delivered} for several entries (one write where the store can). */
+    default void deliveredAll(List<Long> ids) {
+        for (long id : ids) delivered(id);
+    }
 
     /** A failed attempt: {@code attempts + 1}, the error kept, pending again from {@code retryAt}. */
     void failed(long id, String error, Instant retryAt);
