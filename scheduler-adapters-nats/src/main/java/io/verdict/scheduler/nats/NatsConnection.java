@@ -85,6 +85,22 @@ public final class NatsConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes an existing stream take {@code subject} too (a stream created by an earlier layout keeps its other
+     * subjects; the new one usually covers them).
+     */
+    void ensureSubject(String stream, String subject) {
+        call(() -> {
+            StreamConfiguration current = management.getStreamInfo(stream).getConfiguration();
+            if (current.getSubjects().contains(subject)) return null;
+            java.util.List<String> subjects = new java.util.ArrayList<>(current.getSubjects());
+            subjects.removeIf(s -> subject.endsWith(".>") && s.startsWith(subject.substring(0, subject.length() - 1)));
+            subjects.add(subject);
+            management.updateStream(StreamConfiguration.builder(current).subjects(subjects).build());
+            return null;
+        });
+    }
+
     /** The bucket, created (file storage, one value per key) unless it exists. */
     KeyValue bucket(String name, String description) {
         try {

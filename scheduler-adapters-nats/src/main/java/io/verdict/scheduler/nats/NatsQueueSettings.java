@@ -48,8 +48,23 @@ public record NatsQueueSettings(String namespace, String queue, String consumer,
         return namespace + "_q_" + queue;
     }
 
+    /** Every segment has its own subject ({@code <ns>.q.<queue>.<tenant>.<run>.<index>}): see {@link #subject(io.verdict.scheduler.queue.SegmentRef)}. */
     String subjects() {
-        return namespace + ".q." + queue + ".*";
+        return namespace + ".q." + queue + ".>";
+    }
+
+    /**
+     * The segment's own subject. One subject per segment lets an enqueue be a create-if-absent publish ("expected
+     * last subject sequence 0": refused while the segment's message is in the stream, i.e. waiting or leased), and
+     * lets {@code depth} and {@code purgeRun} find messages by subject without reading them.
+     */
+    String subject(io.verdict.scheduler.queue.SegmentRef ref) {
+        return subject(ref.tenantId()) + "." + NatsNames.token(ref.runId()) + "." + ref.index();
+    }
+
+    /** The subjects of one run's segments, whatever its tenant. */
+    String runSubjects(String runId) {
+        return namespace + ".q." + queue + ".*." + NatsNames.token(runId) + ".*";
     }
 
     String subject(String tenantId) {

@@ -23,15 +23,6 @@ class NatsSegmentQueueContractTest extends QueueContract {
         nats.close();
     }
 
-    /**
-     * One durable consumer hands out deliveries in stream order; fair share across tenants and runs would need
-     * per-tenant (and per-run) consumers on the work-queue stream. Not implemented yet: see the module README.
-     */
-    @Override
-    protected boolean fairAcrossTenantsAndRuns() {
-        return false;
-    }
-
     @Override
     protected SegmentQueue newQueue() {
         namespace = NatsTestSupport.uniqueNamespace();

@@ -130,6 +130,21 @@ class NatsSegmentQueueDistributedTest {
     }
 
     @Test
+    void aFirstDeliveryLeaseIsRecordedBeforeTheAckWaitRunsOut() throws InterruptedException {
+        SegmentRef ref = new SegmentRef("t1", "run-a", 0, null);
+        queueA.enqueue(ref, Instant.now());
+        // Handed out without a write (first delivery); the keeper records it at a third of the ack wait (1 s).
+        Lease lease = queueA.claim("node-a-w0", LONG).orElseThrow();
+        Thread.sleep(1_500); // past the ack wait: the server redelivers, node B must find the holder's record
+        assertThat(queueB.claim("node-b-w0", LONG)).as("recorded as held, so not handed out again").isEmpty();
+        assertThat(queueB.depth()).as("node B sees the lease").containsExactly(
+                new io.verdict.scheduler.queue.QueueDepth("runner", "t1", 0, 0, 1));
+        assertThat(queueA.ack(lease)).isTrue();
+        assertThat(queueA.ack(lease)).isFalse();
+        assertThat(queueB.depth()).isEmpty();
+    }
+
+    @Test
     void aMessageHandedOutTooOftenIsTerminatedAndDeadLettered() throws InterruptedException {
         NatsSegmentQueue strict = new NatsSegmentQueue(nodeA, queueA.settings().withMaxDeliveries(2));
         SegmentRef ref = new SegmentRef("t1", "run-poison", 3, "sched-nightly");
