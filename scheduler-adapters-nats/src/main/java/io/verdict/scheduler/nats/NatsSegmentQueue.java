@@ -89,6 +89,14 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     private final JetStreamSubscription deliveries;
     private final Object fetchLock = new Object();
     private final FairBuffer buffer = new FairBuffer();
+    /**
+     * How many deliveries the next pull asks for (guarded by fetchLock): {@link #BATCH}, halved whenever buffered
+     * deliveries had to be given back unused, doubled again when a full pull was handed out within a quarter of the
+     * ack wait. A pull larger than what the claims take in half the ack wait only cycles messages through naks.
+     */
+    private int batch = BATCH;
+    private long lastPullNanos;
+    private int lastPullSize;
     /** When this instance last acked or terminated a delivery, by segment subject (System.nanoTime; see enqueue). */
     private final Map<String, Long> settled = new ConcurrentHashMap<>();
     private volatile long lastReclaimNanos = System.nanoTime();
@@ -230,17 +238,31 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
 
     private FairBuffer.Delivery nextDelivery() {
         synchronized (fetchLock) {
-            // What waited here for half the ack wait goes back: the server would soon hand it to someone else.
-            for (FairBuffer.Delivery old : buffer.removeFetchedBefore(System.nanoTime() - settings.ackWait().toNanos() / 2)) {
-                nak(old.msg().getReplyTo(), Duration.ZERO);
+            // What waited here for half the ack wait goes back: the server would soon hand it to someone else. What
+            // waited a whole ack wait has been redelivered already: a nak now would hit that delivery, not ours.
+            long now = System.nanoTime();
+            long ackWait = settings.ackWait().toNanos();
+            List<FairBuffer.Delivery> old = buffer.removeFetchedBefore(now - ackWait / 2);
+            for (FairBuffer.Delivery d : old) {
+                if (now - d.fetchedNanos() < ackWait) nak(d.msg().getReplyTo(), Duration.ZERO);
+            }
+            if (!old.isEmpty()) {
+                // This instance's claims do not keep up with its pulls (slow segments, few worker threads): every
+                // delivery given back unused is churn for the server and holds work other nodes could have done.
+                batch = Math.max(1, batch / 2);
             }
             if (buffer.isEmpty()) {
+                if (old.isEmpty() && lastPullSize == batch && now - lastPullNanos < ackWait / 4) {
+                    batch = Math.min(BATCH, batch * 2); // the last full pull was handed out well in time
+                }
                 // One fetcher per instance at a time: concurrent pulls on one subscription would steal each
                 // other's replies. Parallel claims on several instances (nodes) are served by the server.
-                long pulled = System.nanoTime();
-                for (Message m : fetch()) {
+                List<Message> got = fetch(batch);
+                lastPullNanos = now;
+                lastPullSize = got.size();
+                for (Message m : got) {
                     SegmentRef ref = SegmentRefCodec.read(new String(m.getData(), StandardCharsets.UTF_8));
-                    buffer.add(new FairBuffer.Delivery(m, ref, m.metaData().streamSequence(), pulled));
+                    buffer.add(new FairBuffer.Delivery(m, ref, m.metaData().streamSequence(), now));
                 }
             }
             return buffer.next();
@@ -248,15 +270,15 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
     }
 
     /**
-     * One pull for up to {@link #BATCH} deliveries: "no wait" with an expiry makes the server answer at once with
+     * One pull for up to {@code max} deliveries: "no wait" with an expiry makes the server answer at once with
      * what it has, or wait up to {@link #FETCH_WAIT} for the first message when it has none.
      */
-    private List<Message> fetch() {
-        List<Message> got = new ArrayList<>(BATCH);
-        deliveries.pullNoWait(BATCH, FETCH_WAIT);
+    private List<Message> fetch(int max) {
+        List<Message> got = new ArrayList<>(max);
+        deliveries.pullNoWait(max, FETCH_WAIT);
         long deadline = System.nanoTime() + FETCH_WAIT.toNanos() + Duration.ofMillis(50).toNanos();
         try {
-            while (got.size() < BATCH) {
+            while (got.size() < max) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) break;
                 Message m = deliveries.nextMessage(Duration.ofNanos(left));
@@ -283,7 +305,7 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                     msg.nakWithDelay(Duration.between(now, availableAt));
                     return Optional.empty();
                 }
-                if (!availableAt.isAfter(msg.metaData().timestamp().toInstant().plus(READY_SLACK))) {
+                if (mayHaveBeenLight(msg)) {
                     // Queued ready, delivered for the first time: no record exists and nobody else can hold it
                     // before the ack wait runs out. Hand it out without a write; promote() records it if it lives.
                     long token = msg.metaData().consumerSequence();
@@ -307,8 +329,13 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
                     msg.nakWithDelay(Duration.between(now, availableAt));
                     return Optional.empty();
                 }
-                // Its earlier deliveries count (a holder that died, most likely), so the poison limit still works.
-                int before = (int) Math.max(0, Math.min(Integer.MAX_VALUE, msg.metaData().deliveredCount() - 1));
+                // JetStream's delivery count is no hand-out count: every nak of a delivery a buffer gave back unused
+                // (this node's or another's), every delay and every in-progress redelivery adds to it, and counting
+                // those buried busy segments as poison (ERR_RUN_006). Deliveries that were handed out are in the
+                // record, except a light lease whose holder died before promote() recorded it: at most one, the
+                // first delivery, and only if that was ready when queued. Count that one, so a segment that kills
+                // its workers at once still reaches the poison limit.
+                int before = msg.metaData().deliveredCount() > 1 && mayHaveBeenLight(msg) ? 1 : 0;
                 Optional<Lease> lease = writeLease(msg, QueueRecord.waiting(ref, d.streamSeq(), availableAt, before),
                         entry == null ? 0 : entry.getRevision(), owner, now, leaseTime);
                 if (lease.isEmpty()) msg.nak();
@@ -336,6 +363,11 @@ public final class NatsSegmentQueue implements SegmentQueue, AutoCloseable {
         } catch (Exception e) {
             throw NatsFailures.unchecked("claim " + ref.key(), e);
         }
+    }
+
+    /** Whether the message's first delivery could have been a light lease: it was queued ready (see tryLease). */
+    private static boolean mayHaveBeenLight(Message msg) {
+        return !availableAt(msg).isAfter(msg.metaData().timestamp().toInstant().plus(READY_SLACK));
     }
 
     private static Instant availableAt(Message msg) {

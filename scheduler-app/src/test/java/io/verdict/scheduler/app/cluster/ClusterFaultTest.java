@@ -185,6 +185,19 @@ class ClusterFaultTest {
         return sb.toString();
     }
 
+    /** For a failed assertion: the run's error and every segment that did not complete, with its state and error. */
+    private String unfinished(Run run) {
+        StringBuilder sb = new StringBuilder("run ").append(run.id()).append(' ').append(run.state());
+        if (run.error() != null) sb.append(' ').append(run.error());
+        for (Segment s : mongo.storage().segments().forRun(run.id())) {
+            if (s.state() == SegmentState.COMPLETED) continue;
+            sb.append("\n  segment ").append(s.index()).append(' ').append(s.state()).append(" attempt ").append(s.attempt())
+                    .append(" owner ").append(s.leaseOwner()).append(" token ").append(s.fencingToken());
+            if (s.error() != null) sb.append(' ').append(s.error());
+        }
+        return sb.toString();
+    }
+
     /** The same run on the embedded default (in memory, one process, no faults): the deltas to expect. */
     private static List<String> referenceDeltas() throws Exception {
         Clock clock = Clock.systemUTC();
@@ -244,7 +257,7 @@ class ClusterFaultTest {
         assertThat(stats(runId).processed()).as("killed mid-run").isLessThan(TARGETS);
 
         Run run = awaitTerminal(runId, Duration.ofSeconds(180));
-        assertThat(run.state()).as(logs()).isEqualTo(RunState.COMPLETED);
+        assertThat(run.state()).as(() -> unfinished(run) + logs()).isEqualTo(RunState.COMPLETED);
         List<Segment> segments = mongo.storage().segments().forRun(runId);
         assertThat(segments).as("no segment stuck").allSatisfy(s -> assertThat(s.state()).isEqualTo(SegmentState.COMPLETED));
         assertThat(segments.stream().mapToInt(Segment::size).sum()).isEqualTo(TARGETS);
