@@ -177,11 +177,12 @@ public final class RunLifecycle {
      */
     public Optional<Run> maybeFinish(String runId) {
         for (int i = 0; i < 5; i++) {
+            // The counters answer "segments left?" without reading them (or the run: this runs after every
+            // segment); the segments are read once, at the end.
+            Optional<RunCounters> counters = progress.find(runId);
+            if (counters.isPresent() && counters.get().pendingSegments() > 0) return Optional.empty();
             Run run = runs.find(runId).orElseThrow();
             if (run.state().isTerminal()) return Optional.of(run);
-            Optional<RunCounters> counters = progress.find(runId);
-            // The counters answer "segments left?" without reading them; the segments are read once, at the end.
-            if (counters.isPresent() && counters.get().pendingSegments() > 0) return Optional.empty();
             List<Segment> segs = segments.forRun(runId);
             if (segs.stream().anyMatch(s -> !s.state().isTerminal())) {
                 progress.rebuild(run, segs); // the counters drifted (a crash between two writes): repair them
@@ -347,19 +348,33 @@ public final class RunLifecycle {
                     s.size(), after.get().stats(run).processed(), run.deduped(), workerId));
         }
         if (!batch.isEmpty()) events.appendAll(run.tenantId(), run.id(), batch);
-        for (DeltaSummary d : b.recorded) {
-            metrics.delta(d.severity().newCriticals(), d.severity().newHigh(), d.kevHits().size());
-        }
-        for (Boolean meaningful : b.evaluated) metrics.image(run.mode(), meaningful);
+        List<DeltaSummary> recorded = b.recorded;
+        // Counted once the batch is stored: a unit of work that is rolled back and run again counts it once.
+        work.afterCommit(() -> {
+            for (DeltaSummary d : recorded) {
+                metrics.delta(d.severity().newCriticals(), d.severity().newHigh(), d.kevHits().size());
+            }
+            for (Boolean meaningful : b.evaluated) metrics.image(run.mode(), meaningful);
+        });
         return after;
+    }
+
+    /**
+     * Completes a running segment — every target evaluated — and publishes its progress event. The worker calls
+     * it inside the unit of work of the segment's last batch, so the batch's results and the completion are one
+     * commit; {@link #segmentEnded} then only counts it and finishes the run after its last segment.
+     */
+    public Segment completeSegment(Run run, Segment running, SegmentOutcome outcome, String workerId) {
+        Segment done = moveSegment(running, running.completed(outcome, clock.instant()));
+        segmentEvent(done, run, workerId);
+        return done;
     }
 
     /** Turns a worker's segment result into events, logs, metrics and, after the last segment, the run's end. */
     public void segmentEnded(SegmentResult result, String workerId) {
         switch (result) {
             case SegmentResult.Completed c -> {
-                metrics.segment(c.run().mode(), "completed");
-                segmentEvent(c.segment(), c.run(), workerId);
+                metrics.segment(c.run().mode(), "completed"); // its event went out with the completion (completeSegment)
                 maybeFinish(c.run().id());
             }
             case SegmentResult.RetryScheduled r -> {
