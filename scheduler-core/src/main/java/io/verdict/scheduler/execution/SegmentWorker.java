@@ -410,6 +410,7 @@ public final class SegmentWorker {
                 if (completes && counters.isPresent()) {
                     attempt.segment = lifecycle.completeSegment(run, attempt.segment, soFar, workerId);
                 }
+                lifecycle.publishDeltas(b); // last: see publishDeltas
                 return counters;
             });
             if (failure != null) throw failure;

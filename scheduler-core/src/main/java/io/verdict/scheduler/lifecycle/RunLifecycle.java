@@ -309,25 +309,34 @@ public final class RunLifecycle {
         /** Per image scanned in this batch: whether its delta was meaningful (for the images metric). */
         public final List<Boolean> evaluated = new ArrayList<>();
         public final List<String> warnings = new ArrayList<>();
+        /** The delta envelopes {@link #recordDeltas} made, stored by {@link #publishDeltas} at the end of the unit. */
+        List<EventEnvelope> outbound = List.of();
     }
 
     /**
      * Records a batch's fresh deltas ({@code record}: the delta store's bulk write, answering those recorded first)
-     * and stores the batch's delta envelopes — of the deltas recorded now and of those a previous holder recorded,
-     * re-sent under the same idempotency key — with one outbox append, in one unit of work: a crash leaves both or
-     * neither (on stores without transactions, a re-delivered segment re-sends the envelopes of recorded deltas).
-     * Sets {@link Batch#recorded}.
+     * and makes the batch's delta envelopes — of the deltas recorded now and of those a previous holder recorded,
+     * re-sent under the same idempotency key — for {@link #publishDeltas}, which the caller runs last in the same
+     * unit of work: a crash leaves both or neither (on stores without transactions, a re-delivered segment re-sends
+     * the envelopes of recorded deltas). Sets {@link Batch#recorded}.
      */
     public List<DeltaSummary> recordDeltas(Run run, Batch b, UnaryOperator<List<DeltaSummary>> record) {
-        b.recorded = work.inTransaction(() -> {
-            List<DeltaSummary> recorded = b.fresh.isEmpty() ? List.of() : record.apply(b.fresh);
-            List<EventEnvelope> out = new ArrayList<>(recorded.size() + b.replayed.size());
-            for (DeltaSummary d : recorded) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
-            for (DeltaSummary d : b.replayed) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
-            if (!out.isEmpty()) notifier.publishAll(out);
-            return recorded;
-        });
+        b.recorded = b.fresh.isEmpty() ? List.of() : record.apply(b.fresh);
+        List<EventEnvelope> out = new ArrayList<>(b.recorded.size() + b.replayed.size());
+        for (DeltaSummary d : b.recorded) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+        for (DeltaSummary d : b.replayed) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+        b.outbound = out;
         return b.recorded;
+    }
+
+    /**
+     * Stores the envelopes {@link #recordDeltas} made, with one outbox append. Last in the unit: an outbox that
+     * numbers its entries in commit order (PostgreSQL) holds that order's lock from the append to the commit, so
+     * appending last keeps the other workers' batches waiting for it as briefly as possible.
+     */
+    public void publishDeltas(Batch b) {
+        if (!b.outbound.isEmpty()) notifier.publishAll(b.outbound);
+        b.outbound = List.of();
     }
 
     /**
