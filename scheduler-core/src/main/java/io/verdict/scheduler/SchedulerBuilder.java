@@ -111,8 +111,16 @@ public final class SchedulerBuilder {
      */
     public SchedulerBuilder role(SchedulerRole role) { this.role = Objects.requireNonNull(role); return this; }
 
-    /** How often this instance applies image changes made through other instances (its index staleness bound). */
-    public SchedulerBuilder indexFollowPeriod(Duration period) { this.indexFollowPeriod = Objects.requireNonNull(period); return this; }
+    /**
+     * How often this instance applies image changes made through other instances (its index staleness bound).
+     * {@link Duration#ZERO}: never — for a store only this process can open (the embedded file), where every change
+     * is made here and re-reading the change log would only compete with the workers for the store.
+     */
+    public SchedulerBuilder indexFollowPeriod(Duration period) {
+        if (Objects.requireNonNull(period).isNegative()) throw new IllegalArgumentException("indexFollowPeriod must be >= 0");
+        this.indexFollowPeriod = period;
+        return this;
+    }
 
     /** Per-tenant intake budget: {@code perSecond} events with bursts of {@code burst}; beyond it intake is refused. */
     public SchedulerBuilder intakeRate(double perSecond, int burst) {

@@ -19,7 +19,8 @@ import java.util.Objects;
  * tuning. {@link SchedulerBuilder} fills the defaults; the scheduler keeps this record, never the builder.
  *
  * @param maxIndexAge       refuse to plan on an index older than this (ERR_RUN_009); null disables the check
- * @param indexFollowPeriod how often the index applies other instances' image changes (the staleness bound)
+ * @param indexFollowPeriod how often the index applies other instances' image changes (the staleness bound); zero:
+ *                          never (a store no other process can open)
  * @param intakeRate        per-tenant token bucket for intake events (events per second, burst)
  * @param unitOfWork        keeps a state change and its outbound envelopes together (the storage's transactions)
  */

@@ -62,10 +62,10 @@ final class SchedulerProcess implements AutoCloseable {
         }
     }
 
-    /** Applies other instances' image changes every {@code indexFollowPeriod} (planning roles only). */
+    /** Applies other instances' image changes every {@code indexFollowPeriod} (planning roles only; zero: never). */
     synchronized void startFollowingIndex() {
         requirePlanning("follow the impact index");
-        if (indexPoller != null) return;
+        if (indexPoller != null || config.indexFollowPeriod().isZero()) return;
         indexPoller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("scheduler-index").daemon(true).factory());
         long every = config.indexFollowPeriod().toMillis();
         indexPoller.scheduleWithFixedDelay(() -> {
@@ -139,7 +139,7 @@ final class SchedulerProcess implements AutoCloseable {
         Storage s = config.storage();
         return new SegmentWorker(workerId, config.queue(), s.segments(), s.runs(), s.deltas(), s.verdicts(),
                 s.progress(), config.scanner(), lifecycle, config.retryPolicy(), config.leaseTime(), config.clock(),
-                backpressure, this::limits);
+                backpressure, this::limits, config.unitOfWork());
     }
 
     /** A schedule's rate limit (one bucket per schedule, shared by this process's workers) and parallelism. */

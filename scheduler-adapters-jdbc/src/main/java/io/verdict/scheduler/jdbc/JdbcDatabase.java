@@ -140,6 +140,11 @@ public final class JdbcDatabase implements AutoCloseable {
         return dialect;
     }
 
+    /** True when a transaction is open on this thread (a store call now joins it). */
+    boolean inTransaction() {
+        return current.get() != null;
+    }
+
     /** Runs {@code action} after the transaction open on this thread is durable; at once when none is open. */
     void afterCommit(Runnable action) {
         java.util.List<Runnable> actions = afterCommit.get();

@@ -150,12 +150,12 @@ public final class JdbcImageStore implements ImageStore {
         if (limit < 1) return List.of();
         long atNs = nanos(at);
         return db.transaction(c -> Sql.list(c, "SELECT seq, at_ns, tenant_id, digest, image FROM image_changes "
-                        + "WHERE at_ns > ? OR (at_ns = ? AND seq > ?) ORDER BY at_ns, seq LIMIT ?",
+                        + "WHERE at_ns >= ? AND (at_ns > ? OR seq > ?) ORDER BY at_ns, seq LIMIT ?",
                 rs -> {
                     String image = rs.getString("image");
                     return new ImageChange(rs.getLong("seq"), instant(rs.getLong("at_ns")), rs.getString("tenant_id"),
                             rs.getString("digest"), image == null ? null : CatalogCodecs.image(Doc.parse(image)));
-                }, atNs, atNs, seq, limit));
+                }, atNs, atNs, seq, limit)); // at_ns >= ? first: a range on the (at_ns, seq) index, no sort
     }
 
     /** Nanoseconds since the epoch (long reaches 1677 to 2262; instants beyond clamp to the ends). */

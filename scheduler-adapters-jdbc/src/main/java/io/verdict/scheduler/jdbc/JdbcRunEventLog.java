@@ -20,6 +20,12 @@ import java.util.function.Consumer;
  * committed after N, and a reader that has seen N never later finds an event below N appear. Appends of one
  * instance are serialised per run so they do not collide with each other.
  *
+ * <p>Inside a unit of work (a transaction already open on this thread) the append joins it — the console event
+ * commits with the state change it reports — and does not take the per-run lock: the caller holds a connection,
+ * and on SQLite, with its single connection, a thread holding the lock while waiting for the connection would
+ * deadlock with us. A seq taken meanwhile (PostgreSQL, another transaction) is undone to a savepoint and tried
+ * again; subscribers are woken after the commit, when the event is visible on their connections.
+ *
  * <p>Subscriptions: {@link PolledSubscriptions} (one polling thread per subscribed run, shared with the Mongo
  * adapter), woken at once by appends on this instance, otherwise polling every {@code pollInterval}.
  */
@@ -40,6 +46,7 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
 
     @Override
     public RunEventRecord append(String tenantId, String runId, RunEvent event) {
+        if (db.inTransaction()) return appendJoined(tenantId, runId, List.of(event)).get(0);
         synchronized (appendLocks[Math.floorMod(runId.hashCode(), appendLocks.length)]) {
             for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
                 Optional<RunEventRecord> stored = db.transaction(c -> {
@@ -64,6 +71,7 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
     @Override
     public List<RunEventRecord> appendAll(String tenantId, String runId, List<RunEvent> batch) {
         if (batch.isEmpty()) return List.of();
+        if (db.inTransaction()) return appendJoined(tenantId, runId, batch);
         synchronized (appendLocks[Math.floorMod(runId.hashCode(), appendLocks.length)]) {
             for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
                 List<RunEventRecord> stored;
@@ -93,6 +101,37 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
             }
         }
         throw new ConcurrentUpdateException("event log of run " + runId + " (" + MAX_APPEND_ATTEMPTS + " attempts)");
+    }
+
+    /** {@link #appendAll} inside the transaction open on this thread (see the class comment). */
+    private List<RunEventRecord> appendJoined(String tenantId, String runId, List<RunEvent> batch) {
+        List<RunEventRecord> stored = db.transaction(c -> {
+            for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+                java.sql.Savepoint before = c.setSavepoint();
+                long seq = Sql.one(c, "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?",
+                        rs -> rs.getLong(1), runId).orElse(0L);
+                List<RunEventRecord> recs = new java.util.ArrayList<>(batch.size());
+                List<Object[]> rows = new java.util.ArrayList<>(batch.size());
+                for (RunEvent e : batch) {
+                    RunEventRecord rec = new RunEventRecord(tenantId, runId, ++seq, clock.instant(), e);
+                    recs.add(rec);
+                    rows.add(new Object[] {runId, rec.seq(), RunCodecs.eventRecord(rec).json()});
+                }
+                boolean taken = false;
+                for (int n : Sql.batch(c, "INSERT INTO run_events (run_id, seq, doc) VALUES (?,?,?) "
+                        + "ON CONFLICT (run_id, seq) DO NOTHING", rows)) {
+                    if (n != 1) taken = true;
+                }
+                if (!taken) {
+                    c.releaseSavepoint(before);
+                    return recs;
+                }
+                c.rollback(before); // another transaction took one of these seqs: only our batch is undone
+            }
+            throw new ConcurrentUpdateException("event log of run " + runId + " (" + MAX_APPEND_ATTEMPTS + " attempts)");
+        });
+        db.afterCommit(() -> subscriptions.wake(runId));
+        return stored;
     }
 
     /** Rolls back a batch append that lost a seq to another instance. */

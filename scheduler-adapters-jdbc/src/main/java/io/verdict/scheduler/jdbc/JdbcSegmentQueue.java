@@ -70,6 +70,27 @@ public final class JdbcSegmentQueue implements SegmentQueue {
                 Counters.next(c, orderCounter)));
     }
 
+    /** One transaction, one batched insert; returns how many were new. */
+    @Override
+    public int enqueueAll(java.util.Collection<SegmentRef> refs, Instant availableAt) {
+        if (refs.isEmpty()) return 0;
+        return db.transaction(c -> {
+            long seq = Counters.reserve(c, orderCounter, refs.size()) - refs.size(); // the order values, in one statement
+            List<Object[]> rows = new java.util.ArrayList<>(refs.size());
+            for (SegmentRef ref : refs) {
+                rows.add(new Object[] {name, ref.key(), ref.tenantId(), ref.runId(), ref.index(), ref.scheduleId(),
+                        availableAt.toEpochMilli(), ++seq});
+            }
+            int added = 0;
+            for (int n : Sql.batch(c, "INSERT INTO queue_messages (queue, msg_key, tenant_id, run_id, idx, schedule_id, "
+                    + "available_ms, seq, deliveries) VALUES (?,?,?,?,?,?,?,?,0) ON CONFLICT (queue, msg_key) DO NOTHING",
+                    rows)) {
+                if (n > 0) added += n;
+            }
+            return added;
+        });
+    }
+
     @Override
     public Optional<Lease> claim(String owner, Duration leaseTime) {
         long now = clock.millis();
@@ -157,6 +178,15 @@ public final class JdbcSegmentQueue implements SegmentQueue {
     public boolean ack(Lease lease) {
         return db.transaction(c -> Sql.update(c, "DELETE FROM queue_messages WHERE queue = ? AND msg_key = ? "
                 + "AND lease_token = ?", name, lease.ref().key(), lease.fencingToken())) == 1;
+    }
+
+    /** One transaction (one commit) for the ack and the next claim. */
+    @Override
+    public Optional<Lease> ackThenClaim(Lease done, String owner, Duration leaseTime) {
+        return db.transaction(c -> {
+            ack(done);
+            return claim(owner, leaseTime);
+        });
     }
 
     @Override

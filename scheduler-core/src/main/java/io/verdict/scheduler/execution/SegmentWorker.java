@@ -22,6 +22,7 @@ import io.verdict.scheduler.runs.Segment;
 import io.verdict.scheduler.runs.SegmentOutcome;
 import io.verdict.scheduler.runs.SegmentState;
 import io.verdict.scheduler.runs.SegmentStore;
+import io.verdict.scheduler.tx.UnitOfWork;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,11 @@ import java.util.function.Function;
  * then complete, retry or bury the segment, and hand the {@link SegmentResult} to {@link RunLifecycle}, which
  * emits every event. A batch costs a handful of store round trips whatever its size: one read of recorded
  * deltas, one of previous verdicts, one bulk write of each, one in-flight progress report that also tells the
- * worker whether the run was cancelled (the run itself is read once per segment, not per target). A worker that
+ * worker whether the run was cancelled (the run itself is read once per segment, not per target). Writes are
+ * grouped in units of work — taking and starting the segment is one, each batch's results another (the last batch
+ * together with the segment's completion) — so on a durable store a segment costs a few commits, not one per
+ * write. Queue calls stay outside the units: a queue on another system (Redis, NATS) cannot be rolled back with
+ * the store, so a message is settled only after the store says what happened to its segment. A worker that
  * lost its lease (paused JVM, network partition) finds out at its next fenced write and drops the segment without
  * acking: the new holder owns it.
  */
@@ -71,11 +76,15 @@ public final class SegmentWorker {
     private final Backpressure backpressure;
     private final Function<Run, RunLimits> limits;
     private final int maxUnavailableRetries;
+    private final UnitOfWork work;
+    /** The lease of the segment the last {@link #runOnce} completed, acked by the next claim. */
+    private Lease completedLease;
 
     public SegmentWorker(String workerId, SegmentQueue queue, SegmentStore segments, RunStore runs, DeltaStore deltas,
                          VerdictStore verdicts, ProgressStore progress, Scanner scanner, RunLifecycle lifecycle,
                          RetryPolicy retryPolicy, Duration leaseTime, Clock clock, Backpressure backpressure,
-                         Function<Run, RunLimits> limits) {
+                         Function<Run, RunLimits> limits, UnitOfWork work) {
+        this.work = java.util.Objects.requireNonNull(work, "work");
         this.workerId = workerId;
         this.queue = queue;
         this.segments = segments;
@@ -97,17 +106,80 @@ public final class SegmentWorker {
         return workerId;
     }
 
-    /** Claims and executes one segment; returns false when nothing was ready. */
+    /**
+     * Claims and executes one segment; returns false when nothing was ready. The message of a segment completed
+     * by the previous call is acked together with this claim ({@link SegmentQueue#ackThenClaim}); its segment is
+     * already stored as completed, so a crash before that ack only makes the message come back as a duplicate.
+     */
     public boolean runOnce() throws InterruptedException {
-        Optional<Lease> claimed = queue.claim(workerId, leaseTime);
-        if (claimed.isEmpty()) return false;
-        lifecycle.segmentEnded(execute(claimed.get()), workerId);
+        Lease done = completedLease;
+        completedLease = null;
+        // The claim, the reads and (usually) the start in one unit: one commit on a store-backed queue. A queue
+        // elsewhere claims at once; if the unit then fails, that lease expires and the segment is delivered again.
+        Claim claim = work.inTransaction(() -> {
+            Optional<Lease> claimed = done == null ? queue.claim(workerId, leaseTime)
+                    : queue.ackThenClaim(done, workerId, leaseTime);
+            if (claimed.isEmpty()) return null;
+            Lease lease = claimed.get();
+            Found found = new Found(segments.find(lease.ref().runId(), lease.ref().index()),
+                    runs.find(lease.ref().runId()));
+            return new Claim(lease, found, startAtOnce(lease, found));
+        });
+        if (claim == null) return false;
+        lifecycle.segmentEnded(execute(claim), workerId);
         return true;
     }
 
-    SegmentResult execute(Lease lease) throws InterruptedException {
-        Optional<Segment> found = segments.find(lease.ref().runId(), lease.ref().index());
-        Optional<Run> foundRun = runs.find(lease.ref().runId());
+    private record Found(Optional<Segment> segment, Optional<Run> run) {}
+
+    /** A claimed message, what the store holds for it, and the segment started when the common case applied. */
+    private record Claim(Lease lease, Found found, Started started) {}
+
+    private record Started(Segment segment, Run run, RunLimits limits) {}
+
+    /**
+     * Starts the segment in the claim's unit when nothing needs a decision: a fresh segment of a running run,
+     * not poisoned, without a parallelism limit. Null otherwise, or when the fenced write lost a race (nothing is
+     * written then), and {@link #execute} takes the general path.
+     */
+    private Started startAtOnce(Lease lease, Found found) {
+        if (found.segment().isEmpty() || found.run().isEmpty()) return null;
+        Segment seg = found.segment().get();
+        Run run = found.run().get();
+        if (seg.state() != SegmentState.QUEUED || run.state() != RunState.RUNNING) return null;
+        if (lease.deliveries() > retryPolicy.maxAttempts() + POISON_MARGIN) return null;
+        RunLimits runLimits = limits.apply(run);
+        if (runLimits.effectiveParallelism() != null) return null;
+        Instant now = clock.instant();
+        Segment taken;
+        try {
+            taken = lifecycle.moveSegment(seg, seg.leasedBy(workerId, lease.fencingToken(), lease.expiresAt(), now));
+        } catch (StaleLeaseException | ConcurrentUpdateException lost) {
+            return null;
+        }
+        Segment running = lifecycle.moveSegment(taken, taken.running(now));
+        lifecycle.segmentStarted(run, running, workerId);
+        return new Started(running, run, runLimits);
+    }
+
+    /** Acks the message of the last completed segment if the next claim has not (a worker that stops). */
+    public void settle() {
+        Lease done = completedLease;
+        completedLease = null;
+        if (done != null) queue.ack(done);
+    }
+
+    private SegmentResult execute(Claim claim) throws InterruptedException {
+        Lease lease = claim.lease();
+        if (claim.started() != null) {
+            try {
+                return evaluateStarted(claim.started().segment(), claim.started().run(), lease, claim.started().limits());
+            } catch (StaleLeaseException | ConcurrentUpdateException lost) {
+                return new SegmentResult.StaleLease(lease.ref());
+            }
+        }
+        Optional<Segment> found = claim.found().segment();
+        Optional<Run> foundRun = claim.found().run();
         if (found.isEmpty() || foundRun.isEmpty() || found.get().state().isTerminal()) {
             queue.ack(lease); // unknown or already finished: a duplicate delivery
             return new SegmentResult.Duplicate(lease.ref());
@@ -125,51 +197,89 @@ public final class SegmentWorker {
                     + " times without finishing (worker crashes?)", true);
         }
         try {
-            seg = take(seg, lease);
-            if (run.state().isTerminal()) return finishCancelled(seg, lease, run);
             RunLimits runLimits = limits.apply(run);
-            Optional<SegmentResult> deferred = overParallelism(run, seg, lease, runLimits);
-            if (deferred.isPresent()) return deferred.get();
-            seg = lifecycle.moveSegment(seg, seg.running(clock.instant()));
-            run = lifecycle.markRunning(run.id());
-            if (run.state().isTerminal()) return finishCancelled(seg, lease, run);
-            lifecycle.segmentStarted(run, seg, workerId);
-            Attempt attempt = new Attempt(seg, lease);
-            Evaluation result;
-            try {
-                result = evaluate(run, attempt, runLimits);
-            } catch (ScannerException e) {
-                return fail(run, attempt.segment, attempt.lease, e.code(), e.getMessage(), false);
+            Start start = start(seg, run, lease, runLimits);
+            switch (start) {
+                case Start.Cancelled c -> {
+                    queue.ack(lease);
+                    return c.result();
+                }
+                case Start.Deferred d -> {
+                    queue.release(lease, d.result().at());
+                    return d.result();
+                }
+                case Start.Running r -> {
+                    return evaluateStarted(r.segment(), r.run(), lease, runLimits);
+                }
             }
-            if (result.cancelled()) {
-                // Keep what was evaluated: the targets left over are the cancelled ones.
-                Segment cut = lifecycle.moveSegment(attempt.segment,
-                        attempt.segment.cancelled(result.outcome(), clock.instant()));
-                queue.ack(attempt.lease);
-                return new SegmentResult.Cancelled(runs.find(run.id()).orElse(run), cut, true);
-            }
-            SegmentOutcome outcome = result.outcome();
-            seg = lifecycle.moveSegment(attempt.segment, attempt.segment.completed(outcome, clock.instant()));
-            queue.ack(attempt.lease);
-            return new SegmentResult.Completed(run, seg);
         } catch (StaleLeaseException | ConcurrentUpdateException lost) {
             // Our lease was taken over; the new holder finishes the segment. Never ack: it is not ours.
             return new SegmentResult.StaleLease(lease.ref());
         }
     }
 
+    /** Evaluates a started segment and settles it: completed (acked with the next claim), cancelled or failed. */
+    private SegmentResult evaluateStarted(Segment seg, Run run, Lease lease, RunLimits runLimits)
+            throws InterruptedException {
+        Attempt attempt = new Attempt(seg, lease);
+        Evaluation result;
+        try {
+            result = evaluate(run, attempt, runLimits);
+        } catch (ScannerException e) {
+            return fail(run, attempt.segment, attempt.lease, e.code(), e.getMessage(), false);
+        }
+        if (result.cancelled()) {
+            // Keep what was evaluated: the targets left over are the cancelled ones.
+            Segment cut = lifecycle.moveSegment(attempt.segment,
+                    attempt.segment.cancelled(result.outcome(), clock.instant()));
+            queue.ack(attempt.lease);
+            return new SegmentResult.Cancelled(runs.find(run.id()).orElse(run), cut, true);
+        }
+        completedLease = attempt.lease; // the last batch's unit completed the segment; acked with the next claim
+        return new SegmentResult.Completed(run, attempt.segment);
+    }
+
+    /** How taking a segment ended: running (go on evaluating), or settled at once; the queue call comes after. */
+    private sealed interface Start {
+        record Running(Segment segment, Run run) implements Start {}
+
+        /** The run ended before the segment started: ack the message. */
+        record Cancelled(SegmentResult.Cancelled result) implements Start {}
+
+        /** Over the run's parallelism: give the message back until {@code result.at()}. */
+        record Deferred(SegmentResult.Deferred result) implements Start {}
+    }
+
+    /**
+     * Takes the segment under this lease and starts it — the fenced writes and the started event — in one unit of
+     * work (one commit on a durable store instead of three). A queued run is moved to running first, in a unit of
+     * its own: on a store without transactions a run write is held to the end of its block, and a lost race to
+     * start the run must be settled by {@link RunLifecycle#markRunning}'s re-read, not fail the whole start.
+     */
+    private Start start(Segment found, Run read, Lease lease, RunLimits runLimits) {
+        Run run = read.state() == RunState.QUEUED ? lifecycle.markRunning(read.id()) : read;
+        return work.inTransaction(() -> {
+            Segment seg = take(found, lease);
+            if (run.state().isTerminal()) return new Start.Cancelled(cancelBeforeStart(seg, run));
+            Optional<SegmentResult.Deferred> deferred = overParallelism(run, seg, runLimits);
+            if (deferred.isPresent()) return new Start.Deferred(deferred.get());
+            seg = lifecycle.moveSegment(seg, seg.running(clock.instant()));
+            lifecycle.segmentStarted(run, seg, workerId);
+            return new Start.Running(seg, run);
+        });
+    }
+
     /**
      * Enforces {@code limits.parallelism}: our own claim is already counted (the segment is leased), so more than
      * the limit in flight means we give the segment back, untouched, for a little while.
      */
-    private Optional<SegmentResult> overParallelism(Run run, Segment leased, Lease lease, RunLimits runLimits) {
+    private Optional<SegmentResult.Deferred> overParallelism(Run run, Segment leased, RunLimits runLimits) {
         Integer limit = runLimits.effectiveParallelism();
         if (limit == null) return Optional.empty();
         int inFlight = progress.find(run.id()).map(RunCounters::inFlightSegments).orElse(0);
         if (inFlight <= limit) return Optional.empty();
         Instant at = clock.instant().plus(DEFER);
         Segment back = lifecycle.moveSegment(leased, leased.released(clock.instant()));
-        queue.release(lease, at);
         return Optional.of(new SegmentResult.Deferred(run, back, at, inFlight - 1 + " of " + limit
                 + " segments already in flight"));
     }
@@ -184,14 +294,13 @@ public final class SegmentWorker {
         return lifecycle.moveSegment(seg, seg.leasedBy(workerId, lease.fencingToken(), lease.expiresAt(), now));
     }
 
-    private SegmentResult finishCancelled(Segment seg, Lease lease, Run run) {
+    private SegmentResult.Cancelled cancelBeforeStart(Segment seg, Run run) {
         Segment done = seg;
         boolean now = false;
         if (!seg.state().isTerminal()) {
             done = lifecycle.moveSegment(seg, seg.cancelled(clock.instant()));
             now = true;
         }
-        queue.ack(lease);
         return new SegmentResult.Cancelled(run, done, now);
     }
 
@@ -241,10 +350,14 @@ public final class SegmentWorker {
         for (int from = 0; from < digests.size(); ) {
             heartbeat(attempt);
             List<String> batch = digests.subList(from, Math.min(digests.size(), from + BATCH));
-            Map<String, DeltaSummary> recorded = deltas.findAll(run.id(), batch);
+            // The batch's recorded deltas and previous verdicts: two reads in one unit (one store round trip).
             List<String> toScan = new ArrayList<>(batch.size());
-            for (String d : batch) if (!recorded.containsKey(d)) toScan.add(d);
-            Map<String, ScanReport> previous = toScan.isEmpty() ? Map.of() : verdicts.latestAll(run.tenantId(), toScan);
+            Map<String, DeltaSummary> recorded = new java.util.HashMap<>();
+            Map<String, ScanReport> previous = work.inTransaction(() -> {
+                recorded.putAll(deltas.findAll(run.id(), batch));
+                for (String d : batch) if (!recorded.containsKey(d)) toScan.add(d);
+                return toScan.isEmpty() ? Map.<String, ScanReport>of() : verdicts.latestAll(run.tenantId(), toScan);
+            });
 
             RunLifecycle.Batch b = new RunLifecycle.Batch();
             List<ScanReport> reports = new ArrayList<>(toScan.size());
@@ -282,15 +395,25 @@ public final class SegmentWorker {
                 taken++;
                 if (Duration.ofNanos(System.nanoTime() - started).compareTo(FLUSH_EVERY) >= 0) break;
             }
-            lifecycle.recordDeltas(run, b, deltas::recordAll); // the deltas and their envelopes, together
-            if (!reports.isEmpty()) verdicts.saveAll(run.tenantId(), reports);
             done += taken;
             from += taken;
-            if (failure != null) {
-                lifecycle.batchEvaluated(run, attempt.segment, workerId, done, outcome, b);
-                throw failure;
-            }
-            Optional<RunCounters> after = lifecycle.batchEvaluated(run, attempt.segment, workerId, done, outcome, b);
+            boolean completes = failure == null && from >= digests.size();
+            int processed = done;
+            SegmentOutcome soFar = outcome;
+            // One unit for the batch: deltas with their envelopes, verdicts, progress and its events, and — for
+            // the last batch — the segment's completion with its event.
+            Optional<RunCounters> after = work.inTransaction(() -> {
+                lifecycle.recordDeltas(run, b, deltas::recordAll);
+                if (!reports.isEmpty()) verdicts.saveAll(run.tenantId(), reports);
+                Optional<RunCounters> counters = lifecycle.batchEvaluated(run, attempt.segment, workerId, processed,
+                        soFar, b);
+                if (completes && counters.isPresent()) {
+                    attempt.segment = lifecycle.completeSegment(run, attempt.segment, soFar, workerId);
+                }
+                lifecycle.publishDeltas(b); // last: see publishDeltas
+                return counters;
+            });
+            if (failure != null) throw failure;
             if (after.isEmpty()) {
                 throw new StaleLeaseException(attempt.segment.key(), attempt.lease.fencingToken(),
                         attempt.lease.fencingToken() + 1);

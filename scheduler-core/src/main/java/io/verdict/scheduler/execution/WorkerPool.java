@@ -28,6 +28,18 @@ public final class WorkerPool implements AutoCloseable {
     static final long MAX_FAILURE_BACKOFF_MS = 5_000;
 
     private void loop(SegmentWorker worker, Duration idle, Runnable housekeeping) {
+        try {
+            work(worker, idle, housekeeping);
+        } finally {
+            try {
+                worker.settle(); // the last completed segment's message, not acked by a next claim
+            } catch (RuntimeException e) {
+                // its segment is stored as completed: the message comes back once as a duplicate and is acked then
+            }
+        }
+    }
+
+    private void work(SegmentWorker worker, Duration idle, Runnable housekeeping) {
         long pause = idle.toMillis();
         int failures = 0;
         while (running.get()) {

@@ -177,11 +177,12 @@ public final class RunLifecycle {
      */
     public Optional<Run> maybeFinish(String runId) {
         for (int i = 0; i < 5; i++) {
+            // The counters answer "segments left?" without reading them (or the run: this runs after every
+            // segment); the segments are read once, at the end.
+            Optional<RunCounters> counters = progress.find(runId);
+            if (counters.isPresent() && counters.get().pendingSegments() > 0) return Optional.empty();
             Run run = runs.find(runId).orElseThrow();
             if (run.state().isTerminal()) return Optional.of(run);
-            Optional<RunCounters> counters = progress.find(runId);
-            // The counters answer "segments left?" without reading them; the segments are read once, at the end.
-            if (counters.isPresent() && counters.get().pendingSegments() > 0) return Optional.empty();
             List<Segment> segs = segments.forRun(runId);
             if (segs.stream().anyMatch(s -> !s.state().isTerminal())) {
                 progress.rebuild(run, segs); // the counters drifted (a crash between two writes): repair them
@@ -308,25 +309,34 @@ public final class RunLifecycle {
         /** Per image scanned in this batch: whether its delta was meaningful (for the images metric). */
         public final List<Boolean> evaluated = new ArrayList<>();
         public final List<String> warnings = new ArrayList<>();
+        /** The delta envelopes {@link #recordDeltas} made, stored by {@link #publishDeltas} at the end of the unit. */
+        List<EventEnvelope> outbound = List.of();
     }
 
     /**
      * Records a batch's fresh deltas ({@code record}: the delta store's bulk write, answering those recorded first)
-     * and stores the batch's delta envelopes — of the deltas recorded now and of those a previous holder recorded,
-     * re-sent under the same idempotency key — with one outbox append, in one unit of work: a crash leaves both or
-     * neither (on stores without transactions, a re-delivered segment re-sends the envelopes of recorded deltas).
-     * Sets {@link Batch#recorded}.
+     * and makes the batch's delta envelopes — of the deltas recorded now and of those a previous holder recorded,
+     * re-sent under the same idempotency key — for {@link #publishDeltas}, which the caller runs last in the same
+     * unit of work: a crash leaves both or neither (on stores without transactions, a re-delivered segment re-sends
+     * the envelopes of recorded deltas). Sets {@link Batch#recorded}.
      */
     public List<DeltaSummary> recordDeltas(Run run, Batch b, UnaryOperator<List<DeltaSummary>> record) {
-        b.recorded = work.inTransaction(() -> {
-            List<DeltaSummary> recorded = b.fresh.isEmpty() ? List.of() : record.apply(b.fresh);
-            List<EventEnvelope> out = new ArrayList<>(recorded.size() + b.replayed.size());
-            for (DeltaSummary d : recorded) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
-            for (DeltaSummary d : b.replayed) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
-            if (!out.isEmpty()) notifier.publishAll(out);
-            return recorded;
-        });
+        b.recorded = b.fresh.isEmpty() ? List.of() : record.apply(b.fresh);
+        List<EventEnvelope> out = new ArrayList<>(b.recorded.size() + b.replayed.size());
+        for (DeltaSummary d : b.recorded) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+        for (DeltaSummary d : b.replayed) out.add(envelope(run, "scheduler.rescan.delta", d.imageDigest(), deltaPayload(d)));
+        b.outbound = out;
         return b.recorded;
+    }
+
+    /**
+     * Stores the envelopes {@link #recordDeltas} made, with one outbox append. Last in the unit: an outbox that
+     * numbers its entries in commit order (PostgreSQL) holds that order's lock from the append to the commit, so
+     * appending last keeps the other workers' batches waiting for it as briefly as possible.
+     */
+    public void publishDeltas(Batch b) {
+        if (!b.outbound.isEmpty()) notifier.publishAll(b.outbound);
+        b.outbound = List.of();
     }
 
     /**
@@ -347,19 +357,33 @@ public final class RunLifecycle {
                     s.size(), after.get().stats(run).processed(), run.deduped(), workerId));
         }
         if (!batch.isEmpty()) events.appendAll(run.tenantId(), run.id(), batch);
-        for (DeltaSummary d : b.recorded) {
-            metrics.delta(d.severity().newCriticals(), d.severity().newHigh(), d.kevHits().size());
-        }
-        for (Boolean meaningful : b.evaluated) metrics.image(run.mode(), meaningful);
+        List<DeltaSummary> recorded = b.recorded;
+        // Counted once the batch is stored: a unit of work that is rolled back and run again counts it once.
+        work.afterCommit(() -> {
+            for (DeltaSummary d : recorded) {
+                metrics.delta(d.severity().newCriticals(), d.severity().newHigh(), d.kevHits().size());
+            }
+            for (Boolean meaningful : b.evaluated) metrics.image(run.mode(), meaningful);
+        });
         return after;
+    }
+
+    /**
+     * Completes a running segment — every target evaluated — and publishes its progress event. The worker calls
+     * it inside the unit of work of the segment's last batch, so the batch's results and the completion are one
+     * commit; {@link #segmentEnded} then only counts it and finishes the run after its last segment.
+     */
+    public Segment completeSegment(Run run, Segment running, SegmentOutcome outcome, String workerId) {
+        Segment done = moveSegment(running, running.completed(outcome, clock.instant()));
+        segmentEvent(done, run, workerId);
+        return done;
     }
 
     /** Turns a worker's segment result into events, logs, metrics and, after the last segment, the run's end. */
     public void segmentEnded(SegmentResult result, String workerId) {
         switch (result) {
             case SegmentResult.Completed c -> {
-                metrics.segment(c.run().mode(), "completed");
-                segmentEvent(c.segment(), c.run(), workerId);
+                metrics.segment(c.run().mode(), "completed"); // its event went out with the completion (completeSegment)
                 maybeFinish(c.run().id());
             }
             case SegmentResult.RetryScheduled r -> {

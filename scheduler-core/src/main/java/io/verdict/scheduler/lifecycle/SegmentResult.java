@@ -15,7 +15,7 @@ import java.time.Instant;
 public sealed interface SegmentResult {
     SegmentRef ref();
 
-    /** Every target evaluated; the outcome is on the segment. */
+    /** Every target evaluated; the outcome is on the segment, its event went out with the completing write. */
     record Completed(Run run, Segment segment) implements SegmentResult {
         public SegmentRef ref() { return refOf(segment); }
     }

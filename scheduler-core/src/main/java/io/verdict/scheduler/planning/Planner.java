@@ -180,7 +180,9 @@ public final class Planner {
             return new PlannedRun(run, segs, impact);
         }
         run = lifecycle.transition(run, RunState.QUEUED, null);
-        for (Segment s : segs) queue.enqueue(new SegmentRef(s.tenantId(), s.runId(), s.index(), s.scheduleId()), now);
+        List<SegmentRef> refs = new ArrayList<>(segs.size());
+        for (Segment s : segs) refs.add(new SegmentRef(s.tenantId(), s.runId(), s.index(), s.scheduleId()));
+        queue.enqueueAll(refs, now); // one transaction or a few round trips, not one per segment
         lifecycle.log(run, "info", "planned " + targets.size() + " targets in " + segs.size() + " segments, plan "
                 + planDigest);
         if (uncapped != null) {

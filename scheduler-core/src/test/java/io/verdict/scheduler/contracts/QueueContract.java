@@ -81,6 +81,36 @@ public abstract class QueueContract {
     }
 
     @Test
+    void enqueueAllMakesEverySegmentClaimableOnceAndIsIdempotent() {
+        List<SegmentRef> refs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) refs.add(ref("acme", "run-bulk", i));
+        int added = queue.enqueueAll(refs, now());
+        assertThat(added).as("new refs, or -1 when the adapter cannot tell").isIn(30, -1);
+        int again = queue.enqueueAll(refs, now());
+        assertThat(again).as("already waiting: nothing new").isIn(0, -1);
+        List<Integer> claimed = new ArrayList<>();
+        for (Optional<Lease> l = queue.claim("w1", LONG); l.isPresent(); l = queue.claim("w1", LONG)) {
+            claimed.add(l.get().ref().index());
+            queue.ack(l.get());
+        }
+        assertThat(claimed).as("each segment once, in enqueue order").containsExactlyElementsOf(
+                refs.stream().map(SegmentRef::index).toList());
+    }
+
+    @Test
+    void ackThenClaimAcksTheFinishedMessageAndLeasesTheNext() throws InterruptedException {
+        queue.enqueue(ref("acme", "run-1", 0), now());
+        queue.enqueue(ref("acme", "run-1", 1), now());
+        Lease first = claim("w1", tick());
+        Lease second = queue.ackThenClaim(first, "w1", LONG).orElseThrow();
+        assertThat(second.ref().index()).isEqualTo(1);
+        assertThat(queue.ackThenClaim(second, "w1", LONG)).as("nothing left: the ack still happens").isEmpty();
+        advancePast(tick());
+        queue.reclaimExpired();
+        assertThat(queue.claim("w2", LONG)).as("neither acked message comes back").isEmpty();
+    }
+
+    @Test
     void enqueuedSegmentIsClaimedByOneOwnerAndAckRemovesIt() {
         SegmentRef r = ref("t1", "run-a", 0);
         queue.enqueue(r, now());

@@ -145,7 +145,8 @@ final class OursLane {
                 resources.push(jdbc);
                 jdbc.recoverEmbedded();
                 b.clock(clock).storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(jdbc.lockService())
-                        .tickLedger(jdbc.tickLedger()).outbox(jdbc.outbox(), List.of(), delivery);
+                        .tickLedger(jdbc.tickLedger()).unitOfWork(jdbc.unitOfWork()).indexFollowPeriod(Duration.ZERO)
+                        .outbox(jdbc.outbox(), List.of(), delivery);
                 return new Wiring(clock, jdbc::inOneTransaction);
             }
             case POSTGRES_REDIS -> {
@@ -157,7 +158,7 @@ final class OursLane {
                 Clock clock = new JdbcServerClock(db);
                 JdbcStorage jdbc = new JdbcStorage(db, clock);
                 resources.push(jdbc);
-                b.clock(clock).storage(jdbc.storage()).tickLedger(jdbc.tickLedger());
+                b.clock(clock).storage(jdbc.storage()).tickLedger(jdbc.tickLedger()).unitOfWork(jdbc.unitOfWork());
                 List<EventSink> sinks = redis(b, resources, jdbc.fencingFloor());
                 b.outbox(jdbc.outbox(), sinks, delivery);
                 return new Wiring(clock, jdbc::inOneTransaction);
@@ -174,7 +175,7 @@ final class OursLane {
                 Clock clock = new MongoServerClock(db);
                 MongoStorage mongo = new MongoStorage(db, clock);
                 resources.push(mongo);
-                b.clock(clock).storage(mongo.storage()).tickLedger(mongo.tickLedger());
+                b.clock(clock).storage(mongo.storage()).tickLedger(mongo.tickLedger()).unitOfWork(mongo.unitOfWork());
                 List<EventSink> sinks = redis(b, resources, mongo.fencingFloor());
                 b.outbox(mongo.outbox(), sinks, delivery);
                 return new Wiring(clock, Runnable::run);

@@ -156,7 +156,10 @@ public final class SchedulerRuntime implements AutoCloseable {
         resources.push(jdbc);
         jdbc.recoverEmbedded();
         builder.storage(jdbc.storage()).queue(jdbc.segmentQueue()).locks(jdbc.lockService()).tickLedger(jdbc.tickLedger())
-                .unitOfWork(jdbc.unitOfWork()); // a state change and its outbound envelopes commit together
+                .unitOfWork(jdbc.unitOfWork()) // a state change and its outbound envelopes commit together
+                // The file is locked to this process: every image change is made (and indexed) here, so there is no
+                // other instance's change log to follow.
+                .indexFollowPeriod(java.time.Duration.ZERO);
         return new Store(clock, jdbc.fencingFloor(), jdbc::inOneTransaction, jdbc,
                 sinks -> builder.outbox(jdbc.outbox(), sinks, config.eventDelivery()));
     }

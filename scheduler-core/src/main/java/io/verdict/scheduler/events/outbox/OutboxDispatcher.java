@@ -108,7 +108,7 @@ public final class OutboxDispatcher implements AutoCloseable {
         // One write for the round; a crash before it re-delivers these (at least once, same idempotency keys).
         if (!delivered.isEmpty()) outbox.deliveredAll(delivered);
         if (!notTried.isEmpty()) outbox.release(notTried, clock.instant());
-        reportCounts(batch.isEmpty());
+        reportCounts();
         return batch.size();
     }
 
@@ -138,10 +138,15 @@ public final class OutboxDispatcher implements AutoCloseable {
         return true;
     }
 
-    /** Backlog gauges, read at most once per poll interval (a count over the outbox is not free on a big store). */
-    private void reportCounts(boolean idle) {
+    /**
+     * Backlog gauges, read at most once per poll interval, busy or idle: a count is a scan of the outbox, which
+     * keeps every delivered entry for the pull feed. Counting on every idle round — and the dispatcher is woken
+     * after every commit that stores envelopes — held the embedded store's only connection for 40 of a 100k-target
+     * run's 110 s. A drained backlog shows within one poll interval (the idle loop polls that often).
+     */
+    private void reportCounts() {
         Instant now = clock.instant();
-        if (!idle && Duration.between(lastCounts, now).compareTo(settings.pollInterval()) < 0) return;
+        if (Duration.between(lastCounts, now).compareTo(settings.pollInterval()) < 0) return;
         lastCounts = now;
         try {
             OutboxCounts c = outbox.counts();
