@@ -97,6 +97,10 @@ end
 
 -- Variadic reads in chunks, results concatenated: MGET keys, or HMGET hash fields.
 local function read_many(cmd, key, list)
+  if #list <= CHUNK then -- one call: its reply as is, no copy
+    if key then return redis.call(cmd, key, unpack(list)) end
+    return redis.call(cmd, unpack(list))
+  end
   local out = {}
   local i = 1
   while i <= #list do
@@ -179,17 +183,20 @@ local pending_runs = {} -- runs in the order they were first buffered
 local FAIR_MARK = BASE .. 'fair'
 local fair_marked = false
 
--- Appends the message to the stream; its ready-list element is buffered until flush_ready().
-local function add_ready(ref, tenant, payload, deliveries)
+-- Appends the message to the stream; its ready-list element is buffered until flush_ready(). `run` may be nil (it is
+-- then derived from the ref; callers that know it pass it, a pattern match per message costs).
+local function add_ready(ref, tenant, payload, deliveries, run)
   local id = redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
-  local run = run_of(ref)
+  run = run or run_of(ref)
   local l = pending_ready[run]
   if not l then
-    l = {}
+    l = { n = 0 }
     pending_ready[run] = l
     pending_runs[#pending_runs + 1] = run
   end
-  l[#l + 1] = ready_element(id, deliveries, tenant, ref, payload)
+  local n = l.n + 1
+  l.n = n
+  l[n] = ready_element(id, deliveries, tenant, ref, payload)
   if not fair_marked then
     fair_marked = true
     redis.call('SET', FAIR_MARK, '1')
@@ -204,7 +211,11 @@ end
 
 -- Writes the buffered ready-list elements (every script that calls add_ready calls this before it picks or ends).
 local function flush_ready()
-  for _, run in ipairs(pending_runs) do chunked('RPUSH', ready_list(run), pending_ready[run]) end
+  for _, run in ipairs(pending_runs) do
+    local l = pending_ready[run]
+    l.n = nil
+    chunked('RPUSH', ready_list(run), l)
+  end
   pending_ready, pending_runs = {}, {}
 end
 
