@@ -1,4 +1,5 @@
 -- ARGV[4..]: triples ref, runId, fencing token. Returns one 1/0 per triple (0: the lease is no longer held).
+-- The lease expiry index is left alone: its entries are dropped once due (reclaim in queue-common.lua).
 local nargs = #ARGV
 local refs_in, nr = {}, 0
 for i = 4, nargs, 3 do
@@ -35,7 +36,6 @@ for x = 1, nr do
 end
 if ne > 0 then
   chunked('HDEL', HOLDERS, refs)
-  chunked('ZREM', LEASES, refs)
   chunked('XACK', STREAM, entries, GROUP)
   chunked('XDEL', STREAM, entries)
   forget_in_runs(per_run)

@@ -89,7 +89,7 @@ if n == 0 then return {} end
 local first = redis.call('INCRBY', FENCING, n) - n
 local expires = int(now + lease_ms)
 local out = { tonumber(expires) }
-local zargs, hargs, moved = {}, {}, {}
+local hargs, moved = {}, {}
 -- A lease value is token|deliveries|expires|entry|len(tenant)|tenant owner; the part after the entry is the same for
 -- every message of a tenant in this call.
 local mid, tail = '|' .. expires .. '|', {}
@@ -103,8 +103,6 @@ for i = 1, n do
     tail[tenant] = t
   end
   local k = 2 * i
-  zargs[k - 1] = expires
-  zargs[k] = ref
   hargs[k - 1] = ref
   hargs[k] = int(token) .. '|' .. deliveries .. mid .. id .. t
   moved[tenant] = (moved[tenant] or 0) + 1
@@ -114,7 +112,8 @@ for i = 1, n do
   out[o + 2] = tonumber(deliveries)
   out[o + 3] = id
 end
-chunked('ZADD', LEASES, zargs)
+-- One index entry for the whole batch (see LEASE_BATCHES in queue-common.lua), named by its first token.
+redis.call('ZADD', LEASE_BATCHES, expires, cmsgpack.pack(int(first + 1), unpack(e_ref, 1, n)))
 chunked('HSET', HOLDERS, hargs)
 move_backlog('ready', 'leased', moved)
 return out
