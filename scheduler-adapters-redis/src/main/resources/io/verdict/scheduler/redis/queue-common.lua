@@ -260,13 +260,14 @@ local function pick_fairly(count)
   -- The tenant's next run with a ready entry (dropping drained ones from its zset), or nil when it has none.
   local function next_run(tenant)
     local st = runs_of[tenant]
-    local key = ready_runs(tenant)
     if not st then
+      local key = ready_runs(tenant)
       local last = redis.call('HGET', CURSOR, 'run|' .. tenant) or nil
       local runs, complete = ring(key, last, limit)
-      st = { runs = runs, complete = complete, pos = 1, last = last, served = false }
+      st = { runs = runs, complete = complete, pos = 1, last = last, served = false, key = key }
       runs_of[tenant] = st
     end
+    local key = st.key -- built once per tenant and call: a string built per pick costs
     while true do
       if st.pos > #st.runs then
         if not st.complete then st.runs, st.complete = ring(key, st.last, limit) end
