@@ -97,6 +97,7 @@ end
 
 -- Variadic reads in chunks, results concatenated: MGET keys, or HMGET hash fields.
 local function read_many(cmd, key, list)
+  if #list == 0 then return {} end
   if #list <= CHUNK then -- one call: its reply as is, no copy
     if key then return redis.call(cmd, key, unpack(list)) end
     return redis.call(cmd, unpack(list))
