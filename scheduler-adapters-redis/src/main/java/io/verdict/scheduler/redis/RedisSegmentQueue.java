@@ -303,9 +303,9 @@ public final class RedisSegmentQueue implements SegmentQueue {
         int limit = settings.housekeepingLimit();
         int total = 0;
         while (true) {
-            Long n = run(RECLAIM, ScriptOutputType.INTEGER, Integer.toString(limit));
-            total += n.intValue();
-            if (n < limit) return total;
+            List<Long> out = run(RECLAIM, ScriptOutputType.MULTI, Integer.toString(limit));
+            total += out.get(0).intValue();
+            if (out.get(1) == 0L) return total;
         }
     }
 

@@ -1,18 +1,31 @@
 -- ARGV[4] page size. Once per queue: lists the ready entries a version without fair share left in the stream (entries
--- never delivered to the group, with no ready list) so fair claims can hand them out. Reads them into the group's
--- pending list under the consumer '~adopt' (a claim's XCLAIM FORCE moves each to its owner). Skipped when the marker
+-- never delivered to the group, with no ready list) so fair claims can hand them out. Reads them with XREADGROUP (the
+-- group's "undelivered" is exactly what has to be listed) and acknowledges them at once: a claim's XCLAIM FORCE only
+-- takes entries nobody holds (queue-claim.lua), so listed entries must not stay pending. Skipped when the marker
 -- says this layout already lists ready entries (set by add_ready), so nothing is ever listed twice.
 -- Returns how many entries were adopted.
-if redis.call('EXISTS', FAIR_MARK) == 1 then return 0 end
+local page = tonumber(ARGV[4])
 if redis.call('EXISTS', STREAM) == 0 then
   redis.call('SET', FAIR_MARK, '1')
   return 0
 end
-local page = tonumber(ARGV[4])
+-- Earlier versions of this script left the adopted entries pending under the consumer '~adopt' (their claims took
+-- pending entries too). They are listed, so acknowledging them makes them claimable again; a no-op once done.
+while true do
+  local p = redis.pcall('XPENDING', STREAM, GROUP, '-', '+', page, '~adopt')
+  if type(p) ~= 'table' or p.err or #p == 0 then break end
+  local ids = {}
+  for i, e in ipairs(p) do ids[i] = e[1] end
+  redis.call('XACK', STREAM, GROUP, unpack(ids))
+end
+if redis.call('EXISTS', FAIR_MARK) == 1 then return 0 end
 local adopted = 0
 while true do
   local res = redis.call('XREADGROUP', 'GROUP', GROUP, '~adopt', 'COUNT', page, 'STREAMS', STREAM, '>')
   if not res or not res[1] or #res[1][2] == 0 then break end
+  local ids = {}
+  for i, e in ipairs(res[1][2]) do ids[i] = e[1] end
+  redis.call('XACK', STREAM, GROUP, unpack(ids))
   for _, e in ipairs(res[1][2]) do
     local id, f = e[1], e[2]
     local ref, tenant, payload

@@ -97,6 +97,11 @@ end
 
 -- Variadic reads in chunks, results concatenated: MGET keys, or HMGET hash fields.
 local function read_many(cmd, key, list)
+  if #list == 0 then return {} end
+  if #list <= CHUNK then -- one call: its reply as is, no copy
+    if key then return redis.call(cmd, key, unpack(list)) end
+    return redis.call(cmd, unpack(list))
+  end
   local out = {}
   local i = 1
   while i <= #list do
@@ -179,17 +184,20 @@ local pending_runs = {} -- runs in the order they were first buffered
 local FAIR_MARK = BASE .. 'fair'
 local fair_marked = false
 
--- Appends the message to the stream; its ready-list element is buffered until flush_ready().
-local function add_ready(ref, tenant, payload, deliveries)
+-- Appends the message to the stream; its ready-list element is buffered until flush_ready(). `run` may be nil (it is
+-- then derived from the ref; callers that know it pass it, a pattern match per message costs).
+local function add_ready(ref, tenant, payload, deliveries, run)
   local id = redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
-  local run = run_of(ref)
+  run = run or run_of(ref)
   local l = pending_ready[run]
   if not l then
-    l = {}
+    l = { n = 0 }
     pending_ready[run] = l
     pending_runs[#pending_runs + 1] = run
   end
-  l[#l + 1] = ready_element(id, deliveries, tenant, ref, payload)
+  local n = l.n + 1
+  l.n = n
+  l[n] = ready_element(id, deliveries, tenant, ref, payload)
   if not fair_marked then
     fair_marked = true
     redis.call('SET', FAIR_MARK, '1')
@@ -204,7 +212,11 @@ end
 
 -- Writes the buffered ready-list elements (every script that calls add_ready calls this before it picks or ends).
 local function flush_ready()
-  for _, run in ipairs(pending_runs) do chunked('RPUSH', ready_list(run), pending_ready[run]) end
+  for _, run in ipairs(pending_runs) do
+    local l = pending_ready[run]
+    l.n = nil
+    chunked('RPUSH', ready_list(run), l)
+  end
   pending_ready, pending_runs = {}, {}
 end
 
@@ -249,13 +261,14 @@ local function pick_fairly(count)
   -- The tenant's next run with a ready entry (dropping drained ones from its zset), or nil when it has none.
   local function next_run(tenant)
     local st = runs_of[tenant]
-    local key = ready_runs(tenant)
     if not st then
+      local key = ready_runs(tenant)
       local last = redis.call('HGET', CURSOR, 'run|' .. tenant) or nil
       local runs, complete = ring(key, last, limit)
-      st = { runs = runs, complete = complete, pos = 1, last = last, served = false }
+      st = { runs = runs, complete = complete, pos = 1, last = last, served = false, key = key }
       runs_of[tenant] = st
     end
+    local key = st.key -- built once per tenant and call: a string built per pick costs
     while true do
       if st.pos > #st.runs then
         if not st.complete then st.runs, st.complete = ring(key, st.last, limit) end
@@ -375,16 +388,48 @@ local function promote(now, limit)
   return #due
 end
 
+-- Lease expiry index. A claim call indexes its whole batch with one member of <base>lease-batches (score: the expiry
+-- it gave them all; member: cmsgpack.pack(first token, ref1, ref2, …)), rather than one member per message in the
+-- leases zset: at tens of thousands of claims a second a ZADD and a ZREM per message cost more than the rest of a
+-- lease. A renewal indexes its new expiry under the ref in the leases zset (as every lease of the earlier layout is).
+-- The index only says when to look: the holders hash is the truth, and every live lease has an index entry whose
+-- score is its expiry (the batch's until renewed, then the ref's). So ack leaves the index alone; reclaim drops
+-- index entries once due and reclaims only leases whose own expiry has passed — a ref in a due batch that was
+-- renewed, acked or claimed again since is skipped.
+local LEASE_BATCHES = BASE .. 'lease-batches'
+
 -- Leases whose expiry (Redis time) has passed: the message goes back to the tail of the stream as a new entry,
--- so the next XREADGROUP of any live worker hands it out again; the old entry leaves the pending list.
+-- so the next claim of any live worker hands it out again; the old entry leaves the pending list.
+-- Returns how many were reclaimed and whether more index entries may be due (`limit` reached).
 local function reclaim(now, limit)
   local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)
-  if #expired == 0 then return 0 end
-  local leases = read_many('HMGET', HOLDERS, expired)
-  local old, back = {}, {}
-  for i, ref in ipairs(expired) do
-    local tok, n, _, entry, tenant = decode_lease(leases[i])
-    if tok then
+  local refs, nref = {}, #expired
+  for i = 1, nref do refs[i] = expired[i] end
+  local batches, nb = {}, 0
+  while nref < limit do
+    local page = redis.call('ZRANGEBYSCORE', LEASE_BATCHES, '-inf', now, 'LIMIT', nb, 8)
+    for _, m in ipairs(page) do
+      nb = nb + 1
+      batches[nb] = m
+      local members = { cmsgpack.unpack(m) }
+      for k = 2, #members do
+        nref = nref + 1
+        refs[nref] = members[k]
+      end
+    end
+    if #page < 8 then break end
+  end
+  if nref == 0 then return 0, false end
+  local leases = read_many('HMGET', HOLDERS, refs)
+  local old, gone, back, seen = {}, {}, {}, {}
+  local ng = 0
+  for i = 1, nref do
+    local ref = refs[i]
+    local tok, n, exp, entry, tenant = decode_lease(leases[i])
+    if tok and not seen[ref] and tonumber(exp) <= now then
+      seen[ref] = true
+      ng = ng + 1
+      gone[ng] = ref
       local payload = payload_of(entry)
       old[#old + 1] = entry
       if payload then
@@ -397,13 +442,14 @@ local function reclaim(now, limit)
   end
   flush_ready()
   chunked('ZREM', LEASES, expired)
-  chunked('HDEL', HOLDERS, expired)
+  chunked('ZREM', LEASE_BATCHES, batches)
+  chunked('HDEL', HOLDERS, gone)
   if #old > 0 then
     chunked('XACK', STREAM, old, GROUP)
     chunked('XDEL', STREAM, old)
   end
   move_backlog('leased', 'ready', back)
-  return #expired
+  return ng, nref >= limit
 end
 
 -- The decoded lease of a ref when it is still held under this fencing token, else nil.

@@ -200,6 +200,97 @@ class RedisSegmentQueueLayoutTest {
         assertThat(cmd().exists(base + "idemp:run-a")).isZero();
     }
 
+    @Test
+    void aClaimIndexesItsBatchOnceAndARenewalIndexesTheRef() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String base = prefix + "scheduler:runner:";
+        queue.enqueueAll(List.of(new SegmentRef("t1", "run-a", 0, null), new SegmentRef("t2", "run-b", 0, null)),
+                Instant.now());
+        List<Lease> leases = queue.claimBatch("w1", LONG, 10);
+        assertThat(leases).hasSize(2);
+
+        List<io.lettuce.core.ScoredValue<String>> batches = cmd().zrangeWithScores(base + "lease-batches", 0, -1);
+        assertThat(batches).hasSize(1);
+        assertThat((long) batches.get(0).getScore()).isEqualTo(leases.get(0).expiresAt().toEpochMilli());
+        assertThat(cmd().eval("return {cmsgpack.unpack(redis.call('ZRANGE', KEYS[1], 0, 0)[1])}",
+                io.lettuce.core.ScriptOutputType.MULTI, base + "lease-batches").toString())
+                .as("first token, then the refs").isEqualTo(List.of(Long.toString(leases.get(0).fencingToken()),
+                        leases.get(0).ref().key(), leases.get(1).ref().key()).toString());
+        assertThat(cmd().zcard(base + "leases")).as("no member per message").isZero();
+
+        Lease renewed = queue.renew(leases.get(0), LONG.plusMinutes(1));
+        assertThat(cmd().zscore(base + "leases", "run-a#0")).isEqualTo((double) renewed.expiresAt().toEpochMilli());
+        assertThat(queue.ackAll(leases)).isEqualTo(2);
+        assertThat(cmd().hlen(base + "holders")).isZero();
+    }
+
+    @Test
+    void dueIndexEntriesReclaimOnlyLeasesWhoseOwnExpiryPassed() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String base = prefix + "scheduler:runner:";
+        for (int i = 0; i < 4; i++) queue.enqueue(new SegmentRef("t1", "run-a", i, null), Instant.now());
+        queue.enqueue(new SegmentRef("t1", "run-b", 0, null), Instant.now());
+        Map<String, Lease> leases = new java.util.HashMap<>();
+        for (Lease l : queue.claimBatch("w1", LONG, 5)) leases.put(l.ref().key(), l);
+        assertThat(leases).hasSize(5);
+        Lease renewed = queue.renew(leases.get("run-a#0"), LONG);
+        assertThat(queue.ack(leases.get("run-a#1"))).isTrue();
+        List<String> due = List.of("run-a#2", "run-a#3", "run-b#0");
+        // Let the batch fall due without waiting: its index entry, and the leases not renewed, expired at 1 ms;
+        // run-b#0 is indexed the way the earlier layout did instead: a member per ref in the leases zset.
+        cmd().eval("""
+                local m = redis.call('ZRANGE', KEYS[1], 0, -1)[1]
+                local kept = {}
+                for _, r in ipairs({cmsgpack.unpack(m)}) do if r ~= 'run-b#0' then kept[#kept + 1] = r end end
+                redis.call('ZREM', KEYS[1], m)
+                redis.call('ZADD', KEYS[1], 1, cmsgpack.pack(unpack(kept)))
+                redis.call('ZADD', KEYS[3], 1, 'run-b#0')
+                for _, r in ipairs(ARGV) do
+                  redis.call('HSET', KEYS[2], r, (string.gsub(redis.call('HGET', KEYS[2], r), '^(%d+|%d+|)%d+', '%11')))
+                end
+                return 'OK'""", io.lettuce.core.ScriptOutputType.STATUS,
+                new String[] {base + "lease-batches", base + "holders", base + "leases"}, due.toArray(String[]::new));
+
+        assertThat(queue.reclaimExpired()).as("neither the renewed nor the acked one").isEqualTo(3);
+        assertThat(cmd().zcard(base + "lease-batches")).isZero();
+        assertThat(cmd().zrange(base + "leases", 0, -1)).containsExactly(renewed.ref().key());
+        assertThat(queue.ack(leases.get("run-a#2"))).isFalse();
+        assertThat(queue.claimBatch("w2", LONG, 10)).extracting(l -> l.ref().key())
+                .containsExactlyInAnyOrderElementsOf(due);
+        assertThat(queue.reclaimExpired()).isZero();
+        assertThat(queue.ack(renewed)).isTrue();
+    }
+
+    @Test
+    void anEntryAlreadyPendingInTheGroupIsNeverHandedOutAgain() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String stream = prefix + "scheduler:runner";
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+        // An old version's node reading the group (it hands out by stream order).
+        cmd().xreadgroup(io.lettuce.core.Consumer.from("scheduler-runners", "old-node"),
+                io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(stream));
+        assertThat(queue.claim("w1", LONG)).isEmpty();
+        assertThat(cmd().xpending(stream, "scheduler-runners").getConsumerMessageCount())
+                .containsOnlyKeys("old-node");
+    }
+
+    @Test
+    void entriesAnEarlierAdoptionLeftPendingAreReleasedAtStart() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
+        String stream = prefix + "scheduler:runner";
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+        queue.enqueue(new SegmentRef("t2", "run-b", 0, null), Instant.now());
+        // Earlier versions adopted into the pending list under '~adopt' and claimed from there. (Their nodes are
+        // stopped before new ones start, as for every upgrade of this queue: a new node releases them at start.)
+        cmd().xreadgroup(io.lettuce.core.Consumer.from("scheduler-runners", "~adopt"),
+                io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(stream));
+
+        RedisSegmentQueue upgraded = new RedisSegmentQueue(redis, prefix);
+        assertThat(upgraded.claimBatch("w1", LONG, 10)).extracting(l -> l.ref().key())
+                .containsExactly("run-a#0", "run-b#0");
+        assertThat(cmd().xpending(stream, "scheduler-runners").getConsumerMessageCount()).containsOnlyKeys("w1");
+    }
+
     /** A ready list with each MessagePack element shown as {@code entry|deliveries|tenant|ref|payload}. */
     private List<String> readyList(String key) {
         return cmd().eval("""
