@@ -42,8 +42,8 @@ import java.util.function.LongSupplier;
  * by the clock of the node that calls. Fencing tokens come from one {@code INCR} counter per queue, so a later
  * claim always carries a larger token. See the module README for the key layout.
  *
- * <p>Besides the port, {@link #enqueueAll}, {@link #claimBatch} and {@link #ackAll} move many messages per round
- * trip for high-volume callers.
+ * <p>{@link #enqueueAll} (the port's, used by the planner) and, besides the port, {@link #claimBatch} and
+ * {@link #ackAll} move many messages per round trip for high-volume callers.
  */
 public final class RedisSegmentQueue implements SegmentQueue {
     private static final int MAX_PER_CALL = 500;
@@ -166,6 +166,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
     }
 
     /** Enqueues many refs with one script call per 500; returns how many were new (the others were waiting or leased). */
+    @Override
     public int enqueueAll(Collection<SegmentRef> refs, Instant availableAt) {
         Objects.requireNonNull(availableAt, "availableAt");
         String at = Long.toString(millis(availableAt));
