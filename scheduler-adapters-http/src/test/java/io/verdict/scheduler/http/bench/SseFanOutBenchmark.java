@@ -47,6 +47,7 @@ public final class SseFanOutBenchmark {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long w0 = System.nanoTime();
+            long epoch0 = System.currentTimeMillis();
             for (int i = 0; i < events; i++) {
                 long now = System.nanoTime();
                 long seq = t.storage.events().append("acme", runId,
@@ -57,6 +58,8 @@ public final class SseFanOutBenchmark {
             Thread.sleep(2000); // let the last events arrive
             double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
             double wallSeconds = (System.nanoTime() - w0) / 1e9;
+            // For profiles: the window (epoch ms) to filter samples to, e.g. a JFR recording's event start times.
+            System.out.printf("events window: epoch ms %d..%d%n", epoch0, System.currentTimeMillis());
             long[] latencies = new long[subscribers * events];
             int n = 0;
             int missing = 0;
