@@ -206,14 +206,14 @@ final class RunFanOut {
                     if (s.lingerUntil != 0) next = Math.min(next, s.lingerUntil);
                     continue;
                 }
+                if (top - s.lastSent > RING) {
+                    end(s); // the ring no longer holds what it needs: its reconnect replays it from the log
+                    continue;
+                }
                 if (!s.out.isReady()) continue; // still draining; the container's callback wakes the writer
                 if (lingerOver) {
                     fill(s.lastSent); // the trailing events (the closing log line), straight from the log
                     top = Math.max(top, latest);
-                }
-                if (top - s.lastSent > RING) {
-                    end(s); // the ring no longer holds what it needs: its reconnect replays it from the log
-                    continue;
                 }
                 Batch b = batch(s.lastSent, top, beatDue);
                 s.heartbeatsSeen = beat;
