@@ -481,9 +481,9 @@ public final class ImpactIndex {
 
     /**
      * A large share of the index: the hits' digest ranks are set in a bit set over ranks (a few KB, so the
-     * scattered writes stay in cache), then one pass over it emits the rows in digest order — no string sort,
-     * no boxing, no per-hit bitmap probe: the entrypoint flag comes from a second rank bit set built from
-     * {@code hits ∧ used}.
+     * scattered writes stay in cache), then one pass over it copies the rows from the rank-ordered row arrays —
+     * no string sort, no boxing, no per-hit bitmap probe, no read of rows scattered by ordinal: the entrypoint
+     * flag comes from a second rank bit set built from {@code hits ∧ used} (none when every hit is used).
      */
     private ImpactedImage[] byRank(RoaringBitmap hits, RoaringBitmap used, Selector filter) {
         DigestOrder order = digestOrder();
@@ -523,8 +523,19 @@ public final class ImpactIndex {
         for (int w = 0; w < hitRanks.length; w++) {
             long bits = hitRanks[w];
             long usedBits = usedRanks[w] & bits; // a filtered-out hit has no hit bit: its used bit must not count
-            if (bits == -1L && (usedBits == 0 || usedBits == -1L)) { // 64 consecutive ranks, one flag: a block copy
-                System.arraycopy(usedBits == 0 ? rowAt : usedRowAt, w << 6, out, k, 64);
+            if (bits == -1L) {
+                // 64 consecutive ranks hit (a delta reaching most of the fleet): copy them as a block from the
+                // rows of the majority flag, then overwrite the few of the other flag.
+                int base = w << 6;
+                boolean mostlyUsed = Long.bitCount(usedBits) >= 32;
+                System.arraycopy(mostlyUsed ? usedRowAt : rowAt, base, out, k, 64);
+                ImpactedImage[] other = mostlyUsed ? rowAt : usedRowAt;
+                long patch = mostlyUsed ? ~usedBits : usedBits;
+                while (patch != 0) {
+                    int b = Long.numberOfTrailingZeros(patch);
+                    out[k + b] = other[base + b];
+                    patch &= patch - 1;
+                }
                 k += 64;
                 continue;
             }
