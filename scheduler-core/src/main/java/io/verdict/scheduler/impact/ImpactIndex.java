@@ -52,16 +52,21 @@ public final class ImpactIndex {
     private static final int KEY_CACHE_LIMIT = 1 << 20;
     /** Bumped (under the write lock) whenever an image enters or leaves; re-indexing the same digest keeps it. */
     private long membership;
-    private volatile DigestOrder digestOrder = new DigestOrder(-1, new int[0], new int[0]);
+    private volatile DigestOrder digestOrder =
+            new DigestOrder(-1, new int[0], new int[0], new ImpactedImage[0], new ImpactedImage[0]);
     private volatile Instant builtAt;
     /** Done unless a background load is running ({@link #beginLoad}). */
     private volatile CompletableFuture<Void> loaded = CompletableFuture.completedFuture(null);
 
     /**
-     * Where each ordinal sits when all indexed images are sorted by digest, as of one {@code membership} value.
-     * Lets a large result come out in digest order without a string sort per query; immutable once published.
+     * Where each ordinal sits when all indexed images are sorted by digest, as of one {@code membership} value,
+     * and the result rows (without and with the entrypoint flag) laid out in that order. Lets a large result come
+     * out in digest order without a string sort per query, and copies its rows by one forward pass over the rank
+     * arrays instead of one cache miss per hit into rows scattered by ordinal. The rank and ordinal arrays never
+     * change once published; the row arrays follow a re-indexed image ({@link #store}) under the write lock.
      */
-    private record DigestOrder(long membership, int[] rankOf, int[] ordinalAt) {}
+    private record DigestOrder(long membership, int[] rankOf, int[] ordinalAt, ImpactedImage[] rowAt,
+                               ImpactedImage[] usedRowAt) {}
 
     /**
      * A raw purl's key and, remembered from the last time it was linked, the bitmaps of its match key in
@@ -220,6 +225,16 @@ public final class ImpactIndex {
             rows.set(ordinal, row);
             usedRows.set(ordinal, usedRow);
         }
+        // Re-indexing a digest keeps membership, so the published digest order stays current: its rows follow.
+        // (A new or removed ordinal bumps membership and makes the order stale; it is rebuilt at the next query.)
+        DigestOrder order = digestOrder;
+        if (order.membership() == membership && ordinal < order.rankOf().length) {
+            int r = order.rankOf()[ordinal];
+            if (r < order.ordinalAt().length && order.ordinalAt()[r] == ordinal) {
+                order.rowAt()[r] = row;
+                order.usedRowAt()[r] = usedRow;
+            }
+        }
     }
 
     private void unlink(int ordinal, ImageRecord image) {
@@ -320,7 +335,7 @@ public final class ImpactIndex {
         if (tenant == null) return new RoaringBitmap();
         if (query.allImages()) return tenant.clone();
         Postings found = postings(query.purls());
-        RoaringBitmap union = or(query.usageOnly() ? found.usage : found.inventory);
+        RoaringBitmap union = orCovering(query.usageOnly() ? found.usage : found.inventory, tenant);
         union.and(tenant);
         return union;
     }
@@ -384,6 +399,45 @@ public final class ImpactIndex {
         return parts.isEmpty() ? new RoaringBitmap() : FastAggregation.or(parts.iterator());
     }
 
+    /** Most parts {@link #orCovering} ORs one by one, checking coverage after each, before it ORs the rest at once. */
+    private static final int COVERING_STEPS = 64;
+
+    /**
+     * A fresh bitmap whose intersection with {@code target} equals that of the union of {@code parts}, built
+     * without looking at most parts when a few big ones already cover all of {@code target}. A delta naming
+     * base-image packages (libc, openssl, zlib: in nearly every image) reaches the whole tenant after its first
+     * part or first few dozen (the entrypoint bitmaps), and ORing the other ~1,000 into a full bitmap changes
+     * nothing. The parts of at least 1/16 of the target are tried biggest first, up to {@link #COVERING_STEPS} of
+     * them; if they do not cover the target, everything left is ORed in one go as {@link #or} does.
+     */
+    private static RoaringBitmap orCovering(List<RoaringBitmap> parts, RoaringBitmap target) {
+        int goal = target.getCardinality();
+        int threshold = Math.max(1, goal >>> 4);
+        // (cardinality << 32 | index) of each big part, so one sort orders them biggest first
+        long[] big = new long[parts.size()];
+        int bigCount = 0;
+        for (int i = 0; i < big.length; i++) {
+            int c = parts.get(i).getCardinality();
+            if (c >= threshold) big[bigCount++] = ((long) c << 32) | i;
+        }
+        if (bigCount == 0) return or(parts);
+        java.util.Arrays.sort(big, 0, bigCount);
+        int steps = Math.min(bigCount, COVERING_STEPS);
+        boolean[] taken = new boolean[parts.size()];
+        RoaringBitmap acc = null;
+        for (int s = 0; s < steps; s++) {
+            int i = (int) big[bigCount - 1 - s];
+            taken[i] = true;
+            if (acc == null) acc = parts.get(i).clone(); else acc.or(parts.get(i));
+            // The cardinality (kept by in-place OR) is a cheap necessary condition; contains is the exact test.
+            if (acc.getCardinality() >= goal && acc.contains(target)) return acc;
+        }
+        List<RoaringBitmap> rest = new ArrayList<>(parts.size() - steps + 1);
+        rest.add(acc);
+        for (int i = 0; i < taken.length; i++) if (!taken[i]) rest.add(parts.get(i));
+        return FastAggregation.or(rest.iterator());
+    }
+
     /** Resolves the query into the sorted set of impacted images of the query's tenant, filtered by selector. */
     public ImpactSet resolve(ImpactQuery query) {
         awaitLoaded();
@@ -400,9 +454,16 @@ public final class ImpactIndex {
                 used = new RoaringBitmap();
             } else {
                 Postings found = postings(query.purls());
-                used = or(found.usage);
-                hits = query.usageOnly() ? used.clone() : or(found.inventory);
-                hits.and(tenant);
+                if (query.usageOnly()) {
+                    used = orCovering(found.usage, tenant);
+                    used.and(tenant);
+                    hits = used.clone();
+                } else {
+                    hits = orCovering(found.inventory, tenant);
+                    hits.and(tenant);
+                    // Only hits ∧ used is read below, so the entrypoint union may stop once it covers the hits.
+                    used = orCovering(found.usage, hits);
+                }
             }
             Selector selector = query.selector().withTenant(query.tenantId());
             // Hits are already the tenant's: a selector that filters nothing else need not look at the images.
@@ -420,9 +481,9 @@ public final class ImpactIndex {
 
     /**
      * A large share of the index: the hits' digest ranks are set in a bit set over ranks (a few KB, so the
-     * scattered writes stay in cache), then one pass over it emits the rows in digest order — no string sort,
-     * no boxing, no per-hit bitmap probe: the entrypoint flag comes from a second rank bit set built from
-     * {@code hits ∧ used}.
+     * scattered writes stay in cache), then one pass over it copies the rows from the rank-ordered row arrays —
+     * no string sort, no boxing, no per-hit bitmap probe, no read of rows scattered by ordinal: the entrypoint
+     * flag comes from a second rank bit set built from {@code hits ∧ used} (none when every hit is used).
      */
     private ImpactedImage[] byRank(RoaringBitmap hits, RoaringBitmap used, Selector filter) {
         DigestOrder order = digestOrder();
@@ -442,8 +503,11 @@ public final class ImpactIndex {
             }
         }
         long[] usedRanks = new long[hitRanks.length];
-        if (!used.isEmpty()) {
-            it = RoaringBitmap.and(hits, used).getBatchIterator();
+        RoaringBitmap usedHits = used.isEmpty() ? used : RoaringBitmap.and(hits, used);
+        if (filter == null && usedHits.getCardinality() == count) {
+            usedRanks = hitRanks; // every hit is used (a base package's delta): no second scatter
+        } else if (!usedHits.isEmpty()) {
+            it = usedHits.getBatchIterator();
             while (it.hasNext()) {
                 int n = it.nextBatch(batch);
                 for (int i = 0; i < n; i++) {
@@ -452,17 +516,33 @@ public final class ImpactIndex {
                 }
             }
         }
-        int[] ordinalAt = order.ordinalAt();
+        ImpactedImage[] rowAt = order.rowAt();
+        ImpactedImage[] usedRowAt = order.usedRowAt();
         ImpactedImage[] out = new ImpactedImage[count];
         int k = 0;
         for (int w = 0; w < hitRanks.length; w++) {
             long bits = hitRanks[w];
             long usedBits = usedRanks[w] & bits; // a filtered-out hit has no hit bit: its used bit must not count
+            if (bits == -1L) {
+                // 64 consecutive ranks hit (a delta reaching most of the fleet): copy them as a block from the
+                // rows of the majority flag, then overwrite the few of the other flag.
+                int base = w << 6;
+                boolean mostlyUsed = Long.bitCount(usedBits) >= 32;
+                System.arraycopy(mostlyUsed ? usedRowAt : rowAt, base, out, k, 64);
+                ImpactedImage[] other = mostlyUsed ? rowAt : usedRowAt;
+                long patch = mostlyUsed ? ~usedBits : usedBits;
+                while (patch != 0) {
+                    int b = Long.numberOfTrailingZeros(patch);
+                    out[k + b] = other[base + b];
+                    patch &= patch - 1;
+                }
+                k += 64;
+                continue;
+            }
             while (bits != 0) {
                 int b = Long.numberOfTrailingZeros(bits);
-                long bit = 1L << b;
-                int o = ordinalAt[(w << 6) + b];
-                out[k++] = ((usedBits & bit) != 0 ? usedRows : rows).get(o);
+                int r = (w << 6) + b;
+                out[k++] = (usedBits & (1L << b)) != 0 ? usedRowAt[r] : rowAt[r];
                 bits &= bits - 1;
             }
         }
@@ -502,11 +582,16 @@ public final class ImpactIndex {
         live.sort(Comparator.comparing((Integer o) -> images.get(o).digest()).thenComparing(o -> o));
         int[] rankOf = new int[images.size()];
         int[] ordinalAt = new int[live.size()];
+        ImpactedImage[] rowAt = new ImpactedImage[live.size()];
+        ImpactedImage[] usedRowAt = new ImpactedImage[live.size()];
         for (int i = 0; i < live.size(); i++) {
-            rankOf[live.get(i)] = i;
-            ordinalAt[i] = live.get(i);
+            int o = live.get(i);
+            rankOf[o] = i;
+            ordinalAt[i] = o;
+            rowAt[i] = rows.get(o);
+            usedRowAt[i] = usedRows.get(o);
         }
-        DigestOrder fresh = new DigestOrder(membership, rankOf, ordinalAt);
+        DigestOrder fresh = new DigestOrder(membership, rankOf, ordinalAt, rowAt, usedRowAt);
         digestOrder = fresh;
         return fresh;
     }
