@@ -77,21 +77,10 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
                 List<RunEventRecord> stored;
                 try {
                     stored = db.transaction(c -> {
-                    long seq = Sql.one(c, "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?",
-                            rs -> rs.getLong(1), runId).orElse(0L);
-                    List<RunEventRecord> recs = new java.util.ArrayList<>(batch.size());
-                    List<Object[]> rows = new java.util.ArrayList<>(batch.size());
-                    for (RunEvent e : batch) {
-                        RunEventRecord rec = new RunEventRecord(tenantId, runId, ++seq, clock.instant(), e);
-                        recs.add(rec);
-                        rows.add(new Object[] {runId, rec.seq(), RunCodecs.eventRecord(rec).json()});
-                    }
-                    for (int n : Sql.batch(c, "INSERT INTO run_events (run_id, seq, doc) VALUES (?,?,?) "
-                            + "ON CONFLICT (run_id, seq) DO NOTHING", rows)) {
+                        List<RunEventRecord> recs = insertAfterLast(c, tenantId, runId, batch);
                         // another instance took one of these seqs: undo the whole batch and read again
-                        if (n != 1) throw new SeqTaken();
-                    }
-                    return recs;
+                        if (recs == null) throw new SeqTaken();
+                        return recs;
                     });
                 } catch (SeqTaken e) {
                     continue;
@@ -108,21 +97,8 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
         List<RunEventRecord> stored = db.transaction(c -> {
             for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
                 java.sql.Savepoint before = c.setSavepoint();
-                long seq = Sql.one(c, "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?",
-                        rs -> rs.getLong(1), runId).orElse(0L);
-                List<RunEventRecord> recs = new java.util.ArrayList<>(batch.size());
-                List<Object[]> rows = new java.util.ArrayList<>(batch.size());
-                for (RunEvent e : batch) {
-                    RunEventRecord rec = new RunEventRecord(tenantId, runId, ++seq, clock.instant(), e);
-                    recs.add(rec);
-                    rows.add(new Object[] {runId, rec.seq(), RunCodecs.eventRecord(rec).json()});
-                }
-                boolean taken = false;
-                for (int n : Sql.batch(c, "INSERT INTO run_events (run_id, seq, doc) VALUES (?,?,?) "
-                        + "ON CONFLICT (run_id, seq) DO NOTHING", rows)) {
-                    if (n != 1) taken = true;
-                }
-                if (!taken) {
+                List<RunEventRecord> recs = insertAfterLast(c, tenantId, runId, batch);
+                if (recs != null) {
                     c.releaseSavepoint(before);
                     return recs;
                 }
@@ -132,6 +108,25 @@ public final class JdbcRunEventLog implements RunEventLog, AutoCloseable {
         });
         db.afterCommit(() -> subscriptions.wake(runId));
         return stored;
+    }
+
+    /** Inserts the batch after the run's highest seq; null when another transaction took one of those seqs. */
+    private List<RunEventRecord> insertAfterLast(java.sql.Connection c, String tenantId, String runId,
+                                                 List<RunEvent> batch) throws java.sql.SQLException {
+        long seq = Sql.one(c, "SELECT COALESCE(MAX(seq), 0) FROM run_events WHERE run_id = ?",
+                rs -> rs.getLong(1), runId).orElse(0L);
+        List<RunEventRecord> recs = new java.util.ArrayList<>(batch.size());
+        List<Object[]> rows = new java.util.ArrayList<>(batch.size());
+        for (RunEvent e : batch) {
+            RunEventRecord rec = new RunEventRecord(tenantId, runId, ++seq, clock.instant(), e);
+            recs.add(rec);
+            rows.add(new Object[] {runId, rec.seq(), RunCodecs.eventRecord(rec).json()});
+        }
+        for (int n : Sql.batch(c, "INSERT INTO run_events (run_id, seq, doc) VALUES (?,?,?) "
+                + "ON CONFLICT (run_id, seq) DO NOTHING", rows)) {
+            if (n != 1) return null;
+        }
+        return recs;
     }
 
     /** Rolls back a batch append that lost a seq to another instance. */
