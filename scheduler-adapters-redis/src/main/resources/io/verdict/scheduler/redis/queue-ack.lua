@@ -21,13 +21,7 @@ for x = 1, nr do
       ne = ne + 1
       entries[ne] = entry
       refs[ne] = ref
-      local run = ARGV[i + 1]
-      local l = per_run[run]
-      if not l then
-        l = {}
-        per_run[run] = l
-      end
-      l[#l + 1] = ref
+      group_by_run(per_run, ARGV[i + 1], ref)
       local tenant = string.sub(v, pos, pos + tonumber(tl) - 1)
       leased[tenant] = (leased[tenant] or 0) - 1
       out[x] = 1
