@@ -282,6 +282,7 @@ function listQuery(cursor) {
 async function loadRuns(quiet = false) {
   const gen = (view.gen = (view.gen || 0) + 1);
   view.loading = true;
+  let loaded = false;
   try {
     const page = await get(listQuery());
     if (gen !== view.gen) return;
@@ -291,17 +292,20 @@ async function loadRuns(quiet = false) {
     view.snapshotAt = new Date();
     clearError('list');
     summarise();
+    loaded = true;
   } catch (e) {
     if (gen === view.gen) showError(e, 'list');
   } finally {
     if (gen === view.gen) view.loading = false;
   }
+  moreIfAtEnd(loaded);
 }
 
 async function loadMore() {
   if (view.loading || !view.cursor) return;
   const gen = view.gen;
   view.loading = true;
+  let loaded = false;
   try {
     const page = await get(listQuery(view.cursor));
     if (gen !== view.gen) return;
@@ -309,7 +313,15 @@ async function loadMore() {
     view.cursor = page.nextCursor;
     table.setRows(page.items, { append: true });
     summarise();
+    loaded = true;
   } catch (e) { showError(e, 'list'); } finally { if (gen === view.gen) view.loading = false; }
+  moreIfAtEnd(loaded);
+}
+
+// A scroll to the end while a load was under way asked for more and was turned away (one load at a time): ask
+// again once it is done. Not after a failure: that would retry in a loop; the next scroll asks again.
+function moreIfAtEnd(loaded) {
+  if (loaded && !view.loading) table.checkNearEnd();
 }
 
 function summarise() {

@@ -68,12 +68,20 @@ export class RunsTable {
     const h = this.viewport.clientHeight || 480;
     const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((this.viewport.scrollTop + h) / ROW_HEIGHT) + OVERSCAN);
-    if (!force && first === this.first && last === this.last) return;
-    this.first = first; this.last = last;
-    const frag = document.createDocumentFragment();
-    for (let i = first; i < last; i++) frag.append(this.row(this.rows[i], i));
-    this.body.replaceChildren(frag);
-    if (last >= this.rows.length - 20 && this.rows.length) this.onNearEnd?.();
+    if (force || first !== this.first || last !== this.last) {
+      this.first = first; this.last = last;
+      const frag = document.createDocumentFragment();
+      for (let i = first; i < last; i++) frag.append(this.row(this.rows[i], i));
+      this.body.replaceChildren(frag);
+    }
+    // Asked on every scroll, also when the window of rows did not move: a request for more that came while a
+    // load was under way was dropped, and a reader already at the end would otherwise wait for it forever.
+    this.checkNearEnd();
+  }
+
+  /** Tells the page it is near the last loaded row (the page loads the next page unless one is on the way). */
+  checkNearEnd() {
+    if (this.last >= this.rows.length - 20 && this.rows.length) this.onNearEnd?.();
   }
 
   row(r, i) {

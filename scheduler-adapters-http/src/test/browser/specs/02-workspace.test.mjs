@@ -43,7 +43,12 @@ test('the failures tab shows the error code and the drawer every section, deep-l
     await page.waitForSelector('.runs-table .row[data-run-id]');
     assert.match(await page.textContent('.runs-table .row[data-run-id] .c3'), /error\s*ERR_RUN_005/);
     await page.click('#tab-completed');
-    await page.waitForSelector('.runs-table .row[data-run-id]');
+    // The failures tab's rows stay on screen until the completed tab's page arrives: wait for that page (its seeded
+    // failed run is manual too, and picking it would wait for a row that goes away).
+    await page.waitForFunction(() => {
+      const states = [...document.querySelectorAll('.runs-table .row[data-run-id] .c3')].map((c) => c.textContent);
+      return states.length > 0 && states.every((t) => !/error/.test(t));
+    });
     // the seeded manual run has segments, deltas and logs
     const rows = await page.$$eval('.runs-table .row[data-run-id]', (rs) => rs.map((r) => ({ id: r.dataset.runId, trig: r.querySelector('.c2').textContent })));
     const manual = rows.find((r) => r.trig === 'manual');

@@ -3,149 +3,129 @@ package io.verdict.scheduler.http.sse;
 import io.verdict.scheduler.events.RunEvent;
 import io.verdict.scheduler.events.RunEventFeed;
 import io.verdict.scheduler.events.RunEventRecord;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One client's stream, served on its request (virtual) thread: it sleeps until its run's {@link RunFanOut} (or the
- * heartbeat clock) wakes it, then writes every published frame after the last one it sent, in order, and flushes
- * once. No queue per client: its state is the last sequence number sent and two flags. A frame the ring no longer
- * holds (a client far behind, a gap in a distributed log, a resume with an old Last-Event-ID) is read from the
- * stored log instead, so nothing is missed.
+ * One client's stream. It starts on its request thread, which writes the headers and replays the stored events
+ * after the client's {@code Last-Event-ID} with ordinary blocking writes; then the response goes asynchronous and
+ * non-blocking, and from there on only its run's {@link RunFanOut} writer touches it. Its state is the last
+ * sequence number sent and a few flags: no queue of its own (the run's ring holds the frames it has yet to get).
  */
-final class EventStream {
+final class EventStream implements WriteListener {
     private static final int PAGE = 500;
-    private static final byte[] HEARTBEAT_FRAME = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
-    /** After the terminal state, wait this long for trailing events (the closing log line) before ending. */
-    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     private final HttpServletResponse res;
-    private final RunEventFeed log;
     private final String runId;
-    private final FrameCache frames;
-    private volatile RunFanOut fanOut;
-    private volatile Thread thread;
-    private volatile boolean signalled;
-    private volatile boolean heartbeatDue;
-    private volatile boolean stopped;
-    private long lastSent;
-    private boolean terminal;
-    private boolean wrote;
-    private ServletOutputStream out;
+    /** Completed when the stream ends: the request's async cycle then completes (the response ends). */
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    ServletOutputStream out;
 
-    EventStream(HttpServletResponse res, RunEventFeed log, String runId, long after, FrameCache frames) {
+    // Written by the request thread before {@link #live}, then only by the run's writer.
+    long lastSent;
+    boolean terminalSent;
+    long lingerUntil;
+    long heartbeatsSeen;
+    boolean closeWhenFlushed;
+
+    /** Set once the response is non-blocking: from then on the writer serves it. */
+    volatile boolean live;
+    /** The container reported a write failure (the client is gone). */
+    volatile boolean failed;
+    private volatile RunFanOut fanOut;
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    EventStream(HttpServletResponse res, String runId, long after) {
         this.res = res;
-        this.log = log;
         this.runId = runId;
         this.lastSent = after;
-        this.frames = frames;
     }
 
-    /** Any thread, never blocks. */
-    void wake() {
-        signalled = true;
-        Thread t = thread;
-        if (t != null) LockSupport.unpark(t);
-    }
-
-    /** Called by the shared heartbeat clock (one clock for every stream: no timer per client). */
-    void heartbeat() {
-        heartbeatDue = true;
-        wake();
-    }
-
-    void stop() {
-        stopped = true;
-        wake();
-    }
-
-    void serve(RunFanOut fanOut) {
-        this.fanOut = fanOut;
-        this.thread = Thread.currentThread();
-        try {
-            res.setStatus(200);
-            res.setContentType("text/event-stream");
-            res.setCharacterEncoding("UTF-8");
-            res.setHeader("Cache-Control", "no-cache");
-            res.setHeader("X-Accel-Buffering", "no");
-            out = res.getOutputStream();
-            out.write((": run " + runId + "\nretry: 3000\n\n").getBytes(StandardCharsets.UTF_8));
-            wrote = true;
-            backfill();
-            flush();
-            long lingerUntil = terminal ? System.nanoTime() + LINGER_NANOS : Long.MAX_VALUE;
-            while (!stopped) {
-                signalled = false;
-                if (heartbeatDue) {
-                    heartbeatDue = false;
-                    out.write(HEARTBEAT_FRAME);
-                    wrote = true;
-                }
-                drain();
-                flush();
-                if (terminal && lingerUntil == Long.MAX_VALUE) lingerUntil = System.nanoTime() + LINGER_NANOS;
-                while (!signalled && !stopped) {
-                    if (lingerUntil == Long.MAX_VALUE) {
-                        LockSupport.park(this);
-                    } else {
-                        long wait = lingerUntil - System.nanoTime();
-                        if (wait <= 0) {
-                            backfill(); // the trailing events, then the end
-                            flush();
-                            return;
-                        }
-                        LockSupport.parkNanos(this, wait);
-                    }
-                }
-            }
-        } catch (IOException | IllegalStateException clientGone) {
-            // The client disconnected (or the response was recycled): nothing left to do for it.
-        }
-    }
-
-    /** Writes what the ring published after the last frame sent; falls back to the stored log on a gap. */
-    private void drain() throws IOException {
-        long latest = fanOut.latest();
-        while (lastSent < latest) {
-            RunFanOut.Frame f = fanOut.frame(lastSent + 1);
-            if (f == null) {
-                backfill();
-                return;
-            }
-            out.write(f.bytes());
-            wrote = true;
-            lastSent = f.seq();
-            if (f.terminal()) terminal = true;
-        }
-    }
-
-    /** Sends every stored event after the last one sent, in pages. */
-    private void backfill() throws IOException {
+    /** On the request thread: headers, the preamble and every stored event after the client's last one. */
+    void open(RunEventFeed log, FrameCache frames) throws IOException {
+        res.setStatus(200);
+        res.setContentType("text/event-stream");
+        res.setCharacterEncoding("UTF-8");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        out = res.getOutputStream();
+        out.write((": run " + runId + "\nretry: 3000\n\n").getBytes(StandardCharsets.UTF_8));
         while (true) {
             List<RunEventRecord> page = log.after(runId, lastSent, PAGE);
-            for (RunEventRecord r : page) if (r.seq() > lastSent) send(r);
+            for (RunEventRecord r : page) {
+                if (r.seq() <= lastSent) continue;
+                out.write(frames.frame(r));
+                lastSent = r.seq();
+                if (r.event() instanceof RunEvent.StateChanged s && s.state().isTerminal()) terminalSent = true;
+            }
+            out.flush();
             if (page.size() < PAGE) return;
-            flush();
         }
     }
 
-    /** Writes one event (unflushed); the frame bytes are shared by every client of the run. */
-    private void send(RunEventRecord r) throws IOException {
-        out.write(frames.frame(r));
-        wrote = true;
-        lastSent = r.seq();
-        if (r.event() instanceof RunEvent.StateChanged s && s.state().isTerminal()) terminal = true;
+    /** After the request went asynchronous (Javalin's future supplier): hand the stream to the run's writer. */
+    CompletableFuture<Void> goLive(RunFanOut fan, AsyncContext async) {
+        fanOut = fan;
+        try {
+            // The container's word on the request's end: a failed write or a reset connection ends the stream on
+            // the container's own callback, while the request is still valid; a completed one only forgets it.
+            async.addListener(new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent e) {
+                    fan.forget(EventStream.this);
+                }
+
+                @Override
+                public void onError(AsyncEvent e) {
+                    EventStream.this.onError(e.getThrowable());
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent e) {}
+
+                @Override
+                public void onStartAsync(AsyncEvent e) {}
+            });
+            out.setWriteListener(this);
+            live = true;
+            fan.wakeWriter();
+        } catch (RuntimeException e) {
+            fan.end(this, true);
+        }
+        return done;
     }
 
-    private void flush() throws IOException {
-        if (!wrote) return;
-        out.flush();
-        wrote = false;
+    /** True the first time only: a stream ends once, whoever notices first (writer, container, shutdown). */
+    boolean finish() {
+        return finished.compareAndSet(false, true);
+    }
+
+    boolean finished() {
+        return finished.get();
+    }
+
+    /** The container: a write that could not complete at once has completed; the writer may write again. */
+    @Override
+    public void onWritePossible() {
+        RunFanOut f = fanOut;
+        if (f != null) f.wakeWriter();
+    }
+
+    /** The container: a write failed (the client is gone). Ends the stream here, on the container's callback. */
+    @Override
+    public void onError(Throwable t) {
+        failed = true;
+        RunFanOut f = fanOut;
+        if (f != null) f.end(this, true);
     }
 }

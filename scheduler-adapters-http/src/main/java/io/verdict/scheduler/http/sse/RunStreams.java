@@ -11,6 +11,7 @@ import io.verdict.scheduler.http.problem.ApiProblem;
 import io.verdict.scheduler.http.routes.RequestContext;
 import io.verdict.scheduler.runs.Run;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -19,15 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Server-Sent Events for one run ({@code /console/runs/{id}/stream} and {@code /runs/{id}/stream}).
  *
- * <p>Each client is served by its own request (virtual) thread, which writes straight to the response; the
- * event log's listener only drops records into that client's queue, so a slow client never slows a worker.
- * Records are written in sequence order with {@code id:} = sequence number; a gap (queue overflow, a
- * non-contiguous distributed log) is filled from the stored log, so a client misses nothing. A reconnect with
- * {@code Last-Event-ID} (or {@code ?lastEventId=} for clients that cannot set headers) resumes right after it.
+ * <p>A client's request thread replays the stored events after its {@code Last-Event-ID} (or {@code ?lastEventId=}
+ * for clients that cannot set headers); then the response goes asynchronous and its run's {@link RunFanOut} writer
+ * sends the live events, non-blocking, to every client of the run. Events go in sequence order with {@code id:} =
+ * sequence number; a gap (a late or lost live event of a distributed log) is filled from the stored log, so a
+ * client misses nothing, and a client too slow for the run's ring is disconnected, to resume with its
+ * {@code Last-Event-ID}. The event log's listener never waits on a client, so no client slows a worker.
  *
  * <p>Content negotiation: the stream is served when {@code Accept} admits {@code text/event-stream} (named,
  * {@code text/*}, {@code *}{@code /*} or no Accept at all, so plain {@code curl -N} works); any other Accept gets
@@ -44,6 +47,8 @@ public final class RunStreams implements AutoCloseable {
     private final ScheduledExecutorService clock;
     private final TenantStreams tenantStreams;
     private final Map<String, RunFanOut> fanOuts = new ConcurrentHashMap<>();
+    /** Streams ended whose responses are still completing (shutdown waits for them). */
+    private final AtomicInteger completing = new AtomicInteger();
     /**
      * Wake-ups of one run's clients are at least this far apart (events in between go out together). The
      * default was chosen with {@code SseFanOutBenchmark}; {@code -Dverdict.sse.coalesceMs=0} wakes on every event.
@@ -63,7 +68,7 @@ public final class RunStreams implements AutoCloseable {
             return t;
         });
         long ms = heartbeat.toMillis();
-        clock.scheduleAtFixedRate(() -> open.forEach(EventStream::heartbeat), ms, ms, TimeUnit.MILLISECONDS);
+        clock.scheduleAtFixedRate(() -> fanOuts.values().forEach(RunFanOut::heartbeat), ms, ms, TimeUnit.MILLISECONDS);
     }
 
     public void stream(Context ctx, RequestContext rc, String runId) throws Exception {
@@ -85,16 +90,23 @@ public final class RunStreams implements AutoCloseable {
             ctx.status(204);
             return;
         }
-        EventStream stream = new EventStream(ctx.res(), log, runId, after, frames);
+        EventStream stream = new EventStream(ctx.res(), runId, after);
         // Join the run's fan-out (subscribed to the log) before replaying: an event appended in between is then
         // both replayed and published, and the sequence check drops the copy. Joining after could lose it.
         RunFanOut fan = join(runId, stream, log);
         open.add(stream);
+        boolean handedOver = false;
         try {
-            if (!closed) stream.serve(fan);
+            stream.open(log, frames);
+            if (closed) return;
+            // From here the request is asynchronous: its thread returns, the run's writer serves the stream, and
+            // the response ends when the stream's future completes.
+            ctx.future(() -> stream.goLive(fan, ctx.req().getAsyncContext()));
+            handedOver = true;
+        } catch (IOException | IllegalStateException clientGone) {
+            // The client disconnected during the replay: nothing left to do for it.
         } finally {
-            open.remove(stream);
-            leave(fan, stream);
+            if (!handedOver) ended(fan, stream);
         }
     }
 
@@ -102,15 +114,18 @@ public final class RunStreams implements AutoCloseable {
         return fanOuts.compute(runId, (id, f) -> {
             RunFanOut x = f;
             if (x == null) {
-                x = new RunFanOut(id, frames, clock, coalesceNanos);
+                x = new RunFanOut(id, frames, log, clock, coalesceNanos, this::ended, completing);
                 x.subscription = log.subscribe(id, x::publish);
+                if (closed) x.stop();
             }
             x.add(stream);
             return x;
         });
     }
 
-    private void leave(RunFanOut fan, EventStream stream) {
+    /** A stream ended (by its run's writer, or before it went live). */
+    private void ended(RunFanOut fan, EventStream stream) {
+        open.remove(stream);
         fanOuts.computeIfPresent(fan.runId, (id, f) -> {
             if (f != fan || !f.remove(stream)) return f;
             try {
@@ -158,12 +173,24 @@ public final class RunStreams implements AutoCloseable {
         }
     }
 
-    /** Ends every open stream (server shutdown); their request threads return promptly. */
+    /**
+     * Ends every open stream (server shutdown) and waits (a few seconds at most) until their responses completed:
+     * the server stops right after, and must not recycle a request whose completion is still under way.
+     */
     @Override
     public void close() {
         closed = true;
         clock.shutdownNow();
-        for (EventStream s : open) s.stop();
+        fanOuts.values().forEach(RunFanOut::stop);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((!open.isEmpty() || completing.get() > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         tenantStreams.close();
     }
 }
