@@ -4,6 +4,12 @@
 -- takes entries nobody holds (queue-claim.lua), so listed entries must not stay pending. Skipped when the marker
 -- says this layout already lists ready entries (set by add_ready), so nothing is ever listed twice.
 -- Returns how many entries were adopted.
+-- Writes ready lists in the format of layout 2 (an element = MessagePack entry, deliveries, tenant, ref, payload);
+-- queue-migrate-layout3.lua, which runs right after it, turns them into this layout's records.
+local FAIR_MARK = BASE .. 'fair'
+local function ready_element(entry, deliveries, tenant, ref, payload)
+  return cmsgpack.pack(entry, deliveries, tenant, ref, payload)
+end
 local page = tonumber(ARGV[4])
 if redis.call('EXISTS', STREAM) == 0 then
   redis.call('SET', FAIR_MARK, '1')

@@ -1,7 +1,8 @@
--- ARGV[4] availableAt ms (one for the whole batch); then per message 4 values: ref, runId, tenant, payload.
+-- ARGV[4] availableAt ms (one for the whole batch); then per message 4 values: ref, runId, tenant, record tail
+-- ("0|<len(tenant)>|<tenant><len(ref)>|<ref><len(payload)>|<payload>", built by the caller).
 -- Returns how many were added (refs already waiting or leased are skipped).
 -- Per run and call: one HMGET (already there?), one HSET (idempotency fields), one RPUSH (ready list), a PTTL; per
--- message only its XADD. The loops keep their own counters and cache per-tenant strings: in Lua, `#t`, a function
+-- message no command at all. The loops keep their own counters and cache per-tenant work: in Lua, `#t`, a function
 -- call or a string built per message costs about as much as a Redis command's work per message.
 local now = now_ms()
 local at = tonumber(ARGV[4])
@@ -22,38 +23,37 @@ for i = 5, #ARGV, 4 do
   l.n = n
   l[n] = ARGV[i]
 end
-local existing = {}
+local existing, fresh = {}, 0
 for r = 1, nruns do
   local run = runs[r]
   local refs = per_run[run]
+  local k = refs.n
   refs.n = nil
   local got = read_many('HMGET', idemp_of_run(run), refs)
-  for x = 1, #refs do
-    if got[x] then existing[refs[x]] = true end
+  for x = 1, k do
+    if got[x] then existing[refs[x]] = true else fresh = fresh + 1 end
   end
 end
--- '|<tenant length>|<tenant>', the tail of every idempotency value of the tenant.
-local tail = {}
+if fresh == 0 then return 0 end
+-- One block of generations for the call (a duplicate ref inside the batch just leaves a number unused).
+local g = ready_now and (redis.call('INCRBY', SEQ, fresh) - fresh) or 0
 local counts, fields, delayed, nd = {}, {}, {}, 0
 local added = 0
 for i = 5, #ARGV, 4 do
   local ref = ARGV[i]
   if not existing[ref] then
     existing[ref] = true -- the same ref twice in one batch counts once
-    local run, tenant, payload = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-    local t = tail[tenant]
-    if not t then
-      t = '|' .. #tenant .. '|' .. tenant
-      tail[tenant] = t
-    end
+    local run, tenant = ARGV[i + 1], ARGV[i + 2]
     local value
     if ready_now then
-      value = 'stream|0|' .. add_ready(ref, tenant, payload, '0', run) .. t
+      g = g + 1
+      value = g16(g)
+      list_ready(run, tenant, value .. ARGV[i + 3])
     else
       delayed[nd + 1] = ARGV[4]
       delayed[nd + 2] = ref
       nd = nd + 2
-      value = 'delayed|0|' .. t .. payload
+      value = '@' .. ARGV[i + 3]
     end
     local f = fields[run]
     if not f then
