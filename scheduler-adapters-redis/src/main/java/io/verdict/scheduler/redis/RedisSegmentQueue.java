@@ -211,20 +211,45 @@ public final class RedisSegmentQueue implements SegmentQueue {
         Objects.requireNonNull(availableAt, "availableAt");
         String at = Long.toString(millis(availableAt));
         int added = 0;
-        List<String> args = new ArrayList<>();
+        List<SegmentRef> chunk = new ArrayList<>(Math.min(refs.size(), MAX_PER_CALL));
         for (SegmentRef ref : refs) {
-            if (args.isEmpty()) args.add(at);
-            args.add(ref.key());
-            args.add(ref.runId());
-            args.add(ref.tenantId());
-            args.add(recordTail(ref));
-            if (args.size() == 1 + MAX_PER_CALL * 4) {
-                added += enqueueChunk(args);
-                args.clear();
+            chunk.add(ref);
+            if (chunk.size() == MAX_PER_CALL) {
+                added += enqueueChunk(at, chunk);
+                chunk.clear();
             }
         }
-        if (!args.isEmpty()) added += enqueueChunk(args);
+        if (!chunk.isEmpty()) added += enqueueChunk(at, chunk);
         return added;
+    }
+
+    /**
+     * One script call: the refs grouped per run (in their order within the run, which is all the queue keeps), a ref
+     * given twice sent once, so the script handles three arguments per message and no grouping of its own.
+     */
+    private int enqueueChunk(String at, List<SegmentRef> chunk) {
+        Map<String, List<SegmentRef>> byRun = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int n = 0;
+        for (SegmentRef ref : chunk) {
+            if (!seen.add(ref.key())) continue;
+            byRun.computeIfAbsent(ref.runId(), k -> new ArrayList<>()).add(ref);
+            n++;
+        }
+        String[] args = new String[1 + byRun.size() * 2 + n * 3];
+        int a = 0;
+        args[a++] = at;
+        for (Map.Entry<String, List<SegmentRef>> group : byRun.entrySet()) {
+            args[a++] = group.getKey();
+            args[a++] = Integer.toString(group.getValue().size());
+            for (SegmentRef ref : group.getValue()) {
+                args[a++] = ref.key();
+                args[a++] = ref.tenantId();
+                args[a++] = recordTail(ref);
+            }
+        }
+        Long added = run(ENQUEUE, ScriptOutputType.INTEGER, args);
+        return added.intValue();
     }
 
     /**
@@ -255,10 +280,6 @@ public final class RedisSegmentQueue implements SegmentQueue {
         return n;
     }
 
-    private int enqueueChunk(List<String> args) {
-        Long added = run(ENQUEUE, ScriptOutputType.INTEGER, args.toArray(String[]::new));
-        return added.intValue();
-    }
 
     // ---- claim --------------------------------------------------------------------------------------------
 

@@ -9,9 +9,19 @@ local now = now_ms()
 local owner, lease_ms, count, limit = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 promote(now, limit)
 reclaim(now, limit)
-local picked, _, tenants = pick_fairly(count)
+local picked, runs, tenants = pick_fairly(count)
 local n = #picked
 if n == 0 then return {} end
+-- A leased message's generation lives in its run's idempotency hash: keep the hash alive for the lease (per run and
+-- call, not per message), so a message that waited longer than the idempotency TTL can still be acked.
+local kept = {}
+for x = 1, n do
+  local run = runs[x]
+  if not kept[run] then
+    kept[run] = true
+    keep_alive(idemp_of_run(run), TTL + lease_ms)
+  end
+end
 local first = redis.call('INCRBY', FENCING, n) - n + 1
 local expires = int(now + lease_ms)
 -- One lease record for the whole batch (see the header of queue-common.lua): nothing is written per message.
