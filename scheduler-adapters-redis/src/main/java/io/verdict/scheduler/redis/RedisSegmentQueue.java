@@ -33,16 +33,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The segment queue on Redis Streams, shared by every node that points at the same Redis and prefix.
+ * The segment queue on Redis, shared by every node that points at the same Redis and prefix (layout 3, see the module
+ * README and {@code queue-common.lua}).
  *
- * <p>Ready messages are stream entries not yet delivered to the consumer group; a claim is an
- * {@code XREADGROUP} by the worker (consumer = lease owner), so a leased message sits in the group's pending list
- * under its holder's name. Messages waiting for a retry window or a future {@code availableAt} live in a sorted
- * set and join the stream when due. A lease (fencing token, expiry) is a field of the queue's holders hash and a
- * member of its leases sorted set; a waiting or leased message also has an idempotency key, so enqueueing it again
- * is a no-op. Every transition is one Lua script, so moves are atomic and judged by Redis {@code TIME} — never
- * by the clock of the node that calls. Fencing tokens come from one {@code INCR} counter per queue, so a later
- * claim always carries a larger token. See the module README for the key layout.
+ * <p>Ready messages are text records in per-run lists, claimed fairly across tenants and runs. A waiting or leased
+ * message has one field in its run's idempotency hash, whose value is the generation the message got when it last
+ * became ready; a claim writes one lease record per batch (owner, expiry, the batch's generations and records), so a
+ * lease (ref, token, batch) is held while the batch's generation at its position is still the ref's value. Ack
+ * deletes the value; reclaim, retry and release give the message a fresh one, which fences out the old holder. A
+ * renewal gives the lease its own record and expiry. Messages waiting for a retry window or a future
+ * {@code availableAt} live in a sorted set and join their run's list when due. Every transition is one Lua script,
+ * so moves are atomic and judged by Redis {@code TIME} — never by the clock of the node that calls. Fencing tokens
+ * come from one {@code INCR} counter per queue, so a later claim always carries a larger token.
  *
  * <p>{@link #enqueueAll} (the port's, used by the planner) and, besides the port, {@link #claimBatch} and
  * {@link #ackAll} move many messages per round trip for high-volume callers.
