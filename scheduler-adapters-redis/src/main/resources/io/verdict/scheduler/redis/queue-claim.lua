@@ -12,14 +12,16 @@ reclaim(now, limit)
 local picked, runs, tenants = pick_fairly(count)
 local n = #picked
 if n == 0 then return {} end
--- A leased message's generation lives in its run's idempotency hash: keep the hash alive for the lease (per run and
--- call, not per message), so a message that waited longer than the idempotency TTL can still be acked.
+-- A leased message's generation lives in its run's idempotency hash: a hash that would expire within the lease gets
+-- the idempotency TTL past it (per run and call, not per message; as renew does), so a message that waited longer
+-- than the idempotency TTL can still be acked.
 local kept = {}
 for x = 1, n do
   local run = runs[x]
   if not kept[run] then
     kept[run] = true
-    keep_alive(idemp_of_run(run), TTL + lease_ms)
+    local key = idemp_of_run(run)
+    if redis.call('PTTL', key) < lease_ms then redis.call('PEXPIRE', key, int(TTL + lease_ms)) end
   end
 end
 local first = redis.call('INCRBY', FENCING, n) - n + 1

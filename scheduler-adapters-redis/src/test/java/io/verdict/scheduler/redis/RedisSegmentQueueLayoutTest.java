@@ -474,6 +474,18 @@ class RedisSegmentQueueLayoutTest {
     }
 
     @Test
+    void aClaimKeepsItsRunsIdempotencyRecordsAliveForTheLease() {
+        RedisSegmentQueue queue = new RedisSegmentQueue(redis,
+                RedisQueueSettings.runner(prefix).withIdempotencyTtl(Duration.ofHours(1)));
+        queue.enqueue(new SegmentRef("t1", "run-a", 0, null), Instant.now());
+        String idemp = prefix + "scheduler:runner:idemp:run-a";
+        cmd().pexpire(idemp, 10_000); // a message that waited almost as long as the idempotency TTL
+        Lease lease = queue.claim("w", LONG).orElseThrow();
+        assertThat(cmd().pttl(idemp)).as("the lease is checked against it").isGreaterThan(LONG.toMillis());
+        assertThat(queue.ack(lease)).isTrue();
+    }
+
+    @Test
     void largeFencingTokensSurviveTheScriptsExactly() {
         RedisSegmentQueue queue = new RedisSegmentQueue(redis, prefix);
         cmd().set(prefix + "scheduler:runner:fencing", "123456789012345");
