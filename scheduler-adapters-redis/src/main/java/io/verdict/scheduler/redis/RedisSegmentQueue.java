@@ -18,10 +18,12 @@ import io.verdict.scheduler.queue.QueueDepth;
 import io.verdict.scheduler.queue.SegmentQueue;
 import io.verdict.scheduler.queue.SegmentRef;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,16 +33,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The segment queue on Redis Streams, shared by every node that points at the same Redis and prefix.
+ * The segment queue on Redis, shared by every node that points at the same Redis and prefix (layout 3, see the module
+ * README and {@code queue-common.lua}).
  *
- * <p>Ready messages are stream entries not yet delivered to the consumer group; a claim is an
- * {@code XREADGROUP} by the worker (consumer = lease owner), so a leased message sits in the group's pending list
- * under its holder's name. Messages waiting for a retry window or a future {@code availableAt} live in a sorted
- * set and join the stream when due. A lease (fencing token, expiry) is a field of the queue's holders hash and a
- * member of its leases sorted set; a waiting or leased message also has an idempotency key, so enqueueing it again
- * is a no-op. Every transition is one Lua script, so moves are atomic and judged by Redis {@code TIME} — never
- * by the clock of the node that calls. Fencing tokens come from one {@code INCR} counter per queue, so a later
- * claim always carries a larger token. See the module README for the key layout.
+ * <p>Ready messages are text records in per-run lists, claimed fairly across tenants and runs. A waiting or leased
+ * message has one field in its run's idempotency hash, whose value is the generation the message got when it last
+ * became ready; a claim writes one lease record per batch (owner, expiry, the batch's generations and records), so a
+ * lease (ref, token, batch) is held while the batch's generation at its position is still the ref's value. Ack
+ * deletes the value; reclaim, retry and release give the message a fresh one, which fences out the old holder. A
+ * renewal gives the lease its own record and expiry. Messages waiting for a retry window or a future
+ * {@code availableAt} live in a sorted set and join their run's list when due. Every transition is one Lua script,
+ * so moves are atomic and judged by Redis {@code TIME} — never by the clock of the node that calls. Fencing tokens
+ * come from one {@code INCR} counter per queue, so a later claim always carries a larger token.
  *
  * <p>{@link #enqueueAll} (the port's, used by the planner) and, besides the port, {@link #claimBatch} and
  * {@link #ackAll} move many messages per round trip for high-volume callers.
@@ -61,8 +65,12 @@ public final class RedisSegmentQueue implements SegmentQueue {
     private static final LuaScript SEED = LuaScript.fromResources(COMMON, "queue-seed-fencing.lua");
     private static final LuaScript ADOPT = LuaScript.fromResources(COMMON, "queue-adopt.lua");
     private static final LuaScript MIGRATE_IDEMP = LuaScript.fromResources(COMMON, "queue-migrate-idemp.lua");
-    /** Value of {@code <base>layout} once the idempotency records are per-run hashes. */
-    static final String LAYOUT = "2";
+    private static final LuaScript MIGRATE_LAYOUT3 = LuaScript.fromResources(COMMON, "queue-migrate-layout3.lua");
+    private static final LuaScript MIGRATE_FINISH = LuaScript.fromResources(COMMON, "queue-migrate-finish.lua");
+    /** Value of {@code <base>layout} once the idempotency records are per-run hashes (layout 2). */
+    static final String LAYOUT_PER_RUN_HASHES = "2";
+    /** Value of {@code <base>layout} once messages live in ready lists and claim batches, not in a stream (layout 3). */
+    static final String LAYOUT = "3";
 
     private final RedisCommands<String, String> redis;
     private final RedisGuard guard;
@@ -96,9 +104,8 @@ public final class RedisSegmentQueue implements SegmentQueue {
         this.keys = settings.scriptKeys();
         this.ttlMillis = Long.toString(settings.idempotencyTtl().toMillis());
         migrateIdempotencyKeys();
-        ensureGroup();
+        migrateToLayout3();
         seedFencing();
-        adoptEntriesOfAnEarlierLayout();
     }
 
     /**
@@ -109,7 +116,8 @@ public final class RedisSegmentQueue implements SegmentQueue {
     int migrateIdempotencyKeys() {
         String marker = settings.keyBase() + "layout";
         return guard.call(() -> {
-            if (LAYOUT.equals(redis.get(marker))) return 0;
+            String layout = redis.get(marker);
+            if (LAYOUT.equals(layout) || LAYOUT_PER_RUN_HASHES.equals(layout)) return 0;
             int moved = 0;
             if (redis.exists(settings.stream(), settings.keyBase() + "fair") > 0) {
                 String runs = settings.keyBase() + "run:";
@@ -124,8 +132,42 @@ public final class RedisSegmentQueue implements SegmentQueue {
                     cursor = page;
                 } while (!cursor.isFinished());
             }
-            redis.set(marker, LAYOUT);
+            redis.set(marker, LAYOUT_PER_RUN_HASHES);
             return moved;
+        });
+    }
+
+    /**
+     * Once per queue: the upgrade from layout 2 (messages in the stream, a lease per message) to layout 3 (ready lists
+     * and claim batches, see queue-common.lua). A queue without a stream started in layout 3. Otherwise the ready
+     * entries a version without fair share left are listed first (as before), then every run is converted with one
+     * script call ({@code queue-migrate-layout3.lua}: a run is never half converted), then the stream, its group and
+     * the old lease index go and {@code <base>layout} says {@code 3}. Returns how many messages were converted.
+     */
+    int migrateToLayout3() {
+        String marker = settings.keyBase() + "layout";
+        return guard.call(() -> {
+            if (LAYOUT.equals(redis.get(marker))) return 0;
+            if (redis.exists(settings.stream()) == 0) {
+                redis.set(marker, LAYOUT);
+                return 0;
+            }
+            createGroup();
+            script(ADOPT, ScriptOutputType.INTEGER, Integer.toString(MAX_PER_CALL));
+            int converted = 0;
+            String runs = settings.keyBase() + "idemp:";
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<String> page = redis.scan(cursor,
+                        ScanArgs.Builder.matches(globEscape(runs) + "*").limit(1000));
+                for (String key : page.getKeys()) {
+                    Long n = script(MIGRATE_LAYOUT3, ScriptOutputType.INTEGER, key.substring(runs.length()));
+                    converted += n.intValue();
+                }
+                cursor = page;
+            } while (!cursor.isFinished());
+            script(MIGRATE_FINISH, ScriptOutputType.INTEGER, LAYOUT);
+            return converted;
         });
     }
 
@@ -171,26 +213,75 @@ public final class RedisSegmentQueue implements SegmentQueue {
         Objects.requireNonNull(availableAt, "availableAt");
         String at = Long.toString(millis(availableAt));
         int added = 0;
-        List<String> args = new ArrayList<>();
+        List<SegmentRef> chunk = new ArrayList<>(Math.min(refs.size(), MAX_PER_CALL));
         for (SegmentRef ref : refs) {
-            if (args.isEmpty()) args.add(at);
-            args.add(ref.key());
-            args.add(ref.runId());
-            args.add(ref.tenantId());
-            args.add(SegmentRefCodec.write(ref));
-            if (args.size() == 1 + MAX_PER_CALL * 4) {
-                added += enqueueChunk(args);
-                args.clear();
+            chunk.add(ref);
+            if (chunk.size() == MAX_PER_CALL) {
+                added += enqueueChunk(at, chunk);
+                chunk.clear();
             }
         }
-        if (!args.isEmpty()) added += enqueueChunk(args);
+        if (!chunk.isEmpty()) added += enqueueChunk(at, chunk);
         return added;
     }
 
-    private int enqueueChunk(List<String> args) {
-        Long added = run(ENQUEUE, ScriptOutputType.INTEGER, args.toArray(String[]::new));
+    /**
+     * One script call: the refs grouped per run (in their order within the run, which is all the queue keeps), a ref
+     * given twice sent once, so the script handles three arguments per message and no grouping of its own.
+     */
+    private int enqueueChunk(String at, List<SegmentRef> chunk) {
+        Map<String, List<SegmentRef>> byRun = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int n = 0;
+        for (SegmentRef ref : chunk) {
+            if (!seen.add(ref.key())) continue;
+            byRun.computeIfAbsent(ref.runId(), k -> new ArrayList<>()).add(ref);
+            n++;
+        }
+        String[] args = new String[1 + byRun.size() * 2 + n * 3];
+        int a = 0;
+        args[a++] = at;
+        for (Map.Entry<String, List<SegmentRef>> group : byRun.entrySet()) {
+            args[a++] = group.getKey();
+            args[a++] = Integer.toString(group.getValue().size());
+            for (SegmentRef ref : group.getValue()) {
+                args[a++] = ref.key();
+                args[a++] = ref.tenantId();
+                args[a++] = recordTail(ref);
+            }
+        }
+        Long added = run(ENQUEUE, ScriptOutputType.INTEGER, args);
         return added.intValue();
     }
+
+    /**
+     * A message record without its generation, deliveries 0 (see queue-common.lua): built here so the script only
+     * prefixes the generation. Lengths are in bytes, as Lua counts them.
+     */
+    static String recordTail(SegmentRef ref) {
+        String payload = SegmentRefCodec.write(ref), tenant = ref.tenantId(), key = ref.key();
+        StringBuilder sb = new StringBuilder(payload.length() + tenant.length() + key.length() + 16);
+        sb.append("0|").append(utf8Length(tenant)).append('|').append(tenant)
+                .append(utf8Length(key)).append('|').append(key)
+                .append(utf8Length(payload)).append('|').append(payload);
+        return sb.toString();
+    }
+
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) n += 1;
+                else if (Character.isHighSurrogate(c)) {
+                    n += 2;
+                    i++;
+                } else n += 2;
+            }
+        }
+        return n;
+    }
+
 
     // ---- claim --------------------------------------------------------------------------------------------
 
@@ -209,23 +300,49 @@ public final class RedisSegmentQueue implements SegmentQueue {
                 Integer.toString(settings.housekeepingLimit())};
         List<Object> out = run(CLAIM, ScriptOutputType.MULTI, claimArgs);
         if (!out.isEmpty() && (Long) out.get(0) < 0) {
-            // Redis lost its data: seed the counter from the store, recreate the group, then claim.
-            ensureGroup();
+            // Redis lost its data: seed the counter from the store, then claim.
             seedFencing();
             out = run(CLAIM, ScriptOutputType.MULTI, claimArgs);
             if (!out.isEmpty() && (Long) out.get(0) < 0) return List.of();
         }
         if (out.isEmpty()) return List.of();
         Instant expires = Instant.ofEpochMilli((Long) out.get(0));
-        List<Lease> leases = new ArrayList<>((out.size() - 1) / 4);
-        for (int i = 1; i + 3 < out.size(); i += 4) {
-            SegmentRef ref = SegmentRefCodec.read((String) out.get(i));
-            long token = (Long) out.get(i + 1);
-            int deliveries = ((Long) out.get(i + 2)).intValue();
-            leases.add(new Lease(ref, owner, token, expires, deliveries, (String) out.get(i + 3)));
-            highestIssued.accumulateAndGet(token, Math::max);
+        long first = (Long) out.get(1);
+        String batch = Long.toString(first);
+        // The records, concatenated: <G:16><deliveries>|<n>|<tenant><n>|<ref><n>|<payload>, lengths in bytes.
+        byte[] m = ((String) out.get(2)).getBytes(StandardCharsets.UTF_8);
+        List<Lease> leases = new ArrayList<>(max);
+        int pos = 0;
+        long token = first;
+        while (pos < m.length) {
+            pos += 16;
+            int bar = indexOf(m, pos);
+            int deliveries = parseInt(m, pos, bar);
+            pos = bar + 1;
+            for (int skip = 0; skip < 2; skip++) { // tenant, ref
+                bar = indexOf(m, pos);
+                pos = bar + 1 + parseInt(m, pos, bar);
+            }
+            bar = indexOf(m, pos);
+            int len = parseInt(m, pos, bar);
+            SegmentRef ref = SegmentRefCodec.read(new String(m, bar + 1, len, StandardCharsets.UTF_8));
+            pos = bar + 1 + len;
+            leases.add(new Lease(ref, owner, token, expires, deliveries + 1, batch));
+            token++;
         }
+        highestIssued.accumulateAndGet(token - 1, Math::max);
         return leases;
+    }
+
+    private static int indexOf(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) if (b[i] == '|') return i;
+        throw new IllegalStateException("malformed message record from Redis");
+    }
+
+    private static int parseInt(byte[] b, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) n = n * 10 + (b[i] - '0');
+        return n;
     }
 
     // ---- lease end ----------------------------------------------------------------------------------------
@@ -234,7 +351,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
     public Lease renew(Lease lease, Duration leaseTime) {
         if (leaseTime.toMillis() < 1) throw new IllegalArgumentException("leaseTime must be at least 1 ms");
         List<Object> out = run(RENEW, ScriptOutputType.MULTI, lease.ref().key(), Long.toString(lease.fencingToken()),
-                Long.toString(leaseTime.toMillis()));
+                Long.toString(leaseTime.toMillis()), receipt(lease));
         long status = (Long) out.get(0);
         if (status == 1) {
             return new Lease(lease.ref(), lease.owner(), lease.fencingToken(), Instant.ofEpochMilli((Long) out.get(1)),
@@ -253,38 +370,56 @@ public final class RedisSegmentQueue implements SegmentQueue {
     /** Acks many leases with one script call per 500; returns how many were still held (stale ones are ignored). */
     public int ackAll(Collection<Lease> leases) {
         int acked = 0;
-        List<String> args = new ArrayList<>();
+        List<Lease> chunk = new ArrayList<>(Math.min(leases.size(), MAX_PER_CALL));
         for (Lease l : leases) {
-            args.add(l.ref().key());
-            args.add(l.ref().runId());
-            args.add(Long.toString(l.fencingToken()));
-            if (args.size() == MAX_PER_CALL * 3) {
-                acked += ackChunk(args);
-                args.clear();
+            chunk.add(l);
+            if (chunk.size() == MAX_PER_CALL) {
+                acked += ackChunk(chunk);
+                chunk.clear();
             }
         }
-        if (!args.isEmpty()) acked += ackChunk(args);
+        if (!chunk.isEmpty()) acked += ackChunk(chunk);
         return acked;
     }
 
-    private int ackChunk(List<String> args) {
-        List<Object> out = run(ACK, ScriptOutputType.MULTI, args.toArray(String[]::new));
-        int n = 0;
-        for (Object o : out) n += ((Long) o).intValue();
-        return n;
+    /** One script call: the leases grouped by batch, run and tenant (the script reads each group's records at once). */
+    private int ackChunk(List<Lease> chunk) {
+        Map<List<String>, List<Lease>> groups = new LinkedHashMap<>();
+        for (Lease l : chunk) {
+            groups.computeIfAbsent(List.of(receipt(l), l.ref().runId(), l.ref().tenantId()), k -> new ArrayList<>()).add(l);
+        }
+        String[] args = new String[groups.size() * 4 + chunk.size() * 2];
+        int a = 0;
+        for (Map.Entry<List<String>, List<Lease>> g : groups.entrySet()) {
+            args[a++] = g.getKey().get(0);
+            args[a++] = g.getKey().get(1);
+            args[a++] = g.getKey().get(2);
+            args[a++] = Integer.toString(g.getValue().size());
+            for (Lease l : g.getValue()) {
+                args[a++] = l.ref().key();
+                args[a++] = Long.toString(l.fencingToken());
+            }
+        }
+        Long n = run(ACK, ScriptOutputType.INTEGER, args);
+        return n.intValue();
+    }
+
+    /** The claim batch a lease came from (its receipt); empty for a lease not made by this queue. */
+    private static String receipt(Lease lease) {
+        return lease.receipt() == null ? "" : lease.receipt();
     }
 
     @Override
     public boolean release(Lease lease, Instant availableAt) {
         Long ok = run(RELEASE, ScriptOutputType.INTEGER, lease.ref().key(), Long.toString(lease.fencingToken()),
-                Long.toString(millis(availableAt)));
+                Long.toString(millis(availableAt)), receipt(lease));
         return ok == 1L;
     }
 
     @Override
         public boolean retryAt(Lease lease, Instant availableAt) {
         Long ok = run(RETRY, ScriptOutputType.INTEGER, lease.ref().key(), Long.toString(lease.fencingToken()),
-                Long.toString(millis(availableAt)));
+                Long.toString(millis(availableAt)), receipt(lease));
         return ok == 1L;
     }
 
@@ -293,7 +428,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
         SegmentRef r = lease.ref();
         Long ok = run(DEAD, ScriptOutputType.INTEGER, r.key(), Long.toString(lease.fencingToken()),
                 reason == null ? "" : reason, Long.toString(settings.deadLetterMaxLen()), r.runId(),
-                Integer.toString(r.index()), r.scheduleId() == null ? "" : r.scheduleId());
+                Integer.toString(r.index()), r.scheduleId() == null ? "" : r.scheduleId(), receipt(lease));
         return ok == 1L;
     }
 
@@ -383,20 +518,10 @@ public final class RedisSegmentQueue implements SegmentQueue {
         args[1] = settings.group();
         args[2] = ttlMillis;
         System.arraycopy(scriptArgs, 0, args, 3, scriptArgs.length);
-        try {
-            return script.run(redis, type, keys, args);
-        } catch (RedisCommandExecutionException e) {
-            // The stream or its group vanished (FLUSHALL, a restart without persistence): recreate, try once more.
-            if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) throw e;
-            createGroup();
-            return script.run(redis, type, keys, args);
-        }
+        return script.run(redis, type, keys, args);
     }
 
-    private void ensureGroup() {
-        guard.run(this::createGroup);
-    }
-
+    /** The stream's group, which only the upgrade from layout 2 reads. */
     private void createGroup() {
         try {
             // From "0": entries added before any node created the group are still delivered.

@@ -1,9 +1,16 @@
 -- ARGV[4] page size. Once per queue: lists the ready entries a version without fair share left in the stream (entries
 -- never delivered to the group, with no ready list) so fair claims can hand them out. Reads them with XREADGROUP (the
--- group's "undelivered" is exactly what has to be listed) and acknowledges them at once: a claim's XCLAIM FORCE only
--- takes entries nobody holds (queue-claim.lua), so listed entries must not stay pending. Skipped when the marker
--- says this layout already lists ready entries (set by add_ready), so nothing is ever listed twice.
+-- group's "undelivered" is exactly what has to be listed) and acknowledges them at once (layout 2's claims, XCLAIM
+-- FORCE, took only entries nobody held, so listed entries must not stay pending). Skipped when the marker
+-- says ready entries are already listed (set by layout 2 and by the upgrade to layout 3), so nothing is ever listed
+-- twice.
 -- Returns how many entries were adopted.
+-- Writes ready lists in the format of layout 2 (an element = MessagePack entry, deliveries, tenant, ref, payload);
+-- queue-migrate-layout3.lua, which runs right after it, turns them into this layout's records.
+local FAIR_MARK = BASE .. 'fair'
+local function ready_element(entry, deliveries, tenant, ref, payload)
+  return cmsgpack.pack(entry, deliveries, tenant, ref, payload)
+end
 local page = tonumber(ARGV[4])
 if redis.call('EXISTS', STREAM) == 0 then
   redis.call('SET', FAIR_MARK, '1')

@@ -1,25 +1,34 @@
 -- Shared by every queue script (concatenated in front of it).
--- KEYS: 1 stream, 2 delayed zset (ref -> availableAt ms), 3 leases zset (ref -> expiry ms),
---       4 holders hash (ref -> lease), 5 backlog hash ("ready|<tenant>", "delayed|<tenant>", "leased|<tenant>"),
---       6 fencing counter, 7 dead-letter stream
--- ARGV: 1 key base "<prefix>scheduler:<queue>:", 2 consumer group, 3 idempotency TTL ms;
+-- KEYS: 1 stream (only read when upgrading an earlier layout), 2 delayed zset (ref -> availableAt ms),
+--       3 leases zset (renewed leases: ref -> expiry ms), 4 holders hash (renewed leases: ref -> lease),
+--       5 backlog hash ("ready|<tenant>", "delayed|<tenant>", "leased|<tenant>"), 6 fencing counter,
+--       7 dead-letter stream
+-- ARGV: 1 key base "<prefix>scheduler:<queue>:", 2 consumer group (upgrades only), 3 idempotency TTL ms;
 --       script arguments start at ARGV[4].
 --
--- Per run, the idempotency hash <base>idemp:<runId> has one field per waiting or leased message of the run (field =
--- the ref "<runId>#<index>"), saying where it lives:
---   stream|<deliveries>|<entry>|<tenant length>|<tenant>              (ready, or leased when in holders; the
---                                                                      payload is in the stream entry)
---   delayed|<deliveries>||<tenant length>|<tenant><payload>           (in the delayed zset)
--- One hash per run rather than one key per message: a batch writes it with one HSET, an ack clears it with one HDEL,
--- and its keys are the run's refs (for purgeRun). Its TTL (idempotency TTL past the longest wait it holds, only ever
--- extended) is a safety net against leaks, not an expiry of work.
--- A lease is one field of the holders hash: <token>|<deliveries>|<expires>|<entry>|<tenant length>|<tenant><owner>.
--- Claims and acks touch only the stream, the holders hash, the run's idempotency hash, the ready lists and the zsets,
--- with variadic calls: at tens of thousands of messages a second, calls per message are the cost.
--- Stream entries carry ref, tenant, payload and deliveries so far.
+-- Layout 3 (see the module README). A message waiting or leased has one field in its run's idempotency hash
+-- <base>idemp:<runId> (field = the ref "<runId>#<index>"):
+--   <G>              ready or leased: G is the 16-digit generation the message got when it last became ready
+--                    (from the <base>seq counter), so a lease names the readying it took, and any later readying
+--                    (a reclaim, a retry) makes every earlier lease of the message stale;
+--   @<tail>          delayed (in the delayed zset), tail as below.
+-- A message record, in a ready list and in a lease, is text:
+--   <G><deliveries>|<len(tenant)>|<tenant><len(ref)>|<ref><len(payload)>|<payload>     (lengths in bytes)
+-- with deliveries = how often it was handed out before; records concatenated stay self-delimiting.
+-- A claim writes one lease record per call, not one per message: the hash <base>lease:<first token> (fields owner,
+-- expires, left = messages of the batch not yet ended, g = the batch's generations concatenated, m = its message
+-- records concatenated), indexed by expiry in the zset <base>lease-batches (member = the first token). Token first+i
+-- went to message i. A lease (ref, token, batch) is held while the batch's g at position token-first equals the ref's
+-- idempotency value; an ack deletes that value, a reclaim or retry replaces it, so nothing per message is written at
+-- claim time and nothing but the idempotency field is deleted at ack. A renewal writes the ref's own lease to the
+-- holders hash (L<token>|<expires>|<batch>|<len(owner)>|<owner><record>) and the leases zset, which then decide its
+-- expiry. The idempotency hash's TTL (idempotency TTL past the longest wait it holds, only ever extended) is a safety
+-- net against leaks, not an expiry of work.
+-- At tens of thousands of messages a second, commands per message are the cost: the hot path has none.
 local STREAM, DELAYED, LEASES, HOLDERS, BACKLOG, FENCING, DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local BASE, GROUP, TTL = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local CHUNK = 500 -- Lua's unpack() has a stack limit; variadic commands are sent in chunks
+local SEQ, LEASE_BATCHES = BASE .. 'seq', BASE .. 'lease-batches'
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -48,36 +57,59 @@ local function keep_alive(key, keep_ms)
   if redis.call('PTTL', key) < keep_ms then redis.call('PEXPIRE', key, string.format('%d', keep_ms)) end
 end
 
--- Idempotency value: where, deliveries, entry, tenant, payload.
-local function encode_waiting(where, deliveries, entry, tenant, payload)
-  return where .. '|' .. deliveries .. '|' .. entry .. '|' .. #tenant .. '|' .. tenant .. payload
-end
-
-local function decode_waiting(v)
-  if not v then return nil end
-  local where, n, entry, tl, pos = string.match(v, '^(%a+)|(%d*)|([^|]*)|(%d+)|()')
-  if not where then return nil end
-  local e = pos + tonumber(tl)
-  return where, n, entry, string.sub(v, pos, e - 1), string.sub(v, e)
-end
-
--- Lease value: token, deliveries, expires, entry, tenant, owner.
-local function encode_lease(token, deliveries, expires, entry, tenant, owner)
-  return token .. '|' .. deliveries .. '|' .. expires .. '|' .. entry .. '|' .. #tenant .. '|' .. tenant .. owner
-end
-
-local function decode_lease(v)
-  if not v then return nil end
-  local tok, n, exp, entry, tl, pos = string.match(v, '^(%d+)|(%d+)|(%d+)|([^|]*)|(%d+)|()')
-  if not tok then return nil end
-  local e = pos + tonumber(tl)
-  return tok, n, exp, entry, string.sub(v, pos, e - 1), string.sub(v, e)
-end
-
 local function put_waiting(ref, value, keep_ms)
   local key = idemp(ref)
   redis.call('HSET', key, ref, value)
   keep_alive(key, keep_ms)
+end
+
+local function g16(n)
+  return string.format('%016d', n)
+end
+
+-- A fresh generation (rare paths; enqueue takes a block of them at once).
+local function next_g()
+  return g16(redis.call('INCR', SEQ))
+end
+
+local function record_tail(deliveries, tenant, ref, payload)
+  return deliveries .. '|' .. #tenant .. '|' .. tenant .. #ref .. '|' .. ref .. #payload .. '|' .. payload
+end
+
+-- deliveries, tenant, ref, payload and the position after them, of the record tail at pos.
+local function decode_tail(s, pos)
+  local d, tl, p = string.match(s, '^(%d+)|(%d+)|()', pos)
+  if not d then return nil end
+  local e = p + tonumber(tl)
+  local tenant = string.sub(s, p, e - 1)
+  local rl, p2 = string.match(s, '^(%d+)|()', e)
+  e = p2 + tonumber(rl)
+  local ref = string.sub(s, p2, e - 1)
+  local pl, p3 = string.match(s, '^(%d+)|()', e)
+  e = p3 + tonumber(pl)
+  return d, tenant, ref, string.sub(s, p3, e - 1), e
+end
+
+-- G, deliveries, tenant, ref, payload, next position of the message record at pos.
+local function decode_record(s, pos)
+  local d, tenant, ref, payload, e = decode_tail(s, pos + 16)
+  if not d then return nil end
+  return string.sub(s, pos, pos + 15), d, tenant, ref, payload, e
+end
+
+-- A renewed lease in the holders hash: token, expires, batch, owner, then the record's G, deliveries, tenant, ref,
+-- payload, and the record itself.
+local function decode_holder(v)
+  if not v then return nil end
+  local tok, exp, batch, ol, p = string.match(v, '^L(%d+)|(%d+)|(%d*)|(%d+)|()')
+  if not tok then return nil end
+  local e = p + tonumber(ol)
+  local g, d, tenant, ref, payload = decode_record(v, e)
+  return tok, exp, batch, string.sub(v, p, e - 1), g, d, tenant, ref, payload, string.sub(v, e)
+end
+
+local function encode_holder(token, expires, batch, owner, record)
+  return 'L' .. token .. '|' .. expires .. '|' .. batch .. '|' .. #owner .. '|' .. owner .. record
 end
 
 local function chunked(cmd, key, list, extra)
@@ -132,28 +164,11 @@ local function move_backlog(from, to, per_tenant)
   end
 end
 
-local function group_by_run(per_run, run, ref)
-  local l = per_run[run]
-  if not l then
-    l = {}
-    per_run[run] = l
-  end
-  l[#l + 1] = ref
-end
-
--- Deletes the idempotency fields of refs grouped per run.
-local function forget_in_runs(per_run)
-  for run, refs in pairs(per_run) do chunked('HDEL', idemp_of_run(run), refs) end
-end
-
--- Fair share. Ready stream entries are also listed per run, oldest first (list <base>ready:<runId>); an element is
--- the MessagePack sequence entry, deliveries, tenant, ref, payload (five strings, cmsgpack.pack), so a claim pops what
--- it hands out without reading the stream, and decodes it in C (Lua pattern matching and string.sub cost more here
--- than the Redis commands). Elements of the earlier layout are a bare entry ID and are still understood. A run with ready
--- entries is a member of <base>ready-runs:<tenant>, a tenant with such runs a member of <base>ready-tenants (both
--- zsets with score 0, so ordered by name). Claims walk them round-robin from the cursor hash <base>cursor (field
--- "tenant": tenant served last; "run|<tenant>": that tenant's run served last). Empty runs and tenants leave the
--- zsets lazily, when a claim finds them empty.
+-- Fair share. Ready messages are listed per run, oldest first (list <base>ready:<runId>, elements = message
+-- records), so a claim pops what it hands out. A run with ready messages is a member of <base>ready-runs:<tenant>, a
+-- tenant with such runs a member of <base>ready-tenants (both zsets with score 0, so ordered by name). Claims walk
+-- them round-robin from the cursor hash <base>cursor (field "tenant": tenant served last; "run|<tenant>": that
+-- tenant's run served last). Empty runs and tenants leave the zsets lazily, when a claim finds them empty.
 local READY_TENANTS, CURSOR = BASE .. 'ready-tenants', BASE .. 'cursor'
 
 local function ready_list(run)
@@ -164,31 +179,12 @@ local function ready_runs(tenant)
   return BASE .. 'ready-runs:' .. tenant
 end
 
-local function ready_element(entry, deliveries, tenant, ref, payload)
-  return cmsgpack.pack(entry, deliveries, tenant, ref, payload)
-end
-
--- entry, deliveries, tenant, ref, payload; or just the entry for an element of the earlier layout (a stream ID
--- starts with a digit, a MessagePack string never does).
-local function decode_ready(v)
-  local b = string.byte(v, 1)
-  if b and b >= 48 and b <= 57 then return v end
-  return cmsgpack.unpack(v)
-end
-
 local marked = {} -- runs already registered in the zsets by this script call
-local pending_ready = {} -- run -> elements to append, written by flush_ready() with one RPUSH per run
+local pending_ready = {} -- run -> records to append, written by flush_ready() with one RPUSH per run
 local pending_runs = {} -- runs in the order they were first buffered
--- Set by the first ready message this layout lists, so queue-adopt.lua knows the stream has no entries of a version
--- without fair share left to adopt.
-local FAIR_MARK = BASE .. 'fair'
-local fair_marked = false
 
--- Appends the message to the stream; its ready-list element is buffered until flush_ready(). `run` may be nil (it is
--- then derived from the ref; callers that know it pass it, a pattern match per message costs).
-local function add_ready(ref, tenant, payload, deliveries, run)
-  local id = redis.call('XADD', STREAM, '*', 'ref', ref, 'tenant', tenant, 'payload', payload, 'deliveries', deliveries)
-  run = run or run_of(ref)
+-- Buffers a ready record for its run's list (until flush_ready()) and registers run and tenant.
+local function list_ready(run, tenant, record)
   local l = pending_ready[run]
   if not l then
     l = { n = 0 }
@@ -197,20 +193,15 @@ local function add_ready(ref, tenant, payload, deliveries, run)
   end
   local n = l.n + 1
   l.n = n
-  l[n] = ready_element(id, deliveries, tenant, ref, payload)
-  if not fair_marked then
-    fair_marked = true
-    redis.call('SET', FAIR_MARK, '1')
-  end
+  l[n] = record
   if not marked[run] then
     marked[run] = true
     redis.call('ZADD', ready_runs(tenant), 0, run)
     redis.call('ZADD', READY_TENANTS, 0, tenant)
   end
-  return id
 end
 
--- Writes the buffered ready-list elements (every script that calls add_ready calls this before it picks or ends).
+-- Writes the buffered ready records (every script that lists messages calls this before it picks or ends).
 local function flush_ready()
   for _, run in ipairs(pending_runs) do
     local l = pending_ready[run]
@@ -336,50 +327,35 @@ local function pick_fairly(count)
   return picked, order_run, order_tenant
 end
 
--- Undoes pick_fairly's pops (a script error does not roll back the writes made before it): each picked element goes
--- back to the front of its run's list, run and tenant back into the ready zsets.
-local function unpick(picked, runs, tenants)
-  for x = #picked, 1, -1 do
-    local run, tenant = runs[x], tenants[x]
-    redis.call('LPUSH', ready_list(run), picked[x])
-    redis.call('ZADD', ready_runs(tenant), 0, run)
-    redis.call('ZADD', READY_TENANTS, 0, tenant)
-  end
-end
 
--- The payload of a pending stream entry (the stream, not the idempotency key, is authoritative while leased).
-local function payload_of(entry)
-  local r = redis.call('XRANGE', STREAM, entry, entry)
-  if not r[1] then return nil end
-  local f = r[1][2]
-  for j = 1, #f, 2 do
-    if f[j] == 'payload' then return f[j + 1] end
-  end
-  return nil
-end
-
--- Puts a message back in the stream's tail (or the delayed set) with a fresh idempotency record.
+-- Makes a message waiting again with a fresh generation (so every earlier lease of it is stale): ready now (its
+-- run's list) or delayed until `at`.
 local function requeue(ref, tenant, payload, deliveries, at, now)
+  local tail = record_tail(deliveries, tenant, ref, payload)
   if at <= now then
-    local id = add_ready(ref, tenant, payload, deliveries)
-    put_waiting(ref, encode_waiting('stream', deliveries, id, tenant, ''), TTL)
+    local g = next_g()
+    list_ready(run_of(ref), tenant, g .. tail)
+    put_waiting(ref, g, TTL)
     return 'ready'
   end
   redis.call('ZADD', DELAYED, int(at), ref)
-  put_waiting(ref, encode_waiting('delayed', deliveries, '', tenant, payload), TTL + (at - now))
+  put_waiting(ref, '@' .. tail, TTL + (at - now))
   return 'delayed'
 end
 
--- Due delayed messages (retry windows, future availableAt) join the stream, oldest due first.
+-- Due delayed messages (retry windows, future availableAt) become ready, oldest due first.
 local function promote(now, limit)
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, limit)
   if #due == 0 then return 0 end
   local moved = {}
   for _, ref in ipairs(due) do
-    local where, n, _, tenant, payload = decode_waiting(redis.call('HGET', idemp(ref), ref))
-    if where == 'delayed' then
-      requeue(ref, tenant, payload, n, now, now)
-      bump(moved, tenant, 1)
+    local v = redis.call('HGET', idemp(ref), ref)
+    if v and string.byte(v, 1) == 64 then -- '@'
+      local d, tenant, _, payload = decode_tail(v, 2)
+      if d then
+        requeue(ref, tenant, payload, d, now, now)
+        bump(moved, tenant, 1)
+      end
     end
   end
   flush_ready()
@@ -388,73 +364,130 @@ local function promote(now, limit)
   return #due
 end
 
--- Lease expiry index. A claim call indexes its whole batch with one member of <base>lease-batches (score: the expiry
--- it gave them all; member: cmsgpack.pack(first token, ref1, ref2, …)), rather than one member per message in the
--- leases zset: at tens of thousands of claims a second a ZADD and a ZREM per message cost more than the rest of a
--- lease. A renewal indexes its new expiry under the ref in the leases zset (as every lease of the earlier layout is).
--- The index only says when to look: the holders hash is the truth, and every live lease has an index entry whose
--- score is its expiry (the batch's until renewed, then the ref's). So ack leaves the index alone; reclaim drops
--- index entries once due and reclaims only leases whose own expiry has passed — a ref in a due batch that was
--- renewed, acked or claimed again since is skipped.
-local LEASE_BATCHES = BASE .. 'lease-batches'
-
--- Leases whose expiry (Redis time) has passed: the message goes back to the tail of the stream as a new entry,
--- so the next claim of any live worker hands it out again; the old entry leaves the pending list.
--- Returns how many were reclaimed and whether more index entries may be due (`limit` reached).
-local function reclaim(now, limit)
-  local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)
-  local refs, nref = {}, #expired
-  for i = 1, nref do refs[i] = expired[i] end
-  local batches, nb = {}, 0
-  while nref < limit do
-    local page = redis.call('ZRANGEBYSCORE', LEASE_BATCHES, '-inf', now, 'LIMIT', nb, 8)
-    for _, m in ipairs(page) do
-      nb = nb + 1
-      batches[nb] = m
-      local members = { cmsgpack.unpack(m) }
-      for k = 2, #members do
-        nref = nref + 1
-        refs[nref] = members[k]
-      end
-    end
-    if #page < 8 then break end
+-- One fewer live message in a claim batch; the batch's record goes with its last one. (On a batch already gone the
+-- HINCRBY creates a negative count, deleted at once.)
+local function release_batch(batch, k)
+  if batch == '' then return end
+  local key = BASE .. 'lease:' .. batch
+  if redis.call('HINCRBY', key, 'left', -k) <= 0 then
+    redis.call('DEL', key)
+    redis.call('ZREM', LEASE_BATCHES, batch)
   end
-  if nref == 0 then return 0, false end
-  local leases = read_many('HMGET', HOLDERS, refs)
-  local old, gone, back, seen = {}, {}, {}, {}
-  local ng = 0
-  for i = 1, nref do
-    local ref = refs[i]
-    local tok, n, exp, entry, tenant = decode_lease(leases[i])
-    if tok and not seen[ref] and tonumber(exp) <= now then
-      seen[ref] = true
-      ng = ng + 1
-      gone[ng] = ref
-      local payload = payload_of(entry)
-      old[#old + 1] = entry
-      if payload then
-        requeue(ref, tenant, payload, n, now, now)
-        bump(back, tenant, 1)
-      else
-        redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1) -- its entry is gone: nothing to hand out again
-      end
-    end
-  end
-  flush_ready()
-  chunked('ZREM', LEASES, expired)
-  chunked('ZREM', LEASE_BATCHES, batches)
-  chunked('HDEL', HOLDERS, gone)
-  if #old > 0 then
-    chunked('XACK', STREAM, old, GROUP)
-    chunked('XDEL', STREAM, old)
-  end
-  move_backlog('leased', 'ready', back)
-  return ng, nref >= limit
 end
 
--- The decoded lease of a ref when it is still held under this fencing token, else nil.
-local function held(ref, token)
-  local tok, n, exp, entry, tenant, owner = decode_lease(redis.call('HGET', HOLDERS, ref))
-  if tok and tok == token then return { n, exp, entry, tenant, owner } end
-  return nil
+-- The lease of ref under token, given the batch it was claimed in (the lease's receipt), or nil when it is not held:
+-- { g, d (deliveries before the claim), tenant, payload, owner, exp (ms), batch, record }.
+-- The ref's own lease in holders (a renewal) decides first, else the batch's record.
+local function find_lease(ref, token, batch)
+  local cur = redis.call('HGET', idemp(ref), ref)
+  if not cur or #cur ~= 16 then return nil end
+  local tok, exp, b, owner, g, d, tenant, _, payload, record = decode_holder(redis.call('HGET', HOLDERS, ref))
+  if tok and tok == token and g == cur then
+    return { g = g, d = d, tenant = tenant, payload = payload, owner = owner, exp = tonumber(exp), batch = b,
+             record = record }
+  end
+  if batch == '' or not string.match(batch, '^%d+$') then return nil end
+  local r = redis.call('HMGET', BASE .. 'lease:' .. batch, 'g', 'm', 'owner', 'expires')
+  if not r[1] then return nil end
+  local i = tonumber(token) - tonumber(batch)
+  if i < 0 or string.sub(r[1], i * 16 + 1, i * 16 + 16) ~= cur then return nil end
+  local pos = 1
+  for _ = 1, i do pos = select(6, decode_record(r[2], pos)) end
+  local rg, rd, rtenant, _, rpayload, e = decode_record(r[2], pos)
+  return { g = rg, d = rd, tenant = rtenant, payload = rpayload, owner = r[3], exp = tonumber(r[4]), batch = batch,
+           record = string.sub(r[2], pos, e - 1) }
+end
+
+-- Ends a lease found by find_lease (its renewal record, its place in the batch); the caller decides what follows.
+local function end_lease(ref, lease)
+  redis.call('HDEL', HOLDERS, ref)
+  redis.call('ZREM', LEASES, ref)
+  release_batch(lease.batch, 1)
+  redis.call('HINCRBY', BACKLOG, 'leased|' .. lease.tenant, -1)
+end
+
+-- Leases whose expiry (Redis time) has passed go back to their run's ready list with a fresh generation, so the next
+-- claim of any live worker hands them out again and the old holder is fenced out. Renewed leases first (leases zset,
+-- the ref's own expiry), then due claim batches: a message of a due batch is reclaimed unless it was acked, retried
+-- or reclaimed since (its generation moved on) or renewed past now.
+-- Returns how many were reclaimed and whether more may be due (`limit` reached).
+local function reclaim(now, limit)
+  local back, ng, seen = {}, 0, 0
+  local due = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, limit)
+  seen = #due
+  local drop = {}
+  for _, ref in ipairs(due) do
+    local tok, exp, b, _, g, d, tenant, _, payload = decode_holder(redis.call('HGET', HOLDERS, ref))
+    local cur = redis.call('HGET', idemp(ref), ref)
+    if tok and g == cur then
+      if tonumber(exp) <= now then
+        requeue(ref, tenant, payload, int(tonumber(d) + 1), now, now)
+        bump(back, tenant, 1)
+        ng = ng + 1
+        redis.call('HDEL', HOLDERS, ref)
+        release_batch(b, 1)
+        drop[#drop + 1] = ref
+      end
+    else
+      redis.call('HDEL', HOLDERS, ref) -- that lease ended: only its record was left
+      drop[#drop + 1] = ref
+    end
+  end
+  chunked('ZREM', LEASES, drop)
+  local holders_in_use = redis.call('HLEN', HOLDERS) > 0
+  while seen < limit do
+    local ids = redis.call('ZRANGEBYSCORE', LEASE_BATCHES, '-inf', now, 'LIMIT', 0, 1)
+    local id = ids[1]
+    if not id then break end
+    local key = BASE .. 'lease:' .. id
+    local m = redis.call('HGET', key, 'm')
+    if m then
+      local first = tonumber(id)
+      local per_run, order = {}, {}
+      local pos, i = 1, 0
+      while pos <= #m do
+        local g, d, tenant, ref, payload, e = decode_record(m, pos)
+        if not g then break end
+        local run = run_of(ref)
+        local l = per_run[run]
+        if not l then
+          l = { refs = {}, recs = {} }
+          per_run[run] = l
+          order[#order + 1] = run
+        end
+        l.refs[#l.refs + 1] = ref
+        l.recs[#l.recs + 1] = { g, d, tenant, ref, payload, int(first + i) }
+        pos, i = e, i + 1
+      end
+      seen = seen + i
+      for _, run in ipairs(order) do
+        local l = per_run[run]
+        local cur = read_many('HMGET', idemp_of_run(run), l.refs)
+        for x, rec in ipairs(l.recs) do
+          if cur[x] == rec[1] then
+            local live = false
+            if holders_in_use then
+              local tok, exp = decode_holder(redis.call('HGET', HOLDERS, rec[4]))
+              live = tok == rec[6] and tonumber(exp) > now
+            end
+            if not live then
+              requeue(rec[4], rec[3], rec[5], int(tonumber(rec[2]) + 1), now, now)
+              bump(back, rec[3], 1)
+              ng = ng + 1
+              if holders_in_use then
+                redis.call('HDEL', HOLDERS, rec[4])
+                redis.call('ZREM', LEASES, rec[4])
+              end
+            end
+          end
+        end
+      end
+    end
+    redis.call('DEL', key)
+    redis.call('ZREM', LEASE_BATCHES, id)
+    seen = seen + 1
+  end
+  flush_ready()
+  move_backlog('leased', 'ready', back)
+  return ng, seen >= limit
 end

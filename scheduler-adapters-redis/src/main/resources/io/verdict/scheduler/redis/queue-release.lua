@@ -1,19 +1,12 @@
--- Gives a leased message back untouched: like queue-retry.lua, but the claim's delivery is taken back (a deferral
--- for limits.parallelism is not a failed attempt). ARGV[4] ref, ARGV[5] token, ARGV[6] availableAt ms. Returns 1 or 0.
+-- Gives a leased message back untouched: like queue-retry.lua, but the claim's delivery is not counted (a deferral
+-- for limits.parallelism is not a failed attempt). ARGV[4] ref, ARGV[5] token, ARGV[6] availableAt ms, ARGV[7] batch.
+-- Returns 1 or 0.
 local now = now_ms()
 local ref, token, at = ARGV[4], ARGV[5], tonumber(ARGV[6])
-local h = held(ref, token)
-if not h then return 0 end
-local n, entry, tenant = h[1], h[3], h[4]
-local payload = payload_of(entry)
-redis.call('XACK', STREAM, GROUP, entry)
-redis.call('XDEL', STREAM, entry)
-redis.call('ZREM', LEASES, ref)
-redis.call('HDEL', HOLDERS, ref)
-redis.call('HINCRBY', BACKLOG, 'leased|' .. tenant, -1)
-if not payload then return 1 end
-local back = int(math.max(0, (tonumber(n) or 1) - 1))
-local state = requeue(ref, tenant, payload, back, at, now)
+local lease = find_lease(ref, token, ARGV[7])
+if not lease then return 0 end
+end_lease(ref, lease)
+local state = requeue(ref, lease.tenant, lease.payload, lease.d, at, now)
 flush_ready()
-redis.call('HINCRBY', BACKLOG, state .. '|' .. tenant, 1)
+redis.call('HINCRBY', BACKLOG, state .. '|' .. lease.tenant, 1)
 return 1
