@@ -174,13 +174,12 @@ public final class JdbcProgressStore implements ProgressStore {
     public Optional<RunCounters> reportInFlight(String runId, int index, long fencingToken, SegmentOutcome soFar) {
         String json = RunCodecs.outcome(java.util.Objects.requireNonNull(soFar, "soFar")).json();
         return db.transaction(conn -> {
-            boolean exists = Sql.one(conn, "SELECT 1 FROM run_progress WHERE run_id = ?", rs -> Boolean.TRUE, runId)
-                    .isPresent();
-            if (!exists) return Optional.<RunCounters>empty();
-            int n = Sql.update(conn, "INSERT INTO progress_segments (run_id, idx, attempt_token, in_flight) VALUES (?,?,?,?) "
+            // Nothing written for a run without counters, nor for a stale token: either way no row changes.
+            int n = Sql.update(conn, "INSERT INTO progress_segments (run_id, idx, attempt_token, in_flight) SELECT ?,?,?,? "
+                            + "WHERE EXISTS (SELECT 1 FROM run_progress WHERE run_id = ?) "
                             + "ON CONFLICT (run_id, idx) DO UPDATE SET attempt_token = excluded.attempt_token, "
                             + "in_flight = excluded.in_flight WHERE progress_segments.attempt_token <= excluded.attempt_token",
-                    runId, index, fencingToken, json);
+                    runId, index, fencingToken, json, runId);
             if (n == 0) return Optional.<RunCounters>empty();
             return Optional.ofNullable(read(conn, List.of(runId)).get(runId));
         });
