@@ -145,6 +145,12 @@ public final class JdbcImageStore implements ImageStore {
         }
     }
 
+    /** Seq order is commit order and (at, seq) order is seq order (see the class comment). */
+    @Override
+    public boolean changesVisibleInOrder() {
+        return true;
+    }
+
     @Override
     public List<ImageChange> changesAfter(Instant at, long seq, int limit) {
         if (limit < 1) return List.of();

@@ -174,19 +174,40 @@ public final class JdbcOutboxStore implements OutboxStore {
                     if (e.nextAttemptAt().toEpochMilli() > nowMs) break;
                     run.add(e);
                 }
-                List<Object[]> rows = new ArrayList<>(run.size());
-                for (OutboxEntry e : run) rows.add(new Object[] {leaseUntil, e.id(), e.nextAttemptAt().toEpochMilli()});
-                int[] counts = Sql.batch(c, "UPDATE outbox SET next_attempt_ms = ? WHERE id = ? AND status = 'PENDING' "
-                        + "AND next_attempt_ms = ?", rows);
-                for (int i = 0; i < run.size(); i++) {
+                if (run.isEmpty()) continue;
+                // One compare-and-set for the run's entries (each must still hold the attempt time read), answering
+                // the ids it won: one statement per round, not one per entry.
+                // The plain id list is what both engines look the rows up by (the primary key).
+                List<Object> params = new ArrayList<>(1 + 3 * run.size());
+                params.add(leaseUntil);
+                for (OutboxEntry e : run) params.add(e.id());
+                for (OutboxEntry e : run) {
+                    params.add(e.id());
+                    params.add(e.nextAttemptAt().toEpochMilli());
+                }
+                java.util.Set<Long> taken = new java.util.HashSet<>(Sql.list(c, "UPDATE outbox SET next_attempt_ms = ? "
+                        + "WHERE status = 'PENDING' AND id IN (" + Sql.placeholders(run.size()) + ") "
+                        + "AND (id, next_attempt_ms) IN (VALUES "
+                        + String.join(", ", java.util.Collections.nCopies(run.size(), "(?, ?)")) + ") RETURNING id",
+                        rs -> rs.getLong(1), params.toArray()));
+                for (OutboxEntry e : run) {
                     // Another dispatcher took this one meanwhile: what follows it must wait behind it.
-                    if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) break;
-                    OutboxEntry e = run.get(i);
+                    if (!taken.contains(e.id())) break;
                     won.add(new OutboxEntry(e.id(), e.runId(), e.envelope(), e.status(), e.attempts(),
                             Instant.ofEpochMilli(leaseUntil), e.lastError()));
                 }
             }
             return won;
+        });
+    }
+
+    /** One transaction: the marks, then the claim (which sees the marked runs' next heads). */
+    @Override
+    public List<OutboxEntry> deliveredThenClaimInOrder(List<Long> delivered, Instant now, Duration lease, int limit,
+                                                       int perRun) {
+        return db.transaction(c -> {
+            deliveredAll(delivered);
+            return claimInOrder(now, lease, limit, perRun);
         });
     }
 

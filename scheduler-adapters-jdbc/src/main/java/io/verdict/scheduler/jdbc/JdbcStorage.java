@@ -111,6 +111,7 @@ public final class JdbcStorage implements AutoCloseable {
                 Sql.update(c, "DELETE FROM run_events WHERE run_id = ?", id);
                 Sql.update(c, "DELETE FROM deltas WHERE run_id = ?", id);
                 Sql.update(c, "DELETE FROM progress_segments WHERE run_id = ?", id);
+                Sql.update(c, "DELETE FROM run_progress_shards WHERE run_id = ?", id);
                 Sql.update(c, "DELETE FROM run_progress WHERE run_id = ?", id); // else it stays in the backlog
                 Sql.update(c, "DELETE FROM runs WHERE id = ? AND state = 'planning'", id);
             }

@@ -25,7 +25,7 @@ final class TestDatabase implements AutoCloseable {
 
     private static final List<String> TABLES = List.of("runs", "segments", "deltas", "verdicts", "images", "schedules",
             "intake_cursors", "processed_events", "audit", "run_events", "counters", "queue_messages", "dead_letters",
-            "locks", "tick_decisions", "tick_cursors", "run_progress", "progress_segments", "advisory_ids", "advisory_purls",
+            "locks", "tick_decisions", "tick_cursors", "run_progress", "run_progress_shards", "progress_segments", "advisory_ids", "advisory_purls",
             "policy_runs", "image_changes", "outbox");
 
     private final JdbcDatabase db;

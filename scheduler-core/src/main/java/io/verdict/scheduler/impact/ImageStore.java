@@ -24,4 +24,12 @@ public interface ImageStore {
      * {@code at} is the store's clock at recording time; pass {@code seq = -1} to start at an instant.
      */
     List<ImageChange> changesAfter(Instant at, long seq, int limit);
+
+    /**
+     * True when changes become visible in (at, seq) order — a reader that has read a change never later finds one
+     * before it — so a follower may resume right after the last change it read instead of re-reading an overlap.
+     */
+    default boolean changesVisibleInOrder() {
+        return false;
+    }
 }

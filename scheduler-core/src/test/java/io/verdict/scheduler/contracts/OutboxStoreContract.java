@@ -238,4 +238,18 @@ public abstract class OutboxStoreContract {
         assertThat(all).containsExactly(a1.id(), a2.id(), a3.id());
         assertThat(outbox.after("acme", 0, 10)).allSatisfy(e -> assertThat(e.status()).isEqualTo(OutboxStatus.DELIVERED));
     }
+
+    @Test
+    public void deliveredThenClaimMarksTheLastRoundAndHandsOutWhatCameBehindIt() {
+        OutboxEntry a1 = append("acme", "run-a", "scheduler.rescan.delta", "1");
+        OutboxEntry a2 = append("acme", "run-a", "scheduler.rescan.delta", "2");
+        assertThat(outbox.deliveredThenClaimInOrder(List.of(), T0, LEASE, 10, 1)).extracting(OutboxEntry::id)
+                .containsExactly(a1.id());
+        // a1 delivered: a2 is run-a's head now, in the same call.
+        assertThat(outbox.deliveredThenClaimInOrder(List.of(a1.id()), T0, LEASE, 10, 1)).extracting(OutboxEntry::id)
+                .containsExactly(a2.id());
+        assertThat(outbox.deliveredThenClaimInOrder(List.of(a2.id()), T0, LEASE, 10, 1)).isEmpty();
+        assertThat(outbox.after("acme", 0, 10)).allSatisfy(e -> assertThat(e.status()).isEqualTo(OutboxStatus.DELIVERED));
+        assertThat(outbox.counts()).isEqualTo(new OutboxCounts(0, 0, 2, 0));
+    }
 }

@@ -206,6 +206,33 @@ public abstract class ProgressStoreContract {
     }
 
     @Test
+    public void backlogAndCountersAddUpTransitionsOfManySegments() {
+        // More segments than a store may spread a run's counters over: every total must still be exact.
+        Run r = run("run-many", "acme", null, Mode.ANALYSIS_ONLY, RunState.RUNNING, 400);
+        List<Segment> segs = new ArrayList<>(segments(r.id(), "acme", null, 40, 10));
+        store.planned(r, segs);
+        for (int i = 0; i < 37; i++) {
+            Segment s = move(segs.get(i), segs.get(i).leasedBy("w" + i % 2, i + 1, T0.plusSeconds(30), T0));
+            s = move(s, s.running(T0));
+            segs.set(i, move(s, s.completed(outcome(9, 1, 1, 0), T0)));
+        }
+        Segment held = move(segs.get(38), segs.get(38).leasedBy("w", 99, T0.plusSeconds(30), T0));
+        segs.set(38, move(held, held.running(T0)));
+
+        RunCounters got = store.find(r.id()).orElseThrow();
+        assertThat(got.stats(r)).isEqualTo(RunProgress.stats(r, segs));
+        assertThat(got.pendingSegments()).isEqualTo(3);
+        assertThat(got.segments(SegmentState.COMPLETED)).isEqualTo(37);
+        assertThat(got.segments(SegmentState.QUEUED)).isEqualTo(2);
+        assertThat(got.inFlightSegments()).isEqualTo(1);
+        assertThat(store.backlog()).containsExactly(new Backlog("acme", null, Mode.ANALYSIS_ONLY, 0, 0, 1, 3, 30));
+
+        store.rebuild(r, segs); // replaces, never adds to, what the transitions counted
+        assertThat(store.find(r.id()).orElseThrow().stats(r)).isEqualTo(RunProgress.stats(r, segs));
+        assertThat(store.backlog()).containsExactly(new Backlog("acme", null, Mode.ANALYSIS_ONLY, 0, 0, 1, 3, 30));
+    }
+
+    @Test
     public void findAllAnswersSeveralRunsInOneCallInTheOrderAsked() {
         for (String id : List.of("run-x", "run-y", "run-z")) {
             Run r = run(id, "acme", null, Mode.ANALYSIS_ONLY, RunState.QUEUED, 10);

@@ -65,6 +65,8 @@ public final class OutboxDispatcher implements AutoCloseable {
     private volatile boolean running;
     private volatile Thread thread;
     private Instant lastCounts = Instant.MIN;
+    /** Entries the last round delivered whose marks are not written yet (see {@link #round}). */
+    private List<Long> unmarked = List.of();
 
     public OutboxDispatcher(OutboxStore outbox, List<EventSink> sinks, SchedulerMetrics metrics, Clock clock,
                             Settings settings) {
@@ -88,8 +90,23 @@ public final class OutboxDispatcher implements AutoCloseable {
      * tests and single-threaded embedders can drive delivery without the thread.
      */
     public synchronized int dispatchOnce() {
+        int claimed = round();
+        flushDelivered();
+        return claimed;
+    }
+
+    /**
+     * One round of the delivery thread: the previous round's delivered marks are written with this round's claim
+     * ({@link OutboxStore#deliveredThenClaimInOrder}), so a busy outbox costs one store write per round, not two.
+     * The marks are not held while the thread waits (unless the store failed): a round that claims something is
+     * followed at once by the next, an empty round has written them, and {@link #close} writes what is left. A crash
+     * before they are written re-delivers those entries (at least once, same idempotency keys).
+     */
+    private synchronized int round() {
         Instant now = clock.instant();
-        List<OutboxEntry> batch = outbox.claimInOrder(now, settings.lease(), settings.batchSize(), settings.batchSize());
+        List<OutboxEntry> batch = outbox.deliveredThenClaimInOrder(unmarked, now, settings.lease(),
+                settings.batchSize(), settings.batchSize());
+        unmarked = List.of(); // written (an exception above keeps them for the next try)
         List<Long> delivered = new ArrayList<>(batch.size());
         List<Long> notTried = new ArrayList<>();
         Set<String> stopped = new HashSet<>();
@@ -105,11 +122,17 @@ public final class OutboxDispatcher implements AutoCloseable {
                 stopped.add(e.runId());
             }
         }
-        // One write for the round; a crash before it re-delivers these (at least once, same idempotency keys).
-        if (!delivered.isEmpty()) outbox.deliveredAll(delivered);
+        unmarked = delivered; // written with the next claim (or by flushDelivered)
         if (!notTried.isEmpty()) outbox.release(notTried, clock.instant());
         reportCounts();
         return batch.size();
+    }
+
+    /** Writes the delivered marks {@link #round} left for the next claim. */
+    private synchronized void flushDelivered() {
+        if (unmarked.isEmpty()) return;
+        outbox.deliveredAll(unmarked);
+        unmarked = List.of();
     }
 
     /** True when every sink that wants the entry took it; a failure is recorded (retry or dead letter). */
@@ -172,7 +195,7 @@ public final class OutboxDispatcher implements AutoCloseable {
         while (running) {
             int claimed;
             try {
-                claimed = dispatchOnce();
+                claimed = round();
             } catch (RuntimeException e) {
                 if (!running) return;
                 LOG.log(System.Logger.Level.WARNING, "outbox dispatch failed; retrying: " + e);
@@ -201,6 +224,11 @@ public final class OutboxDispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            flushDelivered(); // the last round's marks; else those entries are delivered again after a restart
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not mark the last delivered events: " + e);
         }
     }
 }

@@ -69,6 +69,18 @@ public interface OutboxStore {
         for (long id : ids) delivered(id);
     }
 
+    /**
+     * {@link #deliveredAll} of the last round's entries, then {@link #claimInOrder}: the dispatcher ends one round
+     * and starts the next in one call, which a store with transactions makes one write (one commit instead of two
+     * per round; on the embedded store the dispatcher's rounds shared its only connection with the workers). The
+     * marks come first, so a run whose head was just delivered is claimable again.
+     */
+    default List<OutboxEntry> deliveredThenClaimInOrder(List<Long> delivered, Instant now, Duration lease, int limit,
+                                                        int perRun) {
+        deliveredAll(delivered);
+        return claimInOrder(now, lease, limit, perRun);
+    }
+
     /** A failed attempt: {@code attempts + 1}, the error kept, pending again from {@code retryAt}. */
     void failed(long id, String error, Instant retryAt);
 
