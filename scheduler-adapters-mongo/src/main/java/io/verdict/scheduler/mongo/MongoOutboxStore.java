@@ -6,21 +6,28 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+
 import io.verdict.scheduler.events.EventEnvelope;
 import io.verdict.scheduler.events.outbox.EnvelopeJson;
 import io.verdict.scheduler.events.outbox.OutboxCounts;
 import io.verdict.scheduler.events.outbox.OutboxEntry;
 import io.verdict.scheduler.events.outbox.OutboxStatus;
 import io.verdict.scheduler.events.outbox.OutboxStore;
+
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The outbox in collection {@code outbox}: {@code _id} is the entry's id, {@code key} the idempotency key (unique
@@ -28,7 +35,8 @@ import java.util.List;
  *
  * <p>IDs: an append inserts the highest {@code _id} + 1 and retries when another instance took it (unique
  * {@code _id}); a single-document insert is visible when it returns, so an id is only ever taken after every
- * smaller one is visible — the feed's cursor never skips an entry. Claims are a compare-and-set on
+ * smaller one is visible — the feed's cursor never skips an entry. A batch (a unit of work's envelopes) is one
+ * ordered insert of consecutive ids, which the server applies one document after the other, so the same holds. Claims are a compare-and-set on
  * {@code nextAttemptAt} per entry. Finding each run's oldest pending entry is one {@code $group} over the pending
  * entries (bounded by how much is undelivered, not by history).
  */
@@ -68,10 +76,11 @@ public final class MongoOutboxStore implements OutboxStore {
         if (work != null && work.stage(runId, envelopes, now)) {
             return envelopes.stream().map(e -> new OutboxEntry(0, runId, e, OutboxStatus.PENDING, 0, now, null)).toList();
         }
-        List<OutboxEntry> out = new ArrayList<>(envelopes.size());
-        for (EventEnvelope e : envelopes) out.add(appendNow(runId, e, now));
-        return out;
+        return appendNow(envelopes.stream().map(e -> new Append(runId, e, now)).toList());
     }
+
+    /** One envelope to store now: its run and when it is due. */
+    record Append(String runId, EventEnvelope envelope, Instant dueAt) {}
 
     static Document pendingDocument(String runId, MongoUnitOfWork.Staged e) {
         return new Document("key", e.envelope().idempotencyKey()).append("runId", runId)
@@ -101,34 +110,64 @@ public final class MongoOutboxStore implements OutboxStore {
 
     private int relay(Document run) {
         List<Document> pending = run.getList(MongoRunStore.OUTBOX_PENDING, Document.class, List.of());
-        for (Document p : pending) {
-            appendNow(p.getString("runId"), EnvelopeJson.parse(p.getString("envelope")),
-                    Instant.ofEpochMilli(((Number) p.get("dueAt")).longValue()));
-        }
+        appendNow(pending.stream().map(p -> new Append(p.getString("runId"), EnvelopeJson.parse(p.getString("envelope")),
+                Instant.ofEpochMilli(((Number) p.get("dueAt")).longValue()))).toList());
         runs.updateOne(Filters.and(Filters.eq("_id", run.get("_id")), Filters.eq("version", run.get("version"))),
                 Updates.unset(MongoRunStore.OUTBOX_PENDING));
         return pending.size();
     }
 
     private OutboxEntry appendNow(String runId, EventEnvelope envelope, Instant now) {
-        String json = EnvelopeJson.write(envelope);
+        return appendNow(List.of(new Append(runId, envelope, now))).get(0);
+    }
+
+    /**
+     * Stores the envelopes in their order, skipping any whose idempotency key is stored already, in three round
+     * trips for the whole list — which keys exist, the highest id, one ordered insert — not three per envelope: a
+     * unit of work ends with a batch's deltas all at once. The insert writes the ids one after the other, so the
+     * rule above holds within it; when another instance took one of its ids (or keys) meanwhile, the insert stops
+     * there, what went in before stays, and the next attempt reads again.
+     */
+    List<OutboxEntry> appendNow(List<Append> items) {
+        if (items.isEmpty()) return List.of();
+        Map<String, OutboxEntry> stored = new HashMap<>();
         for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-            Document existing = outbox.find(Filters.eq("key", envelope.idempotencyKey())).first();
-            if (existing != null) return entry(existing);
+            List<String> unknown = items.stream().map(a -> a.envelope().idempotencyKey())
+                    .filter(k -> !stored.containsKey(k)).distinct().toList();
+            if (unknown.isEmpty()) break;
+            for (Document d : outbox.find(unknown.size() == 1 ? Filters.eq("key", unknown.get(0)) : Filters.in("key", unknown))) {
+                stored.put(d.getString("key"), entry(d));
+            }
             Document last = outbox.find().sort(Sorts.descending("_id")).limit(1).first();
-            long id = (last == null ? 0 : last.getLong("_id")) + 1;
-            Document d = new Document("_id", id).append("key", envelope.idempotencyKey()).append("runId", runId)
-                    .append("tenantId", envelope.tenant()).append("status", OutboxStatus.PENDING.name())
-                    .append("attempts", 0).append("nextAttemptAt", now.toEpochMilli()).append("envelope", json);
+            long id = last == null ? 0 : last.getLong("_id");
+            List<Document> docs = new ArrayList<>();
+            Set<String> batch = new HashSet<>();
+            for (Append a : items) {
+                String key = a.envelope().idempotencyKey();
+                if (stored.containsKey(key) || !batch.add(key)) continue;
+                docs.add(new Document("_id", ++id).append("key", key).append("runId", a.runId())
+                        .append("tenantId", a.envelope().tenant()).append("status", OutboxStatus.PENDING.name())
+                        .append("attempts", 0).append("nextAttemptAt", a.dueAt().toEpochMilli())
+                        .append("envelope", EnvelopeJson.write(a.envelope())));
+            }
+            if (docs.isEmpty()) break;
             try {
-                outbox.insertOne(d);
-                return entry(d);
+                if (docs.size() == 1) outbox.insertOne(docs.get(0));
+                else outbox.insertMany(docs, new InsertManyOptions().ordered(true));
+                for (Document d : docs) stored.put(d.getString("key"), entry(d));
+                break;
             } catch (MongoException e) {
                 if (!DuplicateKeys.is(e)) throw e;
-                // the id or the key was taken meanwhile: read again
+                // an id or a key was taken meanwhile: read again (what went in before it is found by its key)
             }
         }
-        throw new IllegalStateException("outbox append of " + envelope.idempotencyKey() + " kept colliding");
+        List<OutboxEntry> out = new ArrayList<>(items.size());
+        for (Append a : items) {
+            OutboxEntry e = stored.get(a.envelope().idempotencyKey());
+            if (e == null) throw new IllegalStateException("outbox append of " + a.envelope().idempotencyKey() + " kept colliding");
+            out.add(e);
+        }
+        return out;
     }
 
     @Override

@@ -93,9 +93,12 @@ final class MongoUnitOfWork implements UnitOfWork {
             runs.write(e.getValue(), b.expected.get(e.getKey()), carried == null ? List.of() : carried);
             if (carried != null) outbox.relayRun(e.getKey());
         }
+        // The rest in one batch (their order kept): one insert for the block, not a round trip per envelope.
+        List<MongoOutboxStore.Append> rest = new ArrayList<>();
         for (Map.Entry<String, List<Staged>> e : b.envelopes.entrySet()) {
-            for (Staged s : e.getValue()) outbox.append(e.getKey(), s.envelope(), s.dueAt());
+            for (Staged s : e.getValue()) rest.add(new MongoOutboxStore.Append(e.getKey(), s.envelope(), s.dueAt()));
         }
+        outbox.appendNow(rest);
     }
 
     private static final class Block {
