@@ -120,21 +120,29 @@ public final class RedisSegmentQueue implements SegmentQueue {
             if (LAYOUT.equals(layout) || LAYOUT_PER_RUN_HASHES.equals(layout)) return 0;
             int moved = 0;
             if (redis.exists(settings.stream(), settings.keyBase() + "fair") > 0) {
-                String runs = settings.keyBase() + "run:";
-                ScanCursor cursor = ScanCursor.INITIAL;
-                do {
-                    KeyScanCursor<String> page = redis.scan(cursor,
-                            ScanArgs.Builder.matches(globEscape(runs) + "*").limit(1000));
-                    for (String key : page.getKeys()) {
-                        Long n = script(MIGRATE_IDEMP, ScriptOutputType.INTEGER, key.substring(runs.length()));
-                        moved += n.intValue();
-                    }
-                    cursor = page;
-                } while (!cursor.isFinished());
+                moved = perRun(settings.keyBase() + "run:", MIGRATE_IDEMP);
             }
             redis.set(marker, LAYOUT_PER_RUN_HASHES);
             return moved;
         });
+    }
+
+    /**
+     * Runs an upgrade script once per run: for every key {@code <prefix><runId>} (scanned, never {@code KEYS}) with
+     * the run ID as its argument, so no single call blocks Redis for the whole queue. Returns the sum of its answers.
+     */
+    private int perRun(String prefix, LuaScript upgrade) {
+        int total = 0;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(globEscape(prefix) + "*").limit(1000));
+            for (String key : page.getKeys()) {
+                Long n = script(upgrade, ScriptOutputType.INTEGER, key.substring(prefix.length()));
+                total += n.intValue();
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return total;
     }
 
     /**
@@ -154,18 +162,7 @@ public final class RedisSegmentQueue implements SegmentQueue {
             }
             createGroup();
             script(ADOPT, ScriptOutputType.INTEGER, Integer.toString(MAX_PER_CALL));
-            int converted = 0;
-            String runs = settings.keyBase() + "idemp:";
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor,
-                        ScanArgs.Builder.matches(globEscape(runs) + "*").limit(1000));
-                for (String key : page.getKeys()) {
-                    Long n = script(MIGRATE_LAYOUT3, ScriptOutputType.INTEGER, key.substring(runs.length()));
-                    converted += n.intValue();
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
+            int converted = perRun(settings.keyBase() + "idemp:", MIGRATE_LAYOUT3);
             script(MIGRATE_FINISH, ScriptOutputType.INTEGER, LAYOUT);
             return converted;
         });

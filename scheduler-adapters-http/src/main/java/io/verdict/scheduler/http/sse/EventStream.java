@@ -53,12 +53,7 @@ final class EventStream implements WriteListener {
 
     /** On the request thread: headers, the preamble and every stored event after the client's last one. */
     void open(RunEventFeed log, FrameCache frames) throws IOException {
-        res.setStatus(200);
-        res.setContentType("text/event-stream");
-        res.setCharacterEncoding("UTF-8");
-        res.setHeader("Cache-Control", "no-cache");
-        res.setHeader("X-Accel-Buffering", "no");
-        out = res.getOutputStream();
+        out = SseResponse.start(res);
         out.write((": run " + runId + "\nretry: 3000\n\n").getBytes(StandardCharsets.UTF_8));
         while (true) {
             List<RunEventRecord> page = log.after(runId, lastSent, PAGE);

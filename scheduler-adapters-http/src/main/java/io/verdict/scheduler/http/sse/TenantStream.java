@@ -69,12 +69,7 @@ final class TenantStream {
 
     void serve() {
         try {
-            res.setStatus(200);
-            res.setContentType("text/event-stream");
-            res.setCharacterEncoding("UTF-8");
-            res.setHeader("Cache-Control", "no-cache");
-            res.setHeader("X-Accel-Buffering", "no");
-            out = res.getOutputStream();
+            out = SseResponse.start(res);
             if (cursor == null) cursor = feed.now(tenant);
             StringBuilder hello = new StringBuilder(": runs of tenant ").append(tenant).append("\nretry: 3000\n");
             // A fresh reader gets the present as its position; a resumed one keeps its own until a change moves it.
