@@ -11,6 +11,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CanonicalJsonTest {
     @Test
+    void escapesQuotesBackslashesAndControlCharactersBetweenPlainRuns() {
+        String s = "a\"b\\c\nd\re\tf\bg\fh\u0001i\u001fé😀/";
+        String json = CanonicalJson.write(Map.of("k", s));
+        assertThat(json).isEqualTo("{\"k\":\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fé😀/\"}");
+        assertThat(JsonReader.parse(json)).isEqualTo(Map.of("k", s));
+        // an escape first or last, nothing to escape, nothing at all
+        assertThat(CanonicalJson.write(List.of("\"", "x\n", "plain", ""))).isEqualTo("[\"\\\"\",\"x\\n\",\"plain\",\"\"]");
+    }
+
+    @Test
     void sortsKeysKeepsEmptyArraysDropsNulls() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("b", 1);
